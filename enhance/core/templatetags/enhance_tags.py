@@ -1,0 +1,29 @@
+"""Template helpers used on every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.forms import BoundField
+
+register = template.Library()
+
+
+@register.inclusion_tag("components/field.html")
+def field(bound: BoundField, hint: str = "", classes: str = "") -> dict[str, Any]:
+    """Render one form field the NHS.UK way: label, hint, error message and widget."""
+    widget = bound.field.widget
+    input_type = getattr(widget, "input_type", None)
+    kind = "textarea" if widget.__class__.__name__ == "Textarea" else input_type or "select"
+    if widget.__class__.__name__ in ("Select", "SelectMultiple", "NullBooleanSelect"):
+        kind = "select"
+    if widget.__class__.__name__ in ("RadioSelect",):
+        kind = "radio"
+    return {
+        "f": bound,
+        "kind": kind,
+        "hint": hint or bound.help_text,
+        "classes": classes,
+    }
+

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from enhance.programmes.access import scope_for
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    scope = scope_for(user)  # type: ignore[arg-type]
+    return {"nav_staff": scope.is_staff, "nav_manager": scope.manages_learners}

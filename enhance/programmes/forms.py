@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from enhance.accounts.models import User
+from enhance.programmes.access import localities_manageable_by, programmes_manageable_by
+from enhance.programmes.models import (
+    Cohort,
+    Grade,
+    Locality,
+    Membership,
+    Organisation,
+    Person,
+    Profession,
+    Programme,
+    RegistrationBody,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "forename",
+            "surname",
+            "preferred_name",
+            "email",
+            "profession",
+            "registration_body",
+            "registration_number",
+        ]
+        help_texts = {
+            "preferred_name": "Optional. Used instead of the forename on screens and emails.",
+            "registration_number": "For example a 7-digit GMC number, or an NMC PIN.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["profession"].queryset = Profession.objects.all()
+        self.fields["registration_body"].queryset = RegistrationBody.objects.all()
+
+
+class MembershipForm(forms.ModelForm):
+    grade = forms.ModelChoiceField(queryset=Grade.objects.all(), required=False, label="Training grade")
+    grade_from = forms.DateField(
+        required=False, widget=DateInput(), label="Grade held from", help_text="Leave empty to use the start date."
+    )
+
+    class Meta:
+        model = Membership
+        fields = [
+            "programme",
+            "cohort",
+            "locality",
+            "employing_organisation",
+            "starts_on",
+            "ends_on",
+            "wte",
+            "status",
+            "holds_driving_licence",
+            "business_insurance_expires_on",
+        ]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "business_insurance_expires_on": DateInput(),
+        }
+        help_texts = {
+            "business_insurance_expires_on": "Needed to claim mileage for using your own car.",
+            "locality": "Optional for programmes without localities.",
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        programmes = programmes_manageable_by(user).select_related("region")
+        self.fields["programme"].queryset = programmes
+        cohort_field = self.fields["cohort"]
+        cohort_field.queryset = Cohort.objects.filter(programme__in=programmes).select_related("programme")
+        cohort_field.label_from_instance = lambda c: f"{c.programme.name}: {c.name}"  # type: ignore[attr-defined]
+        locality_field = self.fields["locality"]
+        locality_field.queryset = localities_manageable_by(user).select_related("programme")
+        locality_field.label_from_instance = lambda loc: f"{loc.programme.name}: {loc.name}"  # type: ignore[attr-defined]
+        self.fields["employing_organisation"].queryset = Organisation.objects.filter(
+            kind__in=[Organisation.Kind.ACUTE_TRUST, Organisation.Kind.COMMUNITY_PROVIDER, Organisation.Kind.GP_PRACTICE,
+                      Organisation.Kind.LOCAL_AUTHORITY]
+        )
+        self.fields["wte"].widget.attrs.update({"step": "0.05", "min": "0.1", "max": "1"})
+        if self.instance.pk:
+            # The programme of an existing membership does not change: add a new membership instead.
+            self.fields["programme"].disabled = True
+            self.fields["programme"].queryset = Programme.objects.filter(pk=self.instance.programme_id)
+        else:
+            self.fields.pop("status")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        programme = data.get("programme")
+        cohort = data.get("cohort")
+        locality = data.get("locality")
+        if programme and cohort and cohort.programme_id != programme.id:
+            self.add_error("cohort", "Choose a cohort of the selected programme.")
+        if programme and locality and locality.programme_id != programme.id:
+            self.add_error("locality", "Choose a locality of the selected programme.")
+        starts_on = data.get("starts_on")
+        grade_from = data.get("grade_from")
+        if grade_from and starts_on and grade_from < starts_on:
+            self.add_error("grade_from", "A grade cannot start before the membership does.")
+        return data
+
+    def grade_start(self) -> dt.date:
+        return self.cleaned_data.get("grade_from") or self.cleaned_data["starts_on"]
+
+
+class LearnerFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search by name, email or registration number")
+    programme = forms.ModelChoiceField(queryset=Programme.objects.none(), required=False)
+    locality = forms.ModelChoiceField(queryset=Locality.objects.none(), required=False)
+    cohort = forms.ModelChoiceField(queryset=Cohort.objects.none(), required=False)
+    status = forms.ChoiceField(choices=[("", "Any status"), *Membership.Status.choices], required=False)
+
+    def __init__(self, *args: Any, programmes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["programme"].empty_label = "All programmes"
+        loc = self.fields["locality"]
+        loc.queryset = Locality.objects.filter(programme__in=programmes).select_related("programme")
+        loc.empty_label = "All localities"
+        loc.label_from_instance = lambda x: f"{x.programme.name}: {x.name}"  # type: ignore[attr-defined]
+        coh = self.fields["cohort"]
+        coh.queryset = Cohort.objects.filter(programme__in=programmes).select_related("programme")
+        coh.empty_label = "All cohorts"
+        coh.label_from_instance = lambda x: f"{x.programme.name}: {x.name}"  # type: ignore[attr-defined]
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Spreadsheet of recruited trainees",
+        help_text="A CSV or Excel (.xlsx) file, up to 2 MB, with a header row.",
+    )
+
+    MAX_BYTES = 2 * 1024 * 1024
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size == 0:
+            raise forms.ValidationError("The selected file is empty.")
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 2 MB.")
+        return upload

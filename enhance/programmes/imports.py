@@ -1,0 +1,427 @@
+"""Import recruited trainees from a CSV or XLSX file shaped like a TIS export.
+
+Two steps: import_preview() reads and checks every row and, only when all are good, stores
+a batch to show; import_commit() applies the batch in one transaction. Nothing in the
+programme data changes until commit, and a re-imported file creates no duplicates."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from enhance.accounts.models import User
+from enhance.notifications import kinds
+from enhance.notifications.services import notify
+from enhance.programmes.access import localities_manageable_by, programmes_manageable_by
+from enhance.programmes.models import (
+    Cohort,
+    Grade,
+    ImportBatch,
+    Locality,
+    Membership,
+    Organisation,
+    Person,
+    Programme,
+    RegistrationBody,
+)
+from enhance.programmes.services import grade_set, membership_create, person_create
+
+# Canonical column -> accepted header spellings (compared lower-case, letters and digits only).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "gmc_number": ("gmcnumber", "gmc", "gmcno", "gmcreferencenumber"),
+    "forename": ("forename", "forenames", "firstname", "givenname"),
+    "surname": ("surname", "lastname", "familyname"),
+    "email": ("email", "emailaddress"),
+    "programme": ("programme", "programmename"),
+    "locality": ("locality",),
+    "employing_organisation": ("employingorganisation", "employingbody", "employer", "trust"),
+    "start_date": ("startdate", "programmestartdate", "programmemembershipstartdate"),
+    "grade": ("grade", "gradeabbreviation", "traininggrade"),
+    "wte": ("wte", "wholetimeequivalent"),
+}
+REQUIRED = ("forename", "surname", "email", "programme", "start_date", "grade")
+LABELS = {
+    "gmc_number": "GMC number",
+    "forename": "Forename",
+    "surname": "Surname",
+    "email": "Email",
+    "programme": "Programme",
+    "locality": "Locality",
+    "employing_organisation": "Employing organisation",
+    "start_date": "Start date",
+    "grade": "Grade",
+    "wte": "WTE",
+}
+MAX_ROWS = 2000
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d %B %Y", "%d %b %Y", "%d/%m/%y")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (not a spreadsheet, no header, missing columns)."""
+
+
+@dataclass
+class RowResult:
+    number: int
+    values: dict[str, str]
+    errors: dict[str, str] = field(default_factory=dict)
+    action: str = ""
+    clean: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Preview:
+    rows: list[RowResult]
+    batch: ImportBatch | None = None
+
+    @property
+    def error_rows(self) -> list[RowResult]:
+        return [r for r in self.rows if r.errors]
+
+
+def _key(header: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", header.lower())
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_table(data: bytes) -> list[list[str]]:
+    """Rows of cells from CSV or XLSX bytes, judged by content, not by the file's name."""
+    if data.startswith(b"PK\x03\x04"):
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise ImportFileError("This file is not a readable Excel (.xlsx) workbook.") from exc
+        sheet = workbook.worksheets[0]
+        rows = [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+        workbook.close()
+    else:
+        if b"\x00" in data[:4096]:
+            raise ImportFileError("This file is not a spreadsheet: upload a CSV or Excel (.xlsx) file.")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                raise ImportFileError("This file is not a spreadsheet: upload a CSV or Excel (.xlsx) file.") from None
+        try:
+            rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+        except csv.Error as exc:
+            raise ImportFileError(f"This CSV file cannot be read: {exc}.") from exc
+    rows = [row for row in rows if any(cell for cell in row)]
+    if not rows:
+        raise ImportFileError("The file has no rows. Add a header row and one row per trainee.")
+    return rows
+
+
+def _map_header(header: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, title in enumerate(header):
+        key = _key(title)
+        for column, spellings in COLUMNS.items():
+            if key in spellings:
+                if column in found:
+                    raise ImportFileError(f"The column {LABELS[column]} appears twice in the header row.")
+                found[column] = index
+    missing = [LABELS[c] for c in REQUIRED if c not in found]
+    if missing:
+        raise ImportFileError(
+            "The header row is missing these columns: "
+            + ", ".join(missing)
+            + ". Expected columns: "
+            + ", ".join(LABELS.values())
+            + "."
+        )
+    return found
+
+
+def parse_date(value: str) -> dt.date:
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(value)
+
+
+def parse_wte(value: str) -> Decimal:
+    text = value.strip().rstrip("%").strip()
+    number = Decimal(text)
+    if value.strip().endswith("%") or number > 1:
+        number = number / 100
+    if not Decimal("0.1") <= number <= Decimal("1"):
+        raise ValueError(value)
+    return number.quantize(Decimal("0.01"))
+
+
+class _Lookups:
+    """Everything rows are checked against, read once (a handful of queries per file)."""
+
+    def __init__(self, actor: User) -> None:
+        self.all_programmes = {p.name.lower(): p for p in Programme.objects.all()}
+        self.manageable = set(programmes_manageable_by(actor).values_list("id", flat=True))
+        self.localities = {
+            (loc.programme_id, loc.name.lower()): loc for loc in localities_manageable_by(actor)
+        }
+        self.all_localities = {
+            (pid, name.lower()) for pid, name in Locality.objects.values_list("programme_id", "name")
+        }
+        self.programmes_with_localities = {pid for pid, _ in self.all_localities}
+        self.cohorts: dict[int, list[Cohort]] = {}
+        for cohort in Cohort.objects.order_by("-intake_date"):
+            self.cohorts.setdefault(cohort.programme_id, []).append(cohort)
+        self.organisations: dict[str, Organisation] = {}
+        for org in Organisation.objects.all():
+            self.organisations[org.name.lower()] = org
+            if org.ods_code:
+                self.organisations[org.ods_code.lower()] = org
+        self.grades = {g.code.lower(): g for g in Grade.objects.all()}
+        self.gmc = RegistrationBody.objects.filter(code="GMC").first()
+
+
+def _check_row(row: RowResult, look: _Lookups) -> None:
+    v = row.values
+    e = row.errors
+    c = row.clean
+    for column in REQUIRED:
+        if not v.get(column):
+            e[column] = f"{LABELS[column]} is missing."
+    if v.get("email") and "email" not in e:
+        try:
+            validate_email(v["email"])
+            c["email"] = v["email"].lower()
+        except ValidationError:
+            e["email"] = f"'{v['email']}' is not an email address."
+    gmc = v.get("gmc_number", "").replace(" ", "")
+    if gmc:
+        if not re.fullmatch(r"\d{7}", gmc):
+            e["gmc_number"] = f"'{v['gmc_number']}' is not a GMC number: it must be 7 digits."
+        else:
+            c["gmc_number"] = gmc
+    programme = None
+    if v.get("programme"):
+        programme = look.all_programmes.get(v["programme"].lower())
+        if programme is None:
+            e["programme"] = f"There is no programme called '{v['programme']}'."
+        else:
+            c["programme"] = programme
+    if programme is not None:
+        name = v.get("locality", "").lower()
+        if name:
+            if (programme.id, name) not in look.all_localities:
+                e["locality"] = f"{programme.name} has no locality called '{v['locality']}'."
+            elif (programme.id, name) not in look.localities:
+                e["locality"] = f"You cannot import learners into {programme.name}: {v['locality']}."
+            else:
+                c["locality"] = look.localities[(programme.id, name)]
+        elif programme.id in look.programmes_with_localities:
+            e["locality"] = f"Locality is missing: {programme.name} has localities."
+        if programme.id not in look.manageable and "locality" not in c and "locality" not in e:
+            e["programme"] = f"You cannot import learners into {programme.name}."
+    if v.get("employing_organisation"):
+        org = look.organisations.get(v["employing_organisation"].lower())
+        if org is None:
+            e["employing_organisation"] = f"There is no organisation called '{v['employing_organisation']}'."
+        else:
+            c["employing_organisation"] = org
+    if v.get("start_date"):
+        try:
+            c["start_date"] = parse_date(v["start_date"])
+        except ValueError:
+            e["start_date"] = f"'{v['start_date']}' is not a date: use DD/MM/YYYY, like 06/08/2025."
+    if programme is not None and "start_date" in c:
+        start = c["start_date"]
+        cohort = next((x for x in look.cohorts.get(programme.id, []) if x.intake_date <= start), None)
+        if cohort is None or start - cohort.intake_date > dt.timedelta(days=366):
+            e["start_date"] = (
+                f"{programme.name} has no cohort for an intake on {start:%d/%m/%Y}: add the cohort first."
+            )
+        else:
+            c["cohort"] = cohort
+    if v.get("grade"):
+        grade = look.grades.get(v["grade"].lower())
+        if grade is None:
+            e["grade"] = f"'{v['grade']}' is not a known grade (for example IMY1, F1, F2)."
+        else:
+            c["grade"] = grade
+    if v.get("wte"):
+        try:
+            c["wte"] = parse_wte(v["wte"])
+        except (ValueError, InvalidOperation):
+            e["wte"] = f"'{v['wte']}' is not a whole-time equivalent: use a number from 0.1 to 1.0."
+    else:
+        c["wte"] = Decimal("1.00")
+
+
+def _match_people(rows: list[RowResult], look: _Lookups) -> None:
+    """Find existing people by GMC number or email, flag conflicts, and decide each row's action."""
+    emails = {r.clean["email"] for r in rows if "email" in r.clean}
+    gmcs = {r.clean["gmc_number"] for r in rows if "gmc_number" in r.clean}
+    by_email = {p.email: p for p in Person.objects.annotate(e=Lower("email")).filter(e__in=emails)}
+    by_gmc = {}
+    if look.gmc is not None and gmcs:
+        by_gmc = {
+            p.registration_number: p
+            for p in Person.objects.filter(registration_body=look.gmc, registration_number__in=gmcs)
+        }
+    people = {p.id for p in [*by_email.values(), *by_gmc.values()]}
+    memberships = set(
+        Membership.objects.filter(person_id__in=people).values_list("person_id", "programme_id")
+    )
+    for row in rows:
+        if row.errors:
+            continue
+        c = row.clean
+        email_person = by_email.get(c["email"])
+        gmc_person = by_gmc.get(c.get("gmc_number", ""))
+        if email_person and gmc_person and email_person.id != gmc_person.id:
+            row.errors["email"] = (
+                f"{c['email']} belongs to {email_person}, but GMC number {c['gmc_number']} "
+                f"belongs to {gmc_person}."
+            )
+            continue
+        person = email_person or gmc_person
+        if person and c.get("gmc_number") and person.registration_number not in ("", c["gmc_number"]):
+            row.errors["gmc_number"] = (
+                f"{c['email']} is already recorded with registration number {person.registration_number}."
+            )
+            continue
+        c["person"] = person
+        if person is None:
+            row.action = "New learner"
+        elif (person.id, c["programme"].id) in memberships:
+            row.action = "Already in this programme: no change"
+        else:
+            row.action = "Existing person joins this programme"
+
+
+def import_preview(*, actor: User, filename: str, data: bytes) -> Preview:
+    """Read and check a file. Raises ImportFileError for a file that cannot be read at all;
+    returns a preview with errors per row and column, or with a stored batch when all is well."""
+    table = read_table(data)
+    columns = _map_header(table[0])
+    body = table[1:]
+    if not body:
+        raise ImportFileError("The file has a header row but no trainees.")
+    if len(body) > MAX_ROWS:
+        raise ImportFileError(f"The file has {len(body)} rows; import at most {MAX_ROWS} at a time.")
+    look = _Lookups(actor)
+    rows = []
+    for number, cells in enumerate(body, start=2):
+        values = {col: (cells[i] if i < len(cells) else "") for col, i in columns.items()}
+        row = RowResult(number=number, values=values)
+        _check_row(row, look)
+        rows.append(row)
+    _flag_duplicates(rows, "email", "Email")
+    _flag_duplicates(rows, "gmc_number", "GMC number")
+    _match_people(rows, look)
+    preview = Preview(rows=rows)
+    if not preview.error_rows:
+        preview.batch = ImportBatch.objects.create(
+            created_by=actor,
+            filename=filename[:255],
+            sha256=hashlib.sha256(data).hexdigest(),
+            rows=[{"number": r.number, "values": r.values, "action": r.action} for r in rows],
+        )
+    return preview
+
+
+def _flag_duplicates(rows: list[RowResult], column: str, label: str) -> None:
+    first_seen: dict[str, int] = {}
+    for row in rows:
+        value = row.clean.get(column)
+        if not value:
+            continue
+        if value in first_seen:
+            row.errors[column] = f"{label} {value} is also on row {first_seen[value]}: each trainee once."
+        else:
+            first_seen[value] = row.number
+
+
+@transaction.atomic
+def import_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
+    """Apply a previewed batch, all or nothing. Rows are checked again, since the data may
+    have changed since the preview."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.created_by_id != actor.pk:
+        raise PermissionDenied("Only the person who uploaded this file can import it.")
+    if batch.status != ImportBatch.Status.READY:
+        raise ValidationError(f"This file was already {batch.get_status_display().lower()}.")
+    look = _Lookups(actor)
+    rows = [RowResult(number=r["number"], values=r["values"]) for r in batch.rows]
+    for row in rows:
+        _check_row(row, look)
+    _flag_duplicates(rows, "email", "Email")
+    _flag_duplicates(rows, "gmc_number", "GMC number")
+    _match_people(rows, look)
+    bad = [r for r in rows if r.errors]
+    if bad:
+        problems = "; ".join(f"row {r.number}: {' '.join(r.errors.values())}" for r in bad[:5])
+        raise ValidationError(f"The data changed since the preview, so nothing was imported ({problems}).")
+    created = unchanged = 0
+    for row in rows:
+        c = row.clean
+        person = c["person"]
+        if person is None:
+            person = person_create(
+                actor=actor,
+                forename=row.values["forename"],
+                surname=row.values["surname"],
+                email=c["email"],
+                registration_body=look.gmc if c.get("gmc_number") else None,
+                registration_number=c.get("gmc_number", ""),
+            )
+        if row.action.startswith("Already"):
+            unchanged += 1
+            continue
+        membership = membership_create(
+            actor=actor,
+            person=person,
+            programme=c["programme"],
+            cohort=c["cohort"],
+            locality=c.get("locality"),
+            employing_organisation=c.get("employing_organisation"),
+            starts_on=c["start_date"],
+            wte=c["wte"],
+        )
+        grade_set(actor=actor, membership=membership, grade=c["grade"], starts_on=c["start_date"])
+        created += 1
+    batch.status = ImportBatch.Status.COMMITTED
+    batch.committed_at = timezone.now()
+    batch.created_count = created
+    batch.unchanged_count = unchanged
+    batch.save()
+    notify(
+        recipient=actor,
+        kind=kinds.IMPORT_FINISHED.code,
+        title=f"Imported {batch.filename}",
+        body=f"{created} new programme memberships; {unchanged} rows were already imported.",
+        url=f"/imports/{batch.pk}/",
+    )
+    return batch

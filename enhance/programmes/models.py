@@ -1,0 +1,400 @@
+"""Regions, organisations, sites, programmes, localities, cohorts, people, their programme
+memberships, and staff role assignments. Words follow the national trainee record (TIS)
+where they fit: Person, Programme, Programme membership, Grade, Site, Trust."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+POSTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$", re.IGNORECASE)
+
+
+class Region(models.Model):
+    """One of the seven NHS England regions, each with its enhance trailblazer."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        ACUTE_TRUST = "acute_trust", "Acute trust"
+        COMMUNITY_PROVIDER = "community_provider", "Community trust or provider"
+        GP_PRACTICE = "gp_practice", "GP practice"
+        VOLUNTARY = "voluntary", "Voluntary or community organisation"
+        UNIVERSITY = "university", "University"
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True)
+    ods_code = models.CharField("ODS code", max_length=10, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def validate_postcode(value: str) -> None:
+    if not POSTCODE_RE.match(value.strip()):
+        raise ValidationError("Enter a UK postcode, like DE1 2QY.")
+
+
+class Site(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="sites")
+    name = models.CharField(max_length=200)
+    address = models.TextField()
+    postcode = models.CharField(max_length=8, validators=[validate_postcode])
+    public_transport = models.TextField(
+        "getting there by public transport", blank=True, help_text="Buses, trains and walking routes."
+    )
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class Programme(models.Model):
+    class Pathway(models.TextChoices):
+        IMT = "imt", "Internal Medicine Training"
+        FOUNDATION = "foundation", "Foundation"
+        MULTI_PROFESSIONAL = "multi_professional", "Multi-professional"
+        SPECIALTY = "specialty", "Specialty training"
+        OTHER = "other", "Other"
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="programmes")
+    name = models.CharField(max_length=200)
+    pathway = models.CharField(max_length=30, choices=Pathway.choices)
+    length_years = models.PositiveSmallIntegerField(
+        "length in years", validators=[MinValueValidator(1), MaxValueValidator(6)]
+    )
+    framework = models.ForeignKey(
+        "curriculum.Framework", on_delete=models.PROTECT, related_name="programmes"
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["region__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="programme_name_unique_in_region"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Locality(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="localities")
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["programme__name", "name"]
+        verbose_name_plural = "localities"
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="locality_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cohort(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(max_length=100)
+    intake_date = models.DateField()
+
+    class Meta:
+        ordering = ["programme__name", "-intake_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "intake_date"], name="cohort_intake_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Profession(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegistrationBody(models.Model):
+    """A professional regulator (GMC, NMC, HCPC, GPhC, ...) and the shape of its numbers."""
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=200)
+    number_pattern = models.CharField(
+        max_length=200, help_text="A regular expression the whole registration number must match."
+    )
+    number_example = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "registration bodies"
+
+    def __str__(self) -> str:
+        return self.code
+
+    def number_is_valid(self, number: str) -> bool:
+        return re.fullmatch(self.number_pattern, number) is not None
+
+
+class Grade(models.Model):
+    """A training grade or level, e.g. IMY1, F2, Band 6."""
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=100)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Person(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="person"
+    )
+    forename = models.CharField(max_length=100)
+    surname = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(unique=True)
+    profession = models.ForeignKey(Profession, on_delete=models.PROTECT, null=True, blank=True)
+    registration_body = models.ForeignKey(RegistrationBody, on_delete=models.PROTECT, null=True, blank=True)
+    registration_number = models.CharField(max_length=20, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["surname", "forename"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration_body", "registration_number"],
+                condition=~Q(registration_number=""),
+                name="registration_number_unique_per_body",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.preferred_name or self.forename} {self.surname}"
+
+    def clean(self) -> None:
+        self.registration_number = self.registration_number.strip().upper()
+        if self.registration_body_id and not self.registration_number:
+            raise ValidationError({"registration_number": "Enter the registration number."})
+        if self.registration_number and not self.registration_body_id:
+            raise ValidationError({"registration_body": "Choose the body that issued this number."})
+        body = self.registration_body
+        if body and not body.number_is_valid(self.registration_number):
+            raise ValidationError(
+                {
+                    "registration_number": (
+                        f"Enter a {body.code} number in the right format, like {body.number_example}."
+                    )
+                }
+            )
+
+
+class Membership(models.Model):
+    """A person's membership of a programme as a learner (TIS: programme membership)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        COMPLETED = "completed", "Completed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="memberships")
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="memberships")
+    locality = models.ForeignKey(
+        Locality, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    employing_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="employed_memberships"
+    )
+    wte = models.DecimalField(
+        "whole-time equivalent",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0.10")), MaxValueValidator(Decimal("1.00"))],
+        help_text="1.0 for full time; 0.6 for someone working 60% less than full time.",
+    )
+    starts_on = models.DateField("start date")
+    ends_on = models.DateField("end date", null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status_since = models.DateField(default=dt.date.today)
+    holds_driving_licence = models.BooleanField("holds a full driving licence", default=False)
+    business_insurance_expires_on = models.DateField(
+        "business-use car insurance expires on", null=True, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["person__surname", "person__forename"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "programme"], name="one_membership_per_programme"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="membership_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.programme}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.cohort_id and self.programme_id and self.cohort.programme_id != self.programme_id:
+            errors["cohort"] = "Choose a cohort of this programme."
+        if self.locality_id and self.programme_id and self.locality.programme_id != self.programme_id:
+            errors["locality"] = "Choose a locality of this programme."
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = "The end date must be on or after the start date."
+        if errors:
+            raise ValidationError(errors)
+
+
+class GradePeriod(models.Model):
+    """The grade a learner holds from a date (IMY1 from August 2025, IMY2 from August 2026)."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="grade_periods")
+    grade = models.ForeignKey(Grade, on_delete=models.PROTECT)
+    starts_on = models.DateField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["membership", "-starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "starts_on"], name="one_grade_per_start_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grade} from {self.starts_on:%d %b %Y}"
+
+
+class Role(models.TextChoices):
+    NATIONAL_ADMIN = "national_admin", "National admin"
+    REGIONAL_LEAD = "regional_lead", "Regional lead"
+    PROGRAMME_LEAD = "programme_lead", "Programme lead"
+    LOCALITY_LEAD = "locality_lead", "Locality lead"
+    FACULTY = "faculty", "Faculty"
+    COMMUNITY_LEAD = "community_lead", "Community lead"
+    PARTNER_CONTACT = "partner_contact", "Partner contact"
+    SUPERVISOR = "supervisor", "Supervisor"
+    FINANCE_OFFICER = "finance_officer", "Finance officer"
+
+
+# The one scope field each role needs; national admins need none.
+ROLE_SCOPE_FIELD: dict[str, str | None] = {
+    Role.NATIONAL_ADMIN: None,
+    Role.REGIONAL_LEAD: "region",
+    Role.PROGRAMME_LEAD: "programme",
+    Role.LOCALITY_LEAD: "locality",
+    Role.FACULTY: "programme",
+    Role.COMMUNITY_LEAD: "organisation",
+    Role.PARTNER_CONTACT: "organisation",
+    Role.SUPERVISOR: "learner",
+    Role.FINANCE_OFFICER: "organisation",
+}
+SCOPE_FIELDS = ("region", "programme", "locality", "organisation", "learner")
+
+
+class RoleAssignment(models.Model):
+    """A staff role held by a user within one scope (a region, programme, locality,
+    organisation or named learner). Learners need no assignment: their membership is it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, null=True, blank=True)
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, null=True, blank=True)
+    locality = models.ForeignKey(Locality, on_delete=models.CASCADE, null=True, blank=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, null=True, blank=True)
+    learner = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="supervisor_roles"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user", "role"]
+
+    def __str__(self) -> str:
+        scope = self.scope
+        return f"{self.get_role_display()}" + (f" ({scope})" if scope else "")
+
+    @property
+    def scope(self) -> object | None:
+        field = ROLE_SCOPE_FIELD.get(self.role)
+        return getattr(self, field) if field else None
+
+    def clean(self) -> None:
+        needed = ROLE_SCOPE_FIELD.get(self.role)
+        errors: dict[str, str] = {}
+        for field in SCOPE_FIELDS:
+            is_set = getattr(self, f"{field}_id") is not None
+            if field == needed and not is_set:
+                errors[field] = f"A {self.get_role_display().lower()} needs a {field}."
+            elif field != needed and is_set:
+                errors[field] = f"A {self.get_role_display().lower()} is not scoped by {field}."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ImportBatch(models.Model):
+    """An upload of recruited trainees that passed every check, waiting to be committed (or
+    already committed). Rows are stored normalised so the preview is exactly what lands."""
+
+    class Status(models.TextChoices):
+        READY = "ready", "Ready to import"
+        COMMITTED = "committed", "Imported"
+        DISCARDED = "discarded", "Discarded"
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    rows = models.JSONField(default=list)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.READY)
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"

@@ -1,0 +1,177 @@
+"""Writes to people, memberships, grades and roles. Views, forms, imports and commands call
+these; the rules live here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from enhance.accounts.models import User
+from enhance.notifications import kinds
+from enhance.notifications.services import notify
+from enhance.programmes.access import can_manage_programme_wide, scope_for
+from enhance.programmes.models import (
+    Cohort,
+    Grade,
+    GradePeriod,
+    Locality,
+    Membership,
+    Organisation,
+    Person,
+    Programme,
+    RoleAssignment,
+)
+
+
+def _check_can_manage(actor: User, programme: Programme, locality: Locality | None) -> None:
+    if can_manage_programme_wide(actor, programme):
+        return
+    scope = scope_for(actor)
+    if locality is not None and locality.id in scope.localities:
+        return
+    raise PermissionDenied("You cannot manage learners in this programme or locality.")
+
+
+def _save(obj: Any, exclude: list[str] | None = None) -> None:
+    obj.full_clean(exclude=exclude)
+    obj.save()
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor: User,
+    forename: str,
+    surname: str,
+    email: str,
+    preferred_name: str = "",
+    profession: Any = None,
+    registration_body: Any = None,
+    registration_number: str = "",
+) -> Person:
+    person = Person(
+        forename=forename.strip(),
+        surname=surname.strip(),
+        email=email.strip().lower(),
+        preferred_name=preferred_name.strip(),
+        profession=profession,
+        registration_body=registration_body,
+        registration_number=registration_number,
+    )
+    _save(person)
+    person.user = _account_for(person)
+    person.save(update_fields=["user"])
+    return person
+
+
+def _account_for(person: Person) -> User:
+    """Every learner gets a sign-in account (without a password until they set one through
+    'Forgotten your password?'). An existing account with the same email is linked instead."""
+    user = User.objects.filter(email__iexact=person.email).first()
+    if user is None:
+        user = User.objects.create_user(email=person.email, password=None, full_name=person.full_name)
+    elif Person.objects.filter(user=user).exclude(pk=person.pk).exists():
+        raise ValidationError({"email": "This email address belongs to another person's account."})
+    return user
+
+
+@transaction.atomic
+def person_update(*, actor: User, person: Person, **fields: Any) -> Person:
+    for name, value in fields.items():
+        setattr(person, name, value.strip() if isinstance(value, str) else value)
+    person.email = person.email.lower()
+    _save(person)
+    if person.user is not None and person.user.email != person.email:
+        if User.objects.filter(email__iexact=person.email).exclude(pk=person.user.pk).exists():
+            raise ValidationError({"email": "Another account already uses this email address."})
+        person.user.email = person.email
+        person.user.full_name = person.full_name
+        person.user.save(update_fields=["email", "full_name"])
+    return person
+
+
+@transaction.atomic
+def membership_create(
+    *,
+    actor: User,
+    person: Person,
+    programme: Programme,
+    cohort: Cohort,
+    starts_on: dt.date,
+    grade: Grade | None = None,
+    locality: Locality | None = None,
+    employing_organisation: Organisation | None = None,
+    wte: Decimal = Decimal("1.00"),
+    ends_on: dt.date | None = None,
+    status: str = Membership.Status.ACTIVE,
+    holds_driving_licence: bool = False,
+    business_insurance_expires_on: dt.date | None = None,
+) -> Membership:
+    _check_can_manage(actor, programme, locality)
+    if Membership.objects.filter(person=person, programme=programme).exists():
+        raise ValidationError({"programme": f"{person} is already a member of {programme}."})
+    membership = Membership(
+        person=person,
+        programme=programme,
+        cohort=cohort,
+        locality=locality,
+        employing_organisation=employing_organisation,
+        wte=wte,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        status=status,
+        status_since=starts_on,
+        holds_driving_licence=holds_driving_licence,
+        business_insurance_expires_on=business_insurance_expires_on,
+    )
+    _save(membership)
+    if grade is not None:
+        grade_set(actor=actor, membership=membership, grade=grade, starts_on=starts_on)
+    return membership
+
+
+@transaction.atomic
+def membership_update(*, actor: User, membership: Membership, **fields: Any) -> Membership:
+    # Lock the row so two leads editing at once cannot silently overwrite each other's status.
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    _check_can_manage(actor, locked.programme, locked.locality)
+    old_status = locked.status
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    _check_can_manage(actor, locked.programme, locked.locality)
+    if locked.status != old_status and "status_since" not in fields:
+        locked.status_since = dt.date.today()
+    _save(locked)
+    return locked
+
+
+@transaction.atomic
+def grade_set(*, actor: User, membership: Membership, grade: Grade, starts_on: dt.date) -> GradePeriod:
+    """Record that the learner holds `grade` from `starts_on` (replacing any grade recorded
+    for that same date)."""
+    if starts_on < membership.starts_on:
+        raise ValidationError({"grade_from": "A grade cannot start before the membership does."})
+    period, _ = GradePeriod.objects.update_or_create(
+        membership=membership, starts_on=starts_on, defaults={"grade": grade}
+    )
+    return period
+
+
+@transaction.atomic
+def role_assign(*, actor: User, user: User, role: str, **scope: Any) -> RoleAssignment:
+    if not scope_for(actor).admin:
+        raise PermissionDenied("Only a national admin can assign roles.")
+    assignment = RoleAssignment(user=user, role=role, **scope)
+    _save(assignment)
+    notify(
+        recipient=user,
+        kind=kinds.ACCOUNT.code,
+        title=f"You are now {assignment}",
+        body="Your roles in enhance have changed. Staff roles sign in with two-factor authentication.",
+        url="/",
+    )
+    return assignment

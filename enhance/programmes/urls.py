@@ -1,0 +1,23 @@
+from django.urls import path
+
+from enhance.programmes import views
+
+app_name = "programmes"
+
+urlpatterns = [
+    path("programmes/", views.programme_list, name="programme_list"),
+    path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
+    path("localities/<int:pk>/", views.locality_detail, name="locality_detail"),
+    path("cohorts/<int:pk>/", views.cohort_detail, name="cohort_detail"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("learners/", views.learner_list, name="learner_list"),
+    path("learners/new/", views.learner_create, name="learner_create"),
+    path("learners/<int:pk>/", views.learner_detail, name="learner_detail"),
+    path("learners/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("learners/<int:person_pk>/memberships/new/", views.membership_create, name="membership_create"),
+    path("memberships/<int:pk>/edit/", views.membership_edit, name="membership_edit"),
+    path("imports/", views.import_upload, name="import_upload"),
+    path("imports/template.csv", views.import_template, name="import_template"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+]

@@ -1,0 +1,341 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from enhance.programmes import access, selectors, services
+from enhance.programmes.forms import ImportUploadForm, LearnerFilterForm, MembershipForm, PersonForm
+from enhance.programmes.imports import ImportFileError, import_commit, import_preview
+from enhance.programmes.models import ImportBatch, Membership, Organisation, Person, RoleAssignment
+
+
+def _page(request: HttpRequest, qs: Any, size: int = 25) -> Any:
+    return Paginator(qs, size).get_page(request.GET.get("page"))
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    scope = access.scope_for(user)  # type: ignore[arg-type]
+    context: dict[str, Any] = {"scope": scope}
+    if scope.is_learner:
+        memberships = list(selectors.person_memberships(user, scope.person_id))  # type: ignore[arg-type]
+        programme_ids = [m.programme_id for m in memberships]
+        leads = (
+            RoleAssignment.objects.filter(programme_id__in=programme_ids, role="programme_lead")
+            | RoleAssignment.objects.filter(
+                locality_id__in=[m.locality_id for m in memberships if m.locality_id], role="locality_lead"
+            )
+        ).select_related("user", "programme", "locality")
+        supervisors = RoleAssignment.objects.filter(
+            learner_id=scope.person_id, role="supervisor"
+        ).select_related("user")
+        context.update(memberships=memberships, leads=list(leads), supervisors=list(supervisors))
+    if scope.is_staff:
+        context["roles"] = (
+            RoleAssignment.objects.filter(user=user)
+            .select_related("region", "programme", "locality", "organisation", "learner")
+            .order_by("role")
+        )
+        context["programmes"] = selectors.programme_list(user)[:20]  # type: ignore[arg-type]
+        context["learner_total"] = access.memberships_visible_to(user).filter(  # type: ignore[arg-type]
+            status=Membership.Status.ACTIVE
+        ).count()
+        context["recent_learners"] = selectors.learner_list(user).filter(  # type: ignore[arg-type]
+            status=Membership.Status.ACTIVE
+        ).order_by("-starts_on", "pk")[:5]
+        context["organisations"] = access.organisations_of_staff(user).prefetch_related("sites")  # type: ignore[arg-type]
+    return render(request, "programmes/home.html", context)
+
+
+def programme_list(request: HttpRequest) -> HttpResponse:
+    programmes = selectors.programme_list(request.user)  # type: ignore[arg-type]
+    return render(request, "programmes/programme_list.html", {"page": _page(request, programmes)})
+
+
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = access.get_programme_for(request.user, pk)  # type: ignore[arg-type]
+    return render(
+        request,
+        "programmes/programme_detail.html",
+        {
+            "programme": programme,
+            "localities": selectors.programme_detail_localities(programme),
+            "cohorts": selectors.programme_detail_cohorts(programme),
+            "leads": selectors.leads_for_programme(programme),
+            "can_manage": access.can_manage_programme_wide(request.user, programme),  # type: ignore[arg-type]
+        },
+    )
+
+
+def locality_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    locality = access.get_locality_for(request.user, pk)  # type: ignore[arg-type]
+    learners = selectors.learner_list(request.user, {"locality": locality.pk})  # type: ignore[arg-type]
+    leads = RoleAssignment.objects.filter(role="locality_lead", locality=locality).select_related("user")
+    return render(
+        request,
+        "programmes/locality_detail.html",
+        {"locality": locality, "page": _page(request, learners), "leads": leads},
+    )
+
+
+def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = access.get_cohort_for(request.user, pk)  # type: ignore[arg-type]
+    learners = selectors.learner_list(request.user, {"cohort": cohort.pk})  # type: ignore[arg-type]
+    return render(request, "programmes/cohort_detail.html", {"cohort": cohort, "page": _page(request, learners)})
+
+
+def learner_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    scope = access.scope_for(user)  # type: ignore[arg-type]
+    if not scope.is_staff:
+        raise PermissionDenied
+    form = LearnerFilterForm(request.GET or None, programmes=access.programmes_visible_to(user))  # type: ignore[arg-type]
+    filters = form.cleaned_data if form.is_valid() else {}
+    learners = selectors.learner_list(user, filters)  # type: ignore[arg-type]
+    return render(
+        request,
+        "programmes/learner_list.html",
+        {"form": form, "page": _page(request, learners), "can_add": scope.manages_learners},
+    )
+
+
+def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    person = access.get_person_for(user, pk)  # type: ignore[arg-type]
+    memberships = list(selectors.person_memberships(user, person.pk))  # type: ignore[arg-type]
+    manageable = set(
+        access.memberships_manageable_by(user).filter(person=person).values_list("id", flat=True)  # type: ignore[arg-type]
+    )
+    history = []
+    if manageable or access.scope_for(user).admin:  # type: ignore[arg-type]
+        history = list(
+            Person.history.filter(id=person.pk).select_related("history_user").order_by("-history_date")[:10]
+        ) + list(
+            Membership.history.filter(person_id=person.pk)
+            .select_related("history_user")
+            .order_by("-history_date")[:10]
+        )
+        history.sort(key=lambda h: h.history_date, reverse=True)
+    supervisors = RoleAssignment.objects.filter(learner=person, role="supervisor").select_related("user")
+    return render(
+        request,
+        "programmes/learner_detail.html",
+        {
+            "person": person,
+            "memberships": memberships,
+            "manageable": manageable,
+            "history": history[:15],
+            "supervisors": supervisors,
+            "is_self": access.scope_for(user).person_id == person.pk,  # type: ignore[arg-type]
+            "can_add_membership": access.scope_for(user).manages_learners,  # type: ignore[arg-type]
+        },
+    )
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not access.scope_for(request.user).manages_learners:  # type: ignore[arg-type]
+        raise PermissionDenied
+
+
+def _membership_kwargs(form: MembershipForm) -> dict[str, Any]:
+    data = {k: v for k, v in form.cleaned_data.items() if k not in ("grade", "grade_from")}
+    return data
+
+
+@require_http_methods(["GET", "POST"])
+def learner_create(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    person_form = PersonForm(request.POST or None, prefix="person")
+    membership_form = MembershipForm(request.POST or None, prefix="membership", user=request.user)  # type: ignore[arg-type]
+    if request.method == "POST" and person_form.is_valid() and membership_form.is_valid():
+        try:
+            with transaction.atomic():
+                person = services.person_create(actor=request.user, **person_form.cleaned_data)  # type: ignore[arg-type]
+                membership = services.membership_create(
+                    actor=request.user,  # type: ignore[arg-type]
+                    person=person,
+                    **_membership_kwargs(membership_form),
+                )
+                if membership_form.cleaned_data.get("grade"):
+                    services.grade_set(
+                        actor=request.user,  # type: ignore[arg-type]
+                        membership=membership,
+                        grade=membership_form.cleaned_data["grade"],
+                        starts_on=membership_form.grade_start(),
+                    )
+        except ValidationError as exc:
+            _attach_errors(exc, person_form, membership_form)
+        else:
+            messages.success(request, f"{person} was added to {membership.programme}.")
+            return redirect("programmes:learner_detail", pk=person.pk)
+    return render(
+        request,
+        "programmes/learner_form.html",
+        {"person_form": person_form, "membership_form": membership_form, "title": "Add a learner"},
+    )
+
+
+def _attach_errors(exc: ValidationError, *forms: Any) -> None:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    for name, msgs in errors.items():
+        target = next((f for f in forms if name in f.fields), forms[-1])
+        for msg in msgs:
+            target.add_error(name if name in target.fields else None, msg)
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access.get_person_for(request.user, pk, write=True)  # type: ignore[arg-type]
+    form = PersonForm(request.POST or None, instance=person, prefix="person")
+    if request.method == "POST" and form.is_valid():
+        services.person_update(actor=request.user, person=person, **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, "Personal details saved.")
+        return redirect("programmes:learner_detail", pk=person.pk)
+    return render(request, "programmes/person_form.html", {"form": form, "person": person})
+
+
+@require_http_methods(["GET", "POST"])
+def membership_create(request: HttpRequest, person_pk: int) -> HttpResponse:
+    _require_manager(request)
+    person = access.get_person_for(request.user, person_pk)  # type: ignore[arg-type]
+    form = MembershipForm(request.POST or None, prefix="membership", user=request.user)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_create(
+                actor=request.user, person=person, **_membership_kwargs(form)  # type: ignore[arg-type]
+            )
+            if form.cleaned_data.get("grade"):
+                services.grade_set(
+                    actor=request.user,  # type: ignore[arg-type]
+                    membership=membership,
+                    grade=form.cleaned_data["grade"],
+                    starts_on=form.grade_start(),
+                )
+        except ValidationError as exc:
+            _attach_errors(exc, form)
+        else:
+            messages.success(request, f"{person} was added to {membership.programme}.")
+            return redirect("programmes:learner_detail", pk=person.pk)
+    return render(
+        request,
+        "programmes/membership_form.html",
+        {"form": form, "person": person, "title": f"Add {person} to a programme"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = access.get_membership_for(request.user, pk, write=True)  # type: ignore[arg-type]
+    form = MembershipForm(request.POST or None, instance=membership, prefix="membership", user=request.user)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        data = _membership_kwargs(form)
+        data.pop("programme", None)
+        try:
+            with transaction.atomic():
+                services.membership_update(actor=request.user, membership=membership, **data)  # type: ignore[arg-type]
+                if form.cleaned_data.get("grade"):
+                    services.grade_set(
+                        actor=request.user,  # type: ignore[arg-type]
+                        membership=membership,
+                        grade=form.cleaned_data["grade"],
+                        starts_on=form.grade_start(),
+                    )
+        except ValidationError as exc:
+            _attach_errors(exc, form)
+        else:
+            messages.success(request, "Programme membership saved.")
+            return redirect("programmes:learner_detail", pk=membership.person_id)
+    return render(
+        request,
+        "programmes/membership_form.html",
+        {"form": form, "person": membership.person, "membership": membership, "title": "Edit programme membership"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    preview = None
+    file_error = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            preview = import_preview(actor=request.user, filename=upload.name, data=upload.read())  # type: ignore[arg-type]
+        except ImportFileError as exc:
+            file_error = str(exc)
+            form.add_error("file", file_error)
+        else:
+            if preview.batch is not None:
+                return redirect("programmes:import_detail", pk=preview.batch.pk)
+    recent = ImportBatch.objects.filter(created_by=request.user).order_by("-created_at")[:10]
+    return render(
+        request,
+        "programmes/import_upload.html",
+        {"form": form, "preview": preview, "recent": recent},
+        status=400 if (file_error or (preview and preview.error_rows)) else 200,
+    )
+
+
+def _get_batch_for(request: HttpRequest, pk: int) -> ImportBatch:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    if batch.created_by_id != request.user.pk:
+        raise PermissionDenied
+    return batch
+
+
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    batch = _get_batch_for(request, pk)
+    return render(request, "programmes/import_detail.html", {"batch": batch})
+
+
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    batch = _get_batch_for(request, pk)
+    try:
+        batch = import_commit(actor=request.user, batch=batch)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"Imported {batch.filename}: {batch.created_count} added, {batch.unchanged_count} already there.",
+        )
+    return redirect("programmes:import_detail", pk=batch.pk)
+
+
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = access.scope_for(request.user)  # type: ignore[arg-type]
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("region").prefetch_related(Prefetch("sites")), pk=pk
+    )
+    if not (scope.admin or organisation.pk in (scope.finance_orgs | scope.community_orgs | scope.partner_orgs)):
+        raise PermissionDenied
+    return render(request, "programmes/organisation_detail.html", {"organisation": organisation})
+
+
+@login_not_required
+def health(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def import_template(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="enhance-trainee-import.csv"'
+    response.write(
+        "GMC Number,Forename,Surname,Email,Programme,Locality,Employing Organisation,Start Date,Grade,WTE\r\n"
+    )
+    return response
+

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from enhance.programmes import views as programme_views
+
+admin.site.site_header = "enhance administration"
+admin.site.site_title = "enhance admin"
+
+urlpatterns = [
+    path("", programme_views.home, name="home"),
+    path("health", programme_views.health, name="health"),
+    path("accounts/", include("allauth.urls")),
+    path("notifications/", include("enhance.notifications.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("enhance.programmes.urls")),
+]
