@@ -19,3 +19,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# One process serves the tests (the live server runs in a thread), so a local-memory cache is
+# shared by all of it and cleared between tests.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from enhance.core.audit import AuditEntry, audit_entries
 from enhance.programmes import access, selectors, services
 from enhance.programmes.forms import ImportUploadForm, LearnerFilterForm, MembershipForm, PersonForm
 from enhance.programmes.imports import ImportFileError, import_commit, import_preview
@@ -115,16 +116,14 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     manageable = set(
         access.memberships_manageable_by(user).filter(person=person).values_list("id", flat=True)  # type: ignore[arg-type]
     )
-    history = []
+    history: list[AuditEntry] = []
     if manageable or access.scope_for(user).admin:  # type: ignore[arg-type]
-        history = list(
-            Person.history.filter(id=person.pk).select_related("history_user").order_by("-history_date")[:10]
-        ) + list(
-            Membership.history.filter(person_id=person.pk)
-            .select_related("history_user")
-            .order_by("-history_date")[:10]
+        history = audit_entries(
+            list(Person.history.filter(id=person.pk).select_related("history_user")), "Personal details"
+        ) + audit_entries(
+            list(Membership.history.filter(person_id=person.pk).select_related("history_user")), "Membership"
         )
-        history.sort(key=lambda h: h.history_date, reverse=True)
+        history.sort(key=lambda h: h.when, reverse=True)
     supervisors = RoleAssignment.objects.filter(learner=person, role="supervisor").select_related("user")
     return render(
         request,

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+
+from enhance.accounts.models import User
+from enhance.programmes.models import (
+    Cohort,
+    Locality,
+    Membership,
+    Organisation,
+    Programme,
+    Region,
+    Role,
+)
+from tests.factories import (
+    CohortFactory,
+    LocalityFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    UserFactory,
+    staff_user,
+)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@dataclass
+class World:
+    """Two programmes in two regions and one user per persona."""
+
+    programme: Programme
+    other_programme: Programme
+    locality: Locality
+    other_locality: Locality
+    cohort: Cohort
+    trust: Organisation
+    community_org: Organisation
+    partner_org: Organisation
+    learner_membership: Membership
+    second_membership: Membership
+    far_membership: Membership
+    users: dict[str, User]
+
+    def __getitem__(self, persona: str) -> User:
+        return self.users[persona]
+
+
+@pytest.fixture
+def world(db) -> World:
+    midlands = Region.objects.get(code="midlands")
+    london = Region.objects.get(code="london")
+    programme = ProgrammeFactory(name="Midlands IMT", region=midlands)
+    other = ProgrammeFactory(name="London cohort", region=london)
+    locality = LocalityFactory(programme=programme, name="Derbyshire")
+    other_locality = LocalityFactory(programme=programme, name="Coventry")
+    cohort = CohortFactory(programme=programme, name="August 2026 intake", intake_date=dt.date(2026, 8, 5))
+    CohortFactory(programme=other, name="September 2026 intake", intake_date=dt.date(2026, 9, 2))
+    trust = OrganisationFactory(name="Derby Hospitals NHS Trust")
+    community = OrganisationFactory(name="Derbyshire Community Trust", kind=Organisation.Kind.COMMUNITY_PROVIDER)
+    partner = OrganisationFactory(name="Derby Homeless Partnership", kind=Organisation.Kind.VOLUNTARY)
+    learner_m = MembershipFactory(
+        programme=programme, cohort=cohort, locality=locality, employing_organisation=trust,
+        person__forename="Asha", person__surname="Learner", person__email="learner@example.org",
+    )
+    second_m = MembershipFactory(
+        programme=programme, cohort=cohort, locality=other_locality,
+        person__forename="Ben", person__surname="Second", person__email="learner2@example.org",
+    )
+    far_m = MembershipFactory(
+        programme=other, person__forename="Cara", person__surname="Faraway", person__email="far@example.org",
+    )
+    users = {
+        "national_admin": staff_user(Role.NATIONAL_ADMIN),
+        "regional_lead": staff_user(Role.REGIONAL_LEAD, region=midlands),
+        "programme_lead": staff_user(Role.PROGRAMME_LEAD, programme=programme),
+        "locality_lead": staff_user(Role.LOCALITY_LEAD, locality=locality),
+        "faculty": staff_user(Role.FACULTY, programme=programme),
+        "community_lead": staff_user(Role.COMMUNITY_LEAD, organisation=community),
+        "partner_contact": staff_user(Role.PARTNER_CONTACT, organisation=partner),
+        "supervisor": staff_user(Role.SUPERVISOR, learner=learner_m.person),
+        "finance_officer": staff_user(Role.FINANCE_OFFICER, organisation=trust),
+        "learner": learner_m.person.user,
+        "second_learner": second_m.person.user,
+        "far_learner": far_m.person.user,
+        "outsider": UserFactory(email="outsider@example.org"),
+    }
+    return World(
+        programme=programme,
+        other_programme=other,
+        locality=locality,
+        other_locality=other_locality,
+        cohort=cohort,
+        trust=trust,
+        community_org=community,
+        partner_org=partner,
+        learner_membership=learner_m,
+        second_membership=second_m,
+        far_membership=far_m,
+        users=users,
+    )
+
+
+PERSONAS = [
+    "national_admin",
+    "regional_lead",
+    "programme_lead",
+    "locality_lead",
+    "faculty",
+    "community_lead",
+    "partner_contact",
+    "supervisor",
+    "finance_officer",
+    "learner",
+    "second_learner",
+    "far_learner",
+    "outsider",
+]
