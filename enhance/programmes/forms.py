@@ -146,6 +146,10 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="Spreadsheet of recruited trainees",
         help_text="A CSV or Excel (.xlsx) file, up to 2 MB, with a header row.",
+        error_messages={
+            "required": "Select a CSV or Excel file to import.",
+            "empty": "The selected file is empty.",
+        },
     )
 
     MAX_BYTES = 2 * 1024 * 1024

@@ -265,14 +265,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     preview = None
-    file_error = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             preview = import_preview(actor=request.user, filename=upload.name, data=upload.read())  # type: ignore[arg-type]
         except ImportFileError as exc:
-            file_error = str(exc)
-            form.add_error("file", file_error)
+            form.add_error("file", str(exc))
         else:
             if preview.batch is not None:
                 return redirect("programmes:import_detail", pk=preview.batch.pk)
@@ -281,7 +279,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         request,
         "programmes/import_upload.html",
         {"form": form, "preview": preview, "recent": recent},
-        status=400 if (file_error or (preview and preview.error_rows)) else 200,
+        status=400 if (form.errors or (preview and preview.error_rows)) else 200,
     )
 
 

@@ -1,0 +1,238 @@
+"""Importing recruited trainees: preview, commit all-or-nothing, no duplicates, clear errors."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import Workbook
+
+from enhance.programmes.imports import ImportFileError, import_commit, import_preview
+from enhance.programmes.models import GradePeriod, ImportBatch, Membership, Person
+
+HEADER = "GMC Number,Forename,Surname,Email,Programme,Locality,Employing Organisation,Start Date,Grade,WTE"
+GOOD_ROWS = [
+    "7123456,Dana,Okafor,dana.okafor@example.org,Midlands IMT,Derbyshire,Derby Hospitals NHS Trust,05/08/2026,IMY1,1.0",
+    "7654321,Eli,Jones,eli.jones@example.org,Midlands IMT,Coventry,Derby Hospitals NHS Trust,2026-08-05,imy1,80%",
+]
+
+
+def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
+    return ("\r\n".join([header, *rows]) + "\r\n").encode()
+
+
+def upload(client, data: bytes, name: str = "trainees.csv"):
+    f = io.BytesIO(data)
+    f.name = name
+    return client.post(reverse("programmes:import_upload"), {"file": f})
+
+
+def counts() -> tuple[int, int, int]:
+    return Person.objects.count(), Membership.objects.count(), ImportBatch.objects.count()
+
+
+def test_good_csv_previews_then_commits_every_row(client, world):
+    client.force_login(world["programme_lead"])
+    before = counts()
+    response = upload(client, csv_bytes(*GOOD_ROWS))
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("programmes:import_detail", args=[batch.pk])
+    # The preview alone changes no programme data.
+    assert (Person.objects.count(), Membership.objects.count()) == before[:2]
+    page = client.get(response["Location"]).content.decode()
+    assert "Dana Okafor" in page and "New learner" in page
+
+    client.post(reverse("programmes:import_confirm", args=[batch.pk]))
+    dana = Membership.objects.get(person__email="dana.okafor@example.org")
+    eli = Membership.objects.get(person__email="eli.jones@example.org")
+    assert dana.locality == world.locality
+    assert dana.cohort == world.cohort
+    assert dana.person.registration_number == "7123456"
+    assert str(eli.wte) == "0.80"
+    assert GradePeriod.objects.get(membership=eli).grade.code == "IMY1"
+    assert dana.person.user is not None, "an imported learner gets an account to sign in with"
+    batch.refresh_from_db()
+    assert (batch.status, batch.created_count, batch.unchanged_count) == ("committed", 2, 0)
+
+
+def test_reimporting_the_same_file_creates_no_duplicates(client, world):
+    client.force_login(world["programme_lead"])
+    for _ in range(2):
+        upload(client, csv_bytes(*GOOD_ROWS))
+        batch = ImportBatch.objects.order_by("-pk").first()
+        client.post(reverse("programmes:import_confirm", args=[batch.pk]))
+    assert Person.objects.filter(email__in=["dana.okafor@example.org", "eli.jones@example.org"]).count() == 2
+    assert Membership.objects.filter(person__email="dana.okafor@example.org").count() == 1
+    latest = ImportBatch.objects.order_by("-pk").first()
+    assert (latest.created_count, latest.unchanged_count) == (0, 2)
+    assert "no change" in latest.rows[0]["action"]
+
+
+def test_a_batch_cannot_be_committed_twice(client, world):
+    client.force_login(world["programme_lead"])
+    upload(client, csv_bytes(*GOOD_ROWS))
+    batch = ImportBatch.objects.get()
+    client.post(reverse("programmes:import_confirm", args=[batch.pk]))
+    response = client.post(reverse("programmes:import_confirm", args=[batch.pk]), follow=True)
+    assert "already imported" in response.content.decode()
+    assert Membership.objects.filter(person__email="dana.okafor@example.org").count() == 1
+
+
+def test_xlsx_file_with_real_dates_imports(client, world):
+    import datetime as dt
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER.split(","))
+    ws.append([7123456, "Dana", "Okafor", "dana.okafor@example.org", "Midlands IMT", "Derbyshire",
+               "Derby Hospitals NHS Trust", dt.datetime(2026, 8, 5), "IMY1", 0.6])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    client.force_login(world["programme_lead"])
+    # Named .csv on purpose: the content decides how it is read.
+    response = upload(client, buffer.getvalue(), name="export.csv")
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get()
+    import_commit(actor=world["programme_lead"], batch=batch)
+    membership = Membership.objects.get(person__email="dana.okafor@example.org")
+    assert str(membership.wte) == "0.60"
+    assert membership.starts_on == dt.date(2026, 8, 5)
+
+
+BAD_FILES = [
+    ("wrong columns", csv_bytes("a,b", header="Name,Address"), "missing these columns"),
+    ("empty file", b"", "The selected file is empty"),
+    ("only blank lines", b"\r\n,,,\r\n", "The file has no rows"),
+    ("header only", csv_bytes(), "no trainees"),
+    ("not a spreadsheet", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "not a spreadsheet"),
+    ("renamed executable", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + bytes(300), "not a spreadsheet"),
+    ("broken workbook", b"PK\x03\x04" + b"garbage" * 20, "not a readable Excel"),
+]
+
+
+@pytest.mark.parametrize(("label", "data", "message"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
+def test_unreadable_files_are_refused_and_change_nothing(client, world, label, data, message):
+    client.force_login(world["programme_lead"])
+    before = counts()
+    response = upload(client, data)
+    assert response.status_code in (200, 400)
+    assert message in response.content.decode()
+    assert counts() == before
+
+
+BAD_ROWS = [
+    (
+        "bad date",
+        GOOD_ROWS[0].replace("05/08/2026", "31/02/2026"),
+        "Start date",
+        "is not a date",
+    ),
+    (
+        "unknown programme",
+        GOOD_ROWS[0].replace("Midlands IMT", "Atlantis IMT"),
+        "Programme",
+        "There is no programme called &#x27;Atlantis IMT&#x27;",
+    ),
+    ("bad GMC number", GOOD_ROWS[0].replace("7123456", "71234"), "GMC number", "must be 7 digits"),
+    ("bad email", GOOD_ROWS[0].replace("dana.okafor@example.org", "dana-at-example"), "Email", "not an email"),
+    ("unknown grade", GOOD_ROWS[0].replace("IMY1", "IMY9"), "Grade", "not a known grade"),
+    ("bad WTE", GOOD_ROWS[0].replace(",1.0", ",2.5"), "WTE", "not a whole-time equivalent"),
+    ("unknown locality", GOOD_ROWS[0].replace("Derbyshire", "Narnia"), "Locality", "has no locality"),
+    ("missing surname", GOOD_ROWS[0].replace("Okafor", ""), "Surname", "Surname is missing"),
+    ("no cohort", GOOD_ROWS[0].replace("05/08/2026", "05/08/2019"), "Start date", "has no cohort"),
+]
+
+
+@pytest.mark.parametrize(("label", "row", "column", "message"), BAD_ROWS, ids=[b[0] for b in BAD_ROWS])
+def test_bad_rows_are_named_by_row_and_column_and_nothing_is_written(client, world, label, row, column, message):
+    client.force_login(world["programme_lead"])
+    before = counts()
+    response = upload(client, csv_bytes(GOOD_ROWS[1], row))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f'<td class="nhsuk-table__cell">3</td><td class="nhsuk-table__cell">{column}</td>' in page
+    assert message in page
+    assert "Nothing was imported" in page
+    assert counts() == before
+
+
+def test_duplicate_emails_in_one_file_are_refused(client, world):
+    client.force_login(world["programme_lead"])
+    before = counts()
+    twin = GOOD_ROWS[1].replace("eli.jones@example.org", "dana.okafor@example.org")
+    response = upload(client, csv_bytes(GOOD_ROWS[0], twin))
+    assert response.status_code == 400
+    assert "is also on row 2" in response.content.decode()
+    assert counts() == before
+
+
+def _give_gmc(person, number):
+    from enhance.programmes.models import RegistrationBody
+
+    person.registration_body = RegistrationBody.objects.get(code="GMC")
+    person.registration_number = number
+    person.save()
+
+
+def test_email_and_gmc_number_of_two_different_people_conflict(world):
+    _give_gmc(world.second_membership.person, "7123456")
+    row = GOOD_ROWS[0].replace("dana.okafor@example.org", "learner@example.org")
+    preview = import_preview(actor=world["programme_lead"], filename="x.csv", data=csv_bytes(row))
+    assert preview.batch is None
+    assert "belongs to Asha Learner, but GMC number 7123456 belongs to Ben Second" in preview.rows[0].errors["email"]
+
+
+def test_known_email_with_a_different_gmc_number_is_refused(world):
+    _give_gmc(world.learner_membership.person, "7000001")
+    row = GOOD_ROWS[0].replace("dana.okafor@example.org", "learner@example.org")
+    preview = import_preview(actor=world["programme_lead"], filename="x.csv", data=csv_bytes(row))
+    assert preview.rows[0].errors["gmc_number"] == (
+        "learner@example.org is already recorded with registration number 7000001."
+    )
+
+
+def test_existing_person_joining_a_second_programme_is_one_person(world):
+    row = GOOD_ROWS[0].replace("dana.okafor@example.org", "far@example.org")
+    preview = import_preview(actor=world["national_admin"], filename="x.csv", data=csv_bytes(row))
+    assert preview.rows[0].action == "Existing person joins this programme"
+    before = Person.objects.count()
+    import_commit(actor=world["national_admin"], batch=preview.batch)
+    assert Person.objects.count() == before
+    assert Membership.objects.filter(person__email="far@example.org").count() == 2
+
+
+def test_locality_lead_cannot_import_into_another_locality(world):
+    preview = import_preview(actor=world["locality_lead"], filename="x.csv", data=csv_bytes(*GOOD_ROWS))
+    assert preview.batch is None
+    assert "You cannot import learners into Midlands IMT: Coventry" in preview.rows[1].errors["locality"]
+    assert not preview.rows[0].errors
+
+
+def test_lead_cannot_import_into_a_programme_outside_their_scope(world):
+    row = GOOD_ROWS[0].replace("Midlands IMT,Derbyshire", "London cohort,")
+    preview = import_preview(actor=world["programme_lead"], filename="x.csv", data=csv_bytes(row))
+    assert preview.rows[0].errors["programme"] == "You cannot import learners into London cohort."
+
+
+def test_data_changed_since_preview_aborts_the_whole_commit(world):
+    preview = import_preview(actor=world["programme_lead"], filename="x.csv", data=csv_bytes(*GOOD_ROWS))
+    world.other_locality.name = "Warwickshire"
+    world.other_locality.save()
+    before = counts()
+    with pytest.raises(Exception, match="nothing was imported"):
+        import_commit(actor=world["programme_lead"], batch=preview.batch)
+    assert counts() == before
+
+
+def test_header_with_a_column_twice_is_refused(world):
+    with pytest.raises(ImportFileError, match="appears twice"):
+        import_preview(actor=world["programme_lead"], filename="x.csv", data=csv_bytes(header=HEADER + ",Email"))
+
+
+def test_someone_elses_batch_cannot_be_opened_or_committed(client, world):
+    preview = import_preview(actor=world["programme_lead"], filename="x.csv", data=csv_bytes(*GOOD_ROWS))
+    client.force_login(world["regional_lead"])
+    assert client.get(reverse("programmes:import_detail", args=[preview.batch.pk])).status_code == 403
+    assert client.post(reverse("programmes:import_confirm", args=[preview.batch.pk])).status_code == 403
