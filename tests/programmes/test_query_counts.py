@@ -1,0 +1,89 @@
+"""A page's query count does not grow with its data."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from enhance.notifications import kinds
+from enhance.notifications.services import notify
+from enhance.programmes.imports import import_preview
+from enhance.programmes.models import Role, RoleAssignment
+from tests.factories import MembershipFactory, ProgrammeFactory, UserFactory
+from tests.programmes.test_imports import GOOD_ROWS, csv_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def add_learners(world, n):
+    for i in range(n):
+        locality = world.locality if i % 2 else world.other_locality
+        m = MembershipFactory(programme=world.programme, cohort=world.cohort, locality=locality,
+                              employing_organisation=world.trust)
+        RoleAssignment.objects.create(user=world["supervisor"], role=Role.SUPERVISOR, learner=m.person)
+        notify(recipient=world["programme_lead"], kind=kinds.GENERAL.code, title=f"n{i}")
+        notify(recipient=world["learner"], kind=kinds.GENERAL.code, title=f"n{i}")
+        ProgrammeFactory()
+
+
+def count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+PAGES = [
+    ("programme_lead", lambda w: reverse("home")),
+    ("learner", lambda w: reverse("home")),
+    ("national_admin", lambda w: reverse("programmes:programme_list")),
+    ("programme_lead", lambda w: reverse("programmes:programme_detail", args=[w.programme.pk])),
+    ("programme_lead", lambda w: reverse("programmes:locality_detail", args=[w.locality.pk])),
+    ("programme_lead", lambda w: reverse("programmes:cohort_detail", args=[w.cohort.pk])),
+    ("programme_lead", lambda w: reverse("programmes:learner_list")),
+    ("supervisor", lambda w: reverse("programmes:learner_list")),
+    ("programme_lead", lambda w: reverse("programmes:learner_list") + "?q=a&status=active"),
+    ("programme_lead", lambda w: reverse("programmes:learner_detail", args=[w.learner_membership.person_id])),
+    ("programme_lead", lambda w: reverse("notifications:list")),
+    ("learner", lambda w: reverse("notifications:list")),
+]
+
+
+@pytest.mark.parametrize(("persona", "url_for"), PAGES)
+def test_query_count_does_not_grow_with_data(client, world, persona, url_for, django_assert_max_num_queries):
+    client.force_login(world[persona])
+    url = url_for(world)
+    add_learners(world, 3)
+    small = count(client, url)
+    add_learners(world, 30)
+    with django_assert_max_num_queries(small):
+        client.get(url)
+    assert small <= 25
+
+
+def test_import_preview_page_cost_is_flat(client, world, django_assert_max_num_queries):
+    client.force_login(world["programme_lead"])
+    rows = [GOOD_ROWS[0].replace("7123456", f"70{i:05d}").replace("dana.okafor", f"d{i}") for i in range(60)]
+    small = import_preview(actor=world["programme_lead"], filename="a.csv", data=csv_bytes(*rows[:2])).batch
+    big = import_preview(actor=world["programme_lead"], filename="b.csv", data=csv_bytes(*rows)).batch
+    n = count(client, reverse("programmes:import_detail", args=[small.pk]))
+    with django_assert_max_num_queries(n):
+        client.get(reverse("programmes:import_detail", args=[big.pk]))
+
+
+def test_import_check_cost_does_not_grow_with_rows(world):
+    rows = [GOOD_ROWS[0].replace("7123456", f"70{i:05d}").replace("dana.okafor", f"d{i}") for i in range(200)]
+    import_preview(actor=world["programme_lead"], filename="warm.csv", data=csv_bytes(*rows[:1]))
+    with CaptureQueriesContext(connection) as few:
+        import_preview(actor=world["programme_lead"], filename="a.csv", data=csv_bytes(*rows[:2]))
+    with CaptureQueriesContext(connection) as many:
+        import_preview(actor=world["programme_lead"], filename="b.csv", data=csv_bytes(*rows))
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_learner_list_unaffected_by_users_without_roles(client, world):
+    UserFactory.create_batch(5)
+    client.force_login(world["programme_lead"])
+    assert count(client, reverse("programmes:learner_list")) <= 25
