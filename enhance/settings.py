@@ -226,3 +226,4 @@ LOGGING = {
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 PAGE_SIZE = 25
+MFA_FORMS = {"authenticate": "enhance.accounts.forms.CodeAuthenticateForm"}

@@ -15,7 +15,7 @@ from enhance.notifications.services import email_preferences_set, notify
 from enhance.notifications.tasks import send_notification_email
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_notify_records_the_notification_and_emails_it():
