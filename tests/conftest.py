@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from dataclasses import dataclass
 
 import pytest
@@ -55,8 +56,21 @@ class World:
         return self.users[persona]
 
 
+def ensure_reference_data() -> None:
+    """Reference data comes from data migrations; tests that commit (browser tests) truncate
+    every table afterwards, so the next test puts it back with the same idempotent code."""
+    from django.apps import apps
+
+    for module in (
+        "enhance.curriculum.migrations.0002_default_framework",
+        "enhance.programmes.migrations.0002_reference_data",
+    ):
+        importlib.import_module(module).forwards(apps, None)
+
+
 @pytest.fixture
-def world(db) -> World:
+def world(db):  # returns World (factory_boy calls are untyped)
+    ensure_reference_data()
     midlands = Region.objects.get(code="midlands")
     london = Region.objects.get(code="london")
     programme = ProgrammeFactory(name="Midlands IMT", region=midlands)
@@ -66,18 +80,32 @@ def world(db) -> World:
     cohort = CohortFactory(programme=programme, name="August 2026 intake", intake_date=dt.date(2026, 8, 5))
     CohortFactory(programme=other, name="September 2026 intake", intake_date=dt.date(2026, 9, 2))
     trust = OrganisationFactory(name="Derby Hospitals NHS Trust")
-    community = OrganisationFactory(name="Derbyshire Community Trust", kind=Organisation.Kind.COMMUNITY_PROVIDER)
+    community = OrganisationFactory(
+        name="Derbyshire Community Trust", kind=Organisation.Kind.COMMUNITY_PROVIDER
+    )
     partner = OrganisationFactory(name="Derby Homeless Partnership", kind=Organisation.Kind.VOLUNTARY)
     learner_m = MembershipFactory(
-        programme=programme, cohort=cohort, locality=locality, employing_organisation=trust,
-        person__forename="Asha", person__surname="Learner", person__email="learner@example.org",
+        programme=programme,
+        cohort=cohort,
+        locality=locality,
+        employing_organisation=trust,
+        person__forename="Asha",
+        person__surname="Learner",
+        person__email="learner@example.org",
     )
     second_m = MembershipFactory(
-        programme=programme, cohort=cohort, locality=other_locality,
-        person__forename="Ben", person__surname="Second", person__email="learner2@example.org",
+        programme=programme,
+        cohort=cohort,
+        locality=other_locality,
+        person__forename="Ben",
+        person__surname="Second",
+        person__email="learner2@example.org",
     )
     far_m = MembershipFactory(
-        programme=other, person__forename="Cara", person__surname="Faraway", person__email="far@example.org",
+        programme=other,
+        person__forename="Cara",
+        person__surname="Faraway",
+        person__email="far@example.org",
     )
     users = {
         "national_admin": staff_user(Role.NATIONAL_ADMIN),

@@ -27,7 +27,7 @@ PASSWORD = "correct-horse-battery"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -42,7 +42,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-def staff_user(role: str, mfa: bool = True, **scope: object) -> User:
+def staff_user(role, mfa=True, **scope):  # returns a User
     user = UserFactory(email=f"{role.replace('_', '.')}{User.objects.count()}@example.org")
     RoleAssignment.objects.create(user=user, role=role, **scope)
     if mfa:
@@ -50,7 +50,7 @@ def staff_user(role: str, mfa: bool = True, **scope: object) -> User:
     return user
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -59,7 +59,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     region = factory.LazyFunction(lambda: Region.objects.get(code="midlands"))
 
 
-class ProgrammeFactory(factory.django.DjangoModelFactory):
+class ProgrammeFactory(factory.django.DjangoModelFactory[Programme]):
     class Meta:
         model = Programme
 
@@ -70,7 +70,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     framework = factory.LazyFunction(lambda: Framework.objects.get())
 
 
-class LocalityFactory(factory.django.DjangoModelFactory):
+class LocalityFactory(factory.django.DjangoModelFactory[Locality]):
     class Meta:
         model = Locality
 
@@ -78,7 +78,7 @@ class LocalityFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Locality {n}")
 
 
-class CohortFactory(factory.django.DjangoModelFactory):
+class CohortFactory(factory.django.DjangoModelFactory[Cohort]):
     class Meta:
         model = Cohort
 
@@ -87,7 +87,7 @@ class CohortFactory(factory.django.DjangoModelFactory):
     intake_date = dt.date(2026, 8, 5)
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
     class Meta:
         model = Person
 
@@ -97,7 +97,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     user = factory.LazyAttribute(lambda o: UserFactory(email=o.email, full_name=f"{o.forename} {o.surname}"))
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
         skip_postgeneration_save = True
@@ -105,8 +105,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     programme = factory.SubFactory(ProgrammeFactory)
     cohort = factory.LazyAttribute(
-        lambda o: Cohort.objects.filter(programme=o.programme).first()
-        or CohortFactory(programme=o.programme)
+        lambda o: Cohort.objects.filter(programme=o.programme).first() or CohortFactory(programme=o.programme)
     )
     locality = None
     starts_on = dt.date(2026, 8, 5)

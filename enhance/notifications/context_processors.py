@@ -11,6 +11,4 @@ def unread_notifications(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "unread_count": lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-    }
+    return {"unread_count": lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count()}

@@ -70,7 +70,7 @@ def scope_for(user: User) -> Scope:
         "community_orgs": set(),
         "partner_orgs": set(),
     }
-    target = {
+    target: dict[str, tuple[str, str]] = {
         Role.REGIONAL_LEAD: ("regions", "region_id"),
         Role.PROGRAMME_LEAD: ("lead_programmes", "programme_id"),
         Role.LOCALITY_LEAD: ("localities", "locality_id"),
@@ -151,8 +151,7 @@ def people_visible_to(user: User) -> QuerySet[Person]:
     if scope.admin:
         return Person.objects.all()
     return Person.objects.filter(
-        Q(id__in=Membership.objects.filter(_view_q(scope)).values("person_id"))
-        | Q(id=scope.person_id or 0)
+        Q(id__in=Membership.objects.filter(_view_q(scope)).values("person_id")) | Q(id=scope.person_id or 0)
     )
 
 
@@ -210,9 +209,7 @@ def _get_or_deny(model_qs: QuerySet, visible_qs: QuerySet, pk: int):  # type: ig
 
 def get_person_for(user: User, pk: int, *, write: bool = False) -> Person:
     if write:
-        visible = Person.objects.filter(
-            id__in=memberships_manageable_by(user).values("person_id")
-        )
+        visible = Person.objects.filter(id__in=memberships_manageable_by(user).values("person_id"))
     else:
         visible = people_visible_to(user)
     return _get_or_deny(Person.objects.select_related("profession", "registration_body", "user"), visible, pk)
@@ -244,6 +241,4 @@ def get_cohort_for(user: User, pk: int) -> Cohort:
 
 def organisations_of_staff(user: User) -> QuerySet[Organisation]:
     scope = scope_for(user)
-    return Organisation.objects.filter(
-        id__in=scope.finance_orgs | scope.community_orgs | scope.partner_orgs
-    )
+    return Organisation.objects.filter(id__in=scope.finance_orgs | scope.community_orgs | scope.partner_orgs)

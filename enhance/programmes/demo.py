@@ -38,18 +38,108 @@ DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 DEMO_DOMAIN = "enhance.example"
 
 FORENAMES = [
-    "Aisha", "Ben", "Chloe", "Daniel", "Ebony", "Farhan", "Grace", "Harpreet", "Isaac", "Jasmine",
-    "Kwame", "Laura", "Mohammed", "Niamh", "Oliver", "Priya", "Qasim", "Rachel", "Samuel", "Tasnim",
-    "Usman", "Victoria", "William", "Xin", "Yasmin", "Zak", "Amara", "Bethany", "Callum", "Deepa",
-    "Ellis", "Fatima", "George", "Hannah", "Imran", "Joanna", "Kieran", "Leila", "Matthew", "Nadia",
-    "Owen", "Poppy", "Rhys", "Sofia", "Tom", "Uzma", "Vikram", "Wing", "Yusuf", "Zainab",
+    "Aisha",
+    "Ben",
+    "Chloe",
+    "Daniel",
+    "Ebony",
+    "Farhan",
+    "Grace",
+    "Harpreet",
+    "Isaac",
+    "Jasmine",
+    "Kwame",
+    "Laura",
+    "Mohammed",
+    "Niamh",
+    "Oliver",
+    "Priya",
+    "Qasim",
+    "Rachel",
+    "Samuel",
+    "Tasnim",
+    "Usman",
+    "Victoria",
+    "William",
+    "Xin",
+    "Yasmin",
+    "Zak",
+    "Amara",
+    "Bethany",
+    "Callum",
+    "Deepa",
+    "Ellis",
+    "Fatima",
+    "George",
+    "Hannah",
+    "Imran",
+    "Joanna",
+    "Kieran",
+    "Leila",
+    "Matthew",
+    "Nadia",
+    "Owen",
+    "Poppy",
+    "Rhys",
+    "Sofia",
+    "Tom",
+    "Uzma",
+    "Vikram",
+    "Wing",
+    "Yusuf",
+    "Zainab",
 ]
 SURNAMES = [
-    "Adeyemi", "Bennett", "Chowdhury", "Davies", "Evans", "Fletcher", "Gill", "Hughes", "Iqbal", "Jones",
-    "Khan", "Lewis", "Mensah", "Nowak", "Okafor", "Patel", "Quinn", "Rahman", "Singh", "Thomas",
-    "Underwood", "Vaughan", "Walsh", "Xu", "Young", "Zhang", "Ahmed", "Brown", "Clarke", "Dhillon",
-    "Edwards", "Forbes", "Green", "Hussain", "Ibrahim", "Jackson", "Kaur", "Lam", "Morgan", "Nguyen",
-    "Owusu", "Price", "Roberts", "Shah", "Taylor", "Usher", "Vasquez", "Wright", "Yates", "Zaman",
+    "Adeyemi",
+    "Bennett",
+    "Chowdhury",
+    "Davies",
+    "Evans",
+    "Fletcher",
+    "Gill",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Mensah",
+    "Nowak",
+    "Okafor",
+    "Patel",
+    "Quinn",
+    "Rahman",
+    "Singh",
+    "Thomas",
+    "Underwood",
+    "Vaughan",
+    "Walsh",
+    "Xu",
+    "Young",
+    "Zhang",
+    "Ahmed",
+    "Brown",
+    "Clarke",
+    "Dhillon",
+    "Edwards",
+    "Forbes",
+    "Green",
+    "Hussain",
+    "Ibrahim",
+    "Jackson",
+    "Kaur",
+    "Lam",
+    "Morgan",
+    "Nguyen",
+    "Owusu",
+    "Price",
+    "Roberts",
+    "Shah",
+    "Taylor",
+    "Usher",
+    "Vasquez",
+    "Wright",
+    "Yates",
+    "Zaman",
 ]
 
 
@@ -161,21 +251,51 @@ SHAPES = [
 
 # Fictional organisations: (name, kind, region code, sites [(name, postcode, transport)])
 ORGANISATIONS = [
-    ("Derby and South Derbyshire Hospitals NHS Foundation Trust", "acute_trust", "midlands",
-     [("Royal Derby Teaching Hospital", "DE22 3NE", "Buses from Derby bus station every 10 minutes.")]),
-    ("Chesterfield and North Derbyshire NHS Trust", "acute_trust", "midlands",
-     [("Chesterfield General Hospital", "S44 5BL", "Buses from Chesterfield station.")]),
-    ("Coventry and Warwickshire Hospitals NHS Trust", "acute_trust", "midlands",
-     [("Walsgrave Hospital", "CV2 2DX", "Buses from Coventry Pool Meadow.")]),
-    ("Lincolnshire Hospitals NHS Trust", "acute_trust", "midlands",
-     [("Lincoln County Hospital", "LN2 5QY", "A 20-minute walk from Lincoln station.")]),
-    ("Derbyshire Community Health NHS Trust", "community_provider", "midlands",
-     [("Ilkeston Community Hospital", "DE7 8LN", "Bus from Derby; no rail link."),
-      ("Walton Hospital Frailty Unit", "S40 3HW", "Bus from Chesterfield station.")]),
-    ("Lincolnshire Community Services", "community_provider", "midlands",
-     [("Skegness Community Hub", "PE25 2BS", "Trains from Nottingham; walk 10 minutes.")]),
-    ("Derby Homeless Health Partnership", "voluntary", "midlands",
-     [("Drop-in centre", "DE1 2QY", "Five minutes' walk from Derby bus station.")]),
+    (
+        "Derby and South Derbyshire Hospitals NHS Foundation Trust",
+        "acute_trust",
+        "midlands",
+        [("Royal Derby Teaching Hospital", "DE22 3NE", "Buses from Derby bus station every 10 minutes.")],
+    ),
+    (
+        "Chesterfield and North Derbyshire NHS Trust",
+        "acute_trust",
+        "midlands",
+        [("Chesterfield General Hospital", "S44 5BL", "Buses from Chesterfield station.")],
+    ),
+    (
+        "Coventry and Warwickshire Hospitals NHS Trust",
+        "acute_trust",
+        "midlands",
+        [("Walsgrave Hospital", "CV2 2DX", "Buses from Coventry Pool Meadow.")],
+    ),
+    (
+        "Lincolnshire Hospitals NHS Trust",
+        "acute_trust",
+        "midlands",
+        [("Lincoln County Hospital", "LN2 5QY", "A 20-minute walk from Lincoln station.")],
+    ),
+    (
+        "Derbyshire Community Health NHS Trust",
+        "community_provider",
+        "midlands",
+        [
+            ("Ilkeston Community Hospital", "DE7 8LN", "Bus from Derby; no rail link."),
+            ("Walton Hospital Frailty Unit", "S40 3HW", "Bus from Chesterfield station."),
+        ],
+    ),
+    (
+        "Lincolnshire Community Services",
+        "community_provider",
+        "midlands",
+        [("Skegness Community Hub", "PE25 2BS", "Trains from Nottingham; walk 10 minutes.")],
+    ),
+    (
+        "Derby Homeless Health Partnership",
+        "voluntary",
+        "midlands",
+        [("Drop-in centre", "DE1 2QY", "Five minutes' walk from Derby bus station.")],
+    ),
     ("Coventry Refugee Welcome", "voluntary", "midlands", []),
     ("University of the East Midlands", "university", "midlands", []),
     ("Derby City Council", "local_authority", "midlands", []),
@@ -195,8 +315,10 @@ ORGANISATIONS = [
     ("Devon and Cornwall Hospitals NHS Trust", "acute_trust", "south-west", []),
 ]
 EMPLOYERS = {
-    "Derbyshire": ["Derby and South Derbyshire Hospitals NHS Foundation Trust",
-                   "Chesterfield and North Derbyshire NHS Trust"],
+    "Derbyshire": [
+        "Derby and South Derbyshire Hospitals NHS Foundation Trust",
+        "Chesterfield and North Derbyshire NHS Trust",
+    ],
     "Coventry": ["Coventry and Warwickshire Hospitals NHS Trust"],
     "Lincolnshire": ["Lincolnshire Hospitals NHS Trust"],
     "east-of-england": [o[0] for o in ORGANISATIONS if o[2] == "east-of-england"],
@@ -266,7 +388,9 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
         )
         programmes[shape.name] = programme
         localities = {
-            name: Locality.objects.create(programme=programme, name=name) for name, _ in shape.localities if name
+            name: Locality.objects.create(programme=programme, name=name)
+            for name, _ in shape.localities
+            if name
         }
         for intake in shape.intakes:
             cohort = Cohort.objects.create(
@@ -299,7 +423,9 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
                     status = Membership.Status.ACTIVE
                     if index % 17 == 16:
                         status = Membership.Status.PAUSED
-                    ends_on = dt.date(intake.year + shape.years, intake.month, intake.day) - dt.timedelta(days=1)
+                    ends_on = dt.date(intake.year + shape.years, intake.month, intake.day) - dt.timedelta(
+                        days=1
+                    )
                     if ends_on < today:
                         status = Membership.Status.COMPLETED
                     membership = Membership.objects.create(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -27,6 +27,18 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """A form's model-choice field, typed as such."""
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
+class InProgrammeChoiceField(forms.ModelChoiceField):
+    """Choices of cohorts or localities, labelled with their programme."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.programme.name}: {obj.name}"
+
+
 class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
@@ -46,14 +58,17 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["profession"].queryset = Profession.objects.all()
-        self.fields["registration_body"].queryset = RegistrationBody.objects.all()
+        choice_field(self, "profession").queryset = Profession.objects.all()
+        choice_field(self, "registration_body").queryset = RegistrationBody.objects.all()
 
 
 class MembershipForm(forms.ModelForm):
     grade = forms.ModelChoiceField(queryset=Grade.objects.all(), required=False, label="Training grade")
     grade_from = forms.DateField(
-        required=False, widget=DateInput(), label="Grade held from", help_text="Leave empty to use the start date."
+        required=False,
+        widget=DateInput(),
+        label="Grade held from",
+        help_text="Leave empty to use the start date.",
     )
 
     class Meta:
@@ -70,6 +85,7 @@ class MembershipForm(forms.ModelForm):
             "holds_driving_licence",
             "business_insurance_expires_on",
         ]
+        field_classes = {"cohort": InProgrammeChoiceField, "locality": InProgrammeChoiceField}
         widgets = {
             "starts_on": DateInput(),
             "ends_on": DateInput(),
@@ -83,27 +99,30 @@ class MembershipForm(forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         programmes = programmes_manageable_by(user).select_related("region")
-        self.fields["programme"].queryset = programmes
-        cohort_field = self.fields["cohort"]
+        choice_field(self, "programme").queryset = programmes
+        cohort_field = choice_field(self, "cohort")
         cohort_field.queryset = Cohort.objects.filter(programme__in=programmes).select_related("programme")
-        cohort_field.label_from_instance = lambda c: f"{c.programme.name}: {c.name}"  # type: ignore[attr-defined]
-        locality_field = self.fields["locality"]
+        locality_field = choice_field(self, "locality")
         locality_field.queryset = localities_manageable_by(user).select_related("programme")
-        locality_field.label_from_instance = lambda loc: f"{loc.programme.name}: {loc.name}"  # type: ignore[attr-defined]
-        self.fields["employing_organisation"].queryset = Organisation.objects.filter(
-            kind__in=[Organisation.Kind.ACUTE_TRUST, Organisation.Kind.COMMUNITY_PROVIDER, Organisation.Kind.GP_PRACTICE,
-                      Organisation.Kind.LOCAL_AUTHORITY]
+        choice_field(self, "employing_organisation").queryset = Organisation.objects.filter(
+            kind__in=[
+                Organisation.Kind.ACUTE_TRUST,
+                Organisation.Kind.COMMUNITY_PROVIDER,
+                Organisation.Kind.GP_PRACTICE,
+                Organisation.Kind.LOCAL_AUTHORITY,
+            ]
         )
         self.fields["wte"].widget.attrs.update({"step": "0.05", "min": "0.1", "max": "1"})
         if self.instance.pk:
             # The programme of an existing membership does not change: add a new membership instead.
             self.fields["programme"].disabled = True
-            self.fields["programme"].queryset = Programme.objects.filter(pk=self.instance.programme_id)
+            choice_field(self, "programme").queryset = Programme.objects.filter(pk=self.instance.programme_id)
         else:
             self.fields.pop("status")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         programme = data.get("programme")
         cohort = data.get("cohort")
         locality = data.get("locality")
@@ -124,22 +143,20 @@ class MembershipForm(forms.ModelForm):
 class LearnerFilterForm(forms.Form):
     q = forms.CharField(required=False, label="Search by name, email or registration number")
     programme = forms.ModelChoiceField(queryset=Programme.objects.none(), required=False)
-    locality = forms.ModelChoiceField(queryset=Locality.objects.none(), required=False)
-    cohort = forms.ModelChoiceField(queryset=Cohort.objects.none(), required=False)
+    locality = InProgrammeChoiceField(queryset=Locality.objects.none(), required=False)
+    cohort = InProgrammeChoiceField(queryset=Cohort.objects.none(), required=False)
     status = forms.ChoiceField(choices=[("", "Any status"), *Membership.Status.choices], required=False)
 
     def __init__(self, *args: Any, programmes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
-        self.fields["programme"].empty_label = "All programmes"
-        loc = self.fields["locality"]
+        choice_field(self, "programme").queryset = programmes
+        choice_field(self, "programme").empty_label = "All programmes"
+        loc = choice_field(self, "locality")
         loc.queryset = Locality.objects.filter(programme__in=programmes).select_related("programme")
         loc.empty_label = "All localities"
-        loc.label_from_instance = lambda x: f"{x.programme.name}: {x.name}"  # type: ignore[attr-defined]
-        coh = self.fields["cohort"]
+        coh = choice_field(self, "cohort")
         coh.queryset = Cohort.objects.filter(programme__in=programmes).select_related("programme")
         coh.empty_label = "All cohorts"
-        coh.label_from_instance = lambda x: f"{x.programme.name}: {x.name}"  # type: ignore[attr-defined]
 
 
 class ImportUploadForm(forms.Form):

@@ -129,7 +129,9 @@ def read_table(data: bytes) -> list[list[str]]:
             try:
                 text = data.decode("cp1252")
             except UnicodeDecodeError:
-                raise ImportFileError("This file is not a spreadsheet: upload a CSV or Excel (.xlsx) file.") from None
+                raise ImportFileError(
+                    "This file is not a spreadsheet: upload a CSV or Excel (.xlsx) file."
+                ) from None
         try:
             rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
         except csv.Error as exc:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -88,9 +88,7 @@ class Programme(models.Model):
     length_years = models.PositiveSmallIntegerField(
         "length in years", validators=[MinValueValidator(1), MaxValueValidator(6)]
     )
-    framework = models.ForeignKey(
-        "curriculum.Framework", on_delete=models.PROTECT, related_name="programmes"
-    )
+    framework = models.ForeignKey("curriculum.Framework", on_delete=models.PROTECT, related_name="programmes")
     description = models.TextField(blank=True)
 
     class Meta:
@@ -279,7 +277,11 @@ class Membership(models.Model):
         errors: dict[str, str] = {}
         if self.cohort_id and self.programme_id and self.cohort.programme_id != self.programme_id:
             errors["cohort"] = "Choose a cohort of this programme."
-        if self.locality_id and self.programme_id and self.locality.programme_id != self.programme_id:
+        if (
+            self.locality is not None
+            and self.programme_id
+            and self.locality.programme_id != self.programme_id
+        ):
             errors["locality"] = "Choose a locality of this programme."
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             errors["ends_on"] = "The end date must be on or after the start date."

@@ -95,8 +95,6 @@ def person_memberships(user: User, person_id: int) -> QuerySet[Membership]:
         memberships_visible_to(user)
         .filter(person_id=person_id)
         .select_related("programme", "programme__region", "cohort", "locality", "employing_organisation")
-        .prefetch_related(
-            Prefetch("grade_periods", queryset=GradePeriod.objects.select_related("grade"))
-        )
+        .prefetch_related(Prefetch("grade_periods", queryset=GradePeriod.objects.select_related("grade")))
         .annotate(current_grade=current_grade_subquery())
     )

@@ -13,22 +13,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enhance.core.audit import AuditEntry, audit_entries
+from enhance.core.http import AuthedHttpRequest
 from enhance.programmes import access, selectors, services
 from enhance.programmes.forms import ImportUploadForm, LearnerFilterForm, MembershipForm, PersonForm
 from enhance.programmes.imports import ImportFileError, import_commit, import_preview
 from enhance.programmes.models import ImportBatch, Membership, Organisation, Person, RoleAssignment
 
 
-def _page(request: HttpRequest, qs: Any, size: int = 25) -> Any:
+def _page(request: AuthedHttpRequest, qs: Any, size: int = 25) -> Any:
     return Paginator(qs, size).get_page(request.GET.get("page"))
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
-    scope = access.scope_for(user)  # type: ignore[arg-type]
+    scope = access.scope_for(user)
     context: dict[str, Any] = {"scope": scope}
-    if scope.is_learner:
-        memberships = list(selectors.person_memberships(user, scope.person_id))  # type: ignore[arg-type]
+    if scope.person_id is not None:
+        memberships = list(selectors.person_memberships(user, scope.person_id))
         programme_ids = [m.programme_id for m in memberships]
         leads = (
             RoleAssignment.objects.filter(programme_id__in=programme_ids, role="programme_lead")
@@ -46,24 +47,26 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("region", "programme", "locality", "organisation", "learner")
             .order_by("role")
         )
-        context["programmes"] = selectors.programme_list(user)[:20]  # type: ignore[arg-type]
-        context["learner_total"] = access.memberships_visible_to(user).filter(  # type: ignore[arg-type]
-            status=Membership.Status.ACTIVE
-        ).count()
-        context["recent_learners"] = selectors.learner_list(user).filter(  # type: ignore[arg-type]
-            status=Membership.Status.ACTIVE
-        ).order_by("-starts_on", "pk")[:5]
-        context["organisations"] = access.organisations_of_staff(user).prefetch_related("sites")  # type: ignore[arg-type]
+        context["programmes"] = selectors.programme_list(user)[:20]
+        context["learner_total"] = (
+            access.memberships_visible_to(user).filter(status=Membership.Status.ACTIVE).count()
+        )
+        context["recent_learners"] = (
+            selectors.learner_list(user)
+            .filter(status=Membership.Status.ACTIVE)
+            .order_by("-starts_on", "pk")[:5]
+        )
+        context["organisations"] = access.organisations_of_staff(user).prefetch_related("sites")
     return render(request, "programmes/home.html", context)
 
 
-def programme_list(request: HttpRequest) -> HttpResponse:
-    programmes = selectors.programme_list(request.user)  # type: ignore[arg-type]
+def programme_list(request: AuthedHttpRequest) -> HttpResponse:
+    programmes = selectors.programme_list(request.user)
     return render(request, "programmes/programme_list.html", {"page": _page(request, programmes)})
 
 
-def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = access.get_programme_for(request.user, pk)  # type: ignore[arg-type]
+def programme_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    programme = access.get_programme_for(request.user, pk)
     return render(
         request,
         "programmes/programme_detail.html",
@@ -72,14 +75,14 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "localities": selectors.programme_detail_localities(programme),
             "cohorts": selectors.programme_detail_cohorts(programme),
             "leads": selectors.leads_for_programme(programme),
-            "can_manage": access.can_manage_programme_wide(request.user, programme),  # type: ignore[arg-type]
+            "can_manage": access.can_manage_programme_wide(request.user, programme),
         },
     )
 
 
-def locality_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    locality = access.get_locality_for(request.user, pk)  # type: ignore[arg-type]
-    learners = selectors.learner_list(request.user, {"locality": locality.pk})  # type: ignore[arg-type]
+def locality_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    locality = access.get_locality_for(request.user, pk)
+    learners = selectors.learner_list(request.user, {"locality": locality.pk})
     leads = RoleAssignment.objects.filter(role="locality_lead", locality=locality).select_related("user")
     return render(
         request,
@@ -88,20 +91,22 @@ def locality_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = access.get_cohort_for(request.user, pk)  # type: ignore[arg-type]
-    learners = selectors.learner_list(request.user, {"cohort": cohort.pk})  # type: ignore[arg-type]
-    return render(request, "programmes/cohort_detail.html", {"cohort": cohort, "page": _page(request, learners)})
+def cohort_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    cohort = access.get_cohort_for(request.user, pk)
+    learners = selectors.learner_list(request.user, {"cohort": cohort.pk})
+    return render(
+        request, "programmes/cohort_detail.html", {"cohort": cohort, "page": _page(request, learners)}
+    )
 
 
-def learner_list(request: HttpRequest) -> HttpResponse:
+def learner_list(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
-    scope = access.scope_for(user)  # type: ignore[arg-type]
+    scope = access.scope_for(user)
     if not scope.is_staff:
         raise PermissionDenied
-    form = LearnerFilterForm(request.GET or None, programmes=access.programmes_visible_to(user))  # type: ignore[arg-type]
+    form = LearnerFilterForm(request.GET or None, programmes=access.programmes_visible_to(user))
     filters = form.cleaned_data if form.is_valid() else {}
-    learners = selectors.learner_list(user, filters)  # type: ignore[arg-type]
+    learners = selectors.learner_list(user, filters)
     return render(
         request,
         "programmes/learner_list.html",
@@ -109,15 +114,15 @@ def learner_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def learner_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    person = access.get_person_for(user, pk)  # type: ignore[arg-type]
-    memberships = list(selectors.person_memberships(user, person.pk))  # type: ignore[arg-type]
+    person = access.get_person_for(user, pk)
+    memberships = list(selectors.person_memberships(user, person.pk))
     manageable = set(
-        access.memberships_manageable_by(user).filter(person=person).values_list("id", flat=True)  # type: ignore[arg-type]
+        access.memberships_manageable_by(user).filter(person=person).values_list("id", flat=True)
     )
     history: list[AuditEntry] = []
-    if manageable or access.scope_for(user).admin:  # type: ignore[arg-type]
+    if manageable or access.scope_for(user).admin:
         history = audit_entries(
             list(Person.history.filter(id=person.pk).select_related("history_user")), "Personal details"
         ) + audit_entries(
@@ -134,14 +139,14 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "manageable": manageable,
             "history": history[:15],
             "supervisors": supervisors,
-            "is_self": access.scope_for(user).person_id == person.pk,  # type: ignore[arg-type]
-            "can_add_membership": access.scope_for(user).manages_learners,  # type: ignore[arg-type]
+            "is_self": access.scope_for(user).person_id == person.pk,
+            "can_add_membership": access.scope_for(user).manages_learners,
         },
     )
 
 
-def _require_manager(request: HttpRequest) -> None:
-    if not access.scope_for(request.user).manages_learners:  # type: ignore[arg-type]
+def _require_manager(request: AuthedHttpRequest) -> None:
+    if not access.scope_for(request.user).manages_learners:
         raise PermissionDenied
 
 
@@ -151,22 +156,22 @@ def _membership_kwargs(form: MembershipForm) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
-def learner_create(request: HttpRequest) -> HttpResponse:
+def learner_create(request: AuthedHttpRequest) -> HttpResponse:
     _require_manager(request)
     person_form = PersonForm(request.POST or None, prefix="person")
-    membership_form = MembershipForm(request.POST or None, prefix="membership", user=request.user)  # type: ignore[arg-type]
+    membership_form = MembershipForm(request.POST or None, prefix="membership", user=request.user)
     if request.method == "POST" and person_form.is_valid() and membership_form.is_valid():
         try:
             with transaction.atomic():
-                person = services.person_create(actor=request.user, **person_form.cleaned_data)  # type: ignore[arg-type]
+                person = services.person_create(actor=request.user, **person_form.cleaned_data)
                 membership = services.membership_create(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     person=person,
                     **_membership_kwargs(membership_form),
                 )
                 if membership_form.cleaned_data.get("grade"):
                     services.grade_set(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=request.user,
                         membership=membership,
                         grade=membership_form.cleaned_data["grade"],
                         starts_on=membership_form.grade_start(),
@@ -192,29 +197,31 @@ def _attach_errors(exc: ValidationError, *forms: Any) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    person = access.get_person_for(request.user, pk, write=True)  # type: ignore[arg-type]
+def person_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    person = access.get_person_for(request.user, pk, write=True)
     form = PersonForm(request.POST or None, instance=person, prefix="person")
     if request.method == "POST" and form.is_valid():
-        services.person_update(actor=request.user, person=person, **form.cleaned_data)  # type: ignore[arg-type]
+        services.person_update(actor=request.user, person=person, **form.cleaned_data)
         messages.success(request, "Personal details saved.")
         return redirect("programmes:learner_detail", pk=person.pk)
     return render(request, "programmes/person_form.html", {"form": form, "person": person})
 
 
 @require_http_methods(["GET", "POST"])
-def membership_create(request: HttpRequest, person_pk: int) -> HttpResponse:
+def membership_create(request: AuthedHttpRequest, person_pk: int) -> HttpResponse:
     _require_manager(request)
-    person = access.get_person_for(request.user, person_pk)  # type: ignore[arg-type]
-    form = MembershipForm(request.POST or None, prefix="membership", user=request.user)  # type: ignore[arg-type]
+    person = access.get_person_for(request.user, person_pk)
+    form = MembershipForm(request.POST or None, prefix="membership", user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.membership_create(
-                actor=request.user, person=person, **_membership_kwargs(form)  # type: ignore[arg-type]
+                actor=request.user,
+                person=person,
+                **_membership_kwargs(form),
             )
             if form.cleaned_data.get("grade"):
                 services.grade_set(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     membership=membership,
                     grade=form.cleaned_data["grade"],
                     starts_on=form.grade_start(),
@@ -232,18 +239,18 @@ def membership_create(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = access.get_membership_for(request.user, pk, write=True)  # type: ignore[arg-type]
-    form = MembershipForm(request.POST or None, instance=membership, prefix="membership", user=request.user)  # type: ignore[arg-type]
+def membership_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    membership = access.get_membership_for(request.user, pk, write=True)
+    form = MembershipForm(request.POST or None, instance=membership, prefix="membership", user=request.user)
     if request.method == "POST" and form.is_valid():
         data = _membership_kwargs(form)
         data.pop("programme", None)
         try:
             with transaction.atomic():
-                services.membership_update(actor=request.user, membership=membership, **data)  # type: ignore[arg-type]
+                services.membership_update(actor=request.user, membership=membership, **data)
                 if form.cleaned_data.get("grade"):
                     services.grade_set(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=request.user,
                         membership=membership,
                         grade=form.cleaned_data["grade"],
                         starts_on=form.grade_start(),
@@ -256,19 +263,24 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "programmes/membership_form.html",
-        {"form": form, "person": membership.person, "membership": membership, "title": "Edit programme membership"},
+        {
+            "form": form,
+            "person": membership.person,
+            "membership": membership,
+            "title": "Edit programme membership",
+        },
     )
 
 
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthedHttpRequest) -> HttpResponse:
     _require_manager(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     preview = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            preview = import_preview(actor=request.user, filename=upload.name, data=upload.read())  # type: ignore[arg-type]
+            preview = import_preview(actor=request.user, filename=upload.name, data=upload.read())
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
@@ -283,25 +295,25 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _get_batch_for(request: HttpRequest, pk: int) -> ImportBatch:
+def _get_batch_for(request: AuthedHttpRequest, pk: int) -> ImportBatch:
     batch = get_object_or_404(ImportBatch, pk=pk)
     if batch.created_by_id != request.user.pk:
         raise PermissionDenied
     return batch
 
 
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     batch = _get_batch_for(request, pk)
     return render(request, "programmes/import_detail.html", {"batch": batch})
 
 
 @require_POST
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def import_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     batch = _get_batch_for(request, pk)
     try:
-        batch = import_commit(actor=request.user, batch=batch)  # type: ignore[arg-type]
+        batch = import_commit(actor=request.user, batch=batch)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -312,12 +324,14 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("programmes:import_detail", pk=batch.pk)
 
 
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = access.scope_for(request.user)  # type: ignore[arg-type]
+def organisation_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    scope = access.scope_for(request.user)
     organisation = get_object_or_404(
         Organisation.objects.select_related("region").prefetch_related(Prefetch("sites")), pk=pk
     )
-    if not (scope.admin or organisation.pk in (scope.finance_orgs | scope.community_orgs | scope.partner_orgs)):
+    if not (
+        scope.admin or organisation.pk in (scope.finance_orgs | scope.community_orgs | scope.partner_orgs)
+    ):
         raise PermissionDenied
     return render(request, "programmes/organisation_detail.html", {"organisation": organisation})
 
@@ -327,7 +341,7 @@ def health(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthedHttpRequest) -> HttpResponse:
     _require_manager(request)
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="enhance-trainee-import.csv"'
@@ -335,4 +349,3 @@ def import_template(request: HttpRequest) -> HttpResponse:
         "GMC Number,Forename,Surname,Email,Programme,Locality,Employing Organisation,Start Date,Grade,WTE\r\n"
     )
     return response
-

@@ -11,7 +11,7 @@ from tests.browser.conftest import assert_accessible
 from tests.factories import PASSWORD, TOTP_SECRET
 from tests.programmes.test_imports import GOOD_ROWS, csv_bytes
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def sign_in(page: Page, email: str) -> None:

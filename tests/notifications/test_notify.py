@@ -15,7 +15,7 @@ from enhance.notifications.services import email_preferences_set, notify
 from enhance.notifications.tasks import send_notification_email
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_notify_records_the_notification_and_emails_it():
@@ -85,7 +85,9 @@ def test_notification_links_never_leave_the_site(client):
     user = UserFactory()
     n = notify(recipient=user, kind=kinds.GENERAL.code, title="x", url="https://evil.example/")
     client.force_login(user)
-    assert client.post(reverse("notifications:open", args=[n.pk]))["Location"] == reverse("notifications:list")
+    assert client.post(reverse("notifications:open", args=[n.pk]))["Location"] == reverse(
+        "notifications:list"
+    )
 
 
 def test_email_choices_page_saves_choices(client):

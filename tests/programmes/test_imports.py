@@ -12,9 +12,10 @@ from enhance.programmes.imports import ImportFileError, import_commit, import_pr
 from enhance.programmes.models import GradePeriod, ImportBatch, Membership, Person
 
 HEADER = "GMC Number,Forename,Surname,Email,Programme,Locality,Employing Organisation,Start Date,Grade,WTE"
+TRUST = "Derby Hospitals NHS Trust"
 GOOD_ROWS = [
-    "7123456,Dana,Okafor,dana.okafor@example.org,Midlands IMT,Derbyshire,Derby Hospitals NHS Trust,05/08/2026,IMY1,1.0",
-    "7654321,Eli,Jones,eli.jones@example.org,Midlands IMT,Coventry,Derby Hospitals NHS Trust,2026-08-05,imy1,80%",
+    f"7123456,Dana,Okafor,dana.okafor@example.org,Midlands IMT,Derbyshire,{TRUST},05/08/2026,IMY1,1.0",
+    f"7654321,Eli,Jones,eli.jones@example.org,Midlands IMT,Coventry,{TRUST},2026-08-05,imy1,80%",
 ]
 
 
@@ -86,8 +87,20 @@ def test_xlsx_file_with_real_dates_imports(client, world):
     wb = Workbook()
     ws = wb.active
     ws.append(HEADER.split(","))
-    ws.append([7123456, "Dana", "Okafor", "dana.okafor@example.org", "Midlands IMT", "Derbyshire",
-               "Derby Hospitals NHS Trust", dt.datetime(2026, 8, 5), "IMY1", 0.6])
+    ws.append(
+        [
+            7123456,
+            "Dana",
+            "Okafor",
+            "dana.okafor@example.org",
+            "Midlands IMT",
+            "Derbyshire",
+            "Derby Hospitals NHS Trust",
+            dt.datetime(2026, 8, 5),
+            "IMY1",
+            0.6,
+        ]
+    )
     buffer = io.BytesIO()
     wb.save(buffer)
     client.force_login(world["programme_lead"])
@@ -136,7 +149,12 @@ BAD_ROWS = [
         "There is no programme called &#x27;Atlantis IMT&#x27;",
     ),
     ("bad GMC number", GOOD_ROWS[0].replace("7123456", "71234"), "GMC number", "must be 7 digits"),
-    ("bad email", GOOD_ROWS[0].replace("dana.okafor@example.org", "dana-at-example"), "Email", "not an email"),
+    (
+        "bad email",
+        GOOD_ROWS[0].replace("dana.okafor@example.org", "dana-at-example"),
+        "Email",
+        "not an email",
+    ),
     ("unknown grade", GOOD_ROWS[0].replace("IMY1", "IMY9"), "Grade", "not a known grade"),
     ("bad WTE", GOOD_ROWS[0].replace(",1.0", ",2.5"), "WTE", "not a whole-time equivalent"),
     ("unknown locality", GOOD_ROWS[0].replace("Derbyshire", "Narnia"), "Locality", "has no locality"),
@@ -146,7 +164,9 @@ BAD_ROWS = [
 
 
 @pytest.mark.parametrize(("label", "row", "column", "message"), BAD_ROWS, ids=[b[0] for b in BAD_ROWS])
-def test_bad_rows_are_named_by_row_and_column_and_nothing_is_written(client, world, label, row, column, message):
+def test_bad_rows_are_named_by_row_and_column_and_nothing_is_written(
+    client, world, label, row, column, message
+):
     client.force_login(world["programme_lead"])
     before = counts()
     response = upload(client, csv_bytes(GOOD_ROWS[1], row))
@@ -181,7 +201,10 @@ def test_email_and_gmc_number_of_two_different_people_conflict(world):
     row = GOOD_ROWS[0].replace("dana.okafor@example.org", "learner@example.org")
     preview = import_preview(actor=world["programme_lead"], filename="x.csv", data=csv_bytes(row))
     assert preview.batch is None
-    assert "belongs to Asha Learner, but GMC number 7123456 belongs to Ben Second" in preview.rows[0].errors["email"]
+    assert (
+        "belongs to Asha Learner, but GMC number 7123456 belongs to Ben Second"
+        in preview.rows[0].errors["email"]
+    )
 
 
 def test_known_email_with_a_different_gmc_number_is_refused(world):
@@ -228,7 +251,9 @@ def test_data_changed_since_preview_aborts_the_whole_commit(world):
 
 def test_header_with_a_column_twice_is_refused(world):
     with pytest.raises(ImportFileError, match="appears twice"):
-        import_preview(actor=world["programme_lead"], filename="x.csv", data=csv_bytes(header=HEADER + ",Email"))
+        import_preview(
+            actor=world["programme_lead"], filename="x.csv", data=csv_bytes(header=HEADER + ",Email")
+        )
 
 
 def test_someone_elses_batch_cannot_be_opened_or_committed(client, world):

@@ -96,8 +96,11 @@ def test_locality_lead_cannot_add_a_learner_to_another_locality(client, world):
 def test_second_membership_of_the_same_programme_is_refused(client, world):
     client.force_login(world["programme_lead"])
     person = world.learner_membership.person
-    post = {k.replace("membership-", "membership-"): v for k, v in learner_post(world).items()
-            if k.startswith("membership-")}
+    post = {
+        k.replace("membership-", "membership-"): v
+        for k, v in learner_post(world).items()
+        if k.startswith("membership-")
+    }
     response = client.post(reverse("programmes:membership_create", args=[person.pk]), post)
     assert "is already a member of Midlands IMT" in response.content.decode()
 

@@ -20,8 +20,12 @@ pytestmark = pytest.mark.django_db
 def add_learners(world, n):
     for i in range(n):
         locality = world.locality if i % 2 else world.other_locality
-        m = MembershipFactory(programme=world.programme, cohort=world.cohort, locality=locality,
-                              employing_organisation=world.trust)
+        m = MembershipFactory(
+            programme=world.programme,
+            cohort=world.cohort,
+            locality=locality,
+            employing_organisation=world.trust,
+        )
         RoleAssignment.objects.create(user=world["supervisor"], role=Role.SUPERVISOR, learner=m.person)
         notify(recipient=world["programme_lead"], kind=kinds.GENERAL.code, title=f"n{i}")
         notify(recipient=world["learner"], kind=kinds.GENERAL.code, title=f"n{i}")

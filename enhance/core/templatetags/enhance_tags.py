@@ -26,4 +26,3 @@ def field(bound: BoundField, hint: str = "", classes: str = "") -> dict[str, Any
         "hint": hint or bound.help_text,
         "classes": classes,
     }
-

@@ -17,7 +17,9 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="Do nothing when the database already has programmes."
         )
         parser.add_argument(
-            "--allow-production", action="store_true", help="Load even when DEBUG is off (never on live data)."
+            "--allow-production",
+            action="store_true",
+            help="Load even when DEBUG is off (never on live data).",
         )
 
     def handle(self, *args: Any, if_empty: bool, allow_production: bool, **options: Any) -> None:
@@ -27,7 +29,9 @@ class Command(BaseCommand):
                 return
             raise CommandError("The database already has data. Demo data goes only into an empty database.")
         if not settings.DEBUG and not allow_production:
-            raise CommandError("DEBUG is off: refusing to load demo accounts. Use --allow-production to insist.")
+            raise CommandError(
+                "DEBUG is off: refusing to load demo accounts. Use --allow-production to insist."
+            )
         counts = load_demo()
         self.stdout.write(
             self.style.SUCCESS(
