@@ -53,7 +53,9 @@ def main() -> None:
     midlands = Membership.objects.filter(programme__name__startswith="Midlands").first()
     assert midlands is not None
 
-    rows = ["GMC Number,Forename,Surname,Email,Programme,Locality,Employing Organisation,Start Date,Grade,WTE"]
+    from tests.programmes.test_imports import HEADER
+
+    rows = [HEADER]
     for i in range(2000):
         rows.append(
             f"71{i:05d},Test,Person{i},bench{i}@example.org,{midlands.programme.name},Derbyshire,"
