@@ -7,7 +7,15 @@ from datetime import datetime
 from itertools import groupby
 from typing import Any
 
-IGNORED = {"id", "history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
+IGNORED = {
+    "id",
+    "version",
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user_id",
+}
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,20 @@ class InProgrammeChoiceField(forms.ModelChoiceField):
         return f"{obj.programme.name}: {obj.name}"
 
 
-class PersonForm(forms.ModelForm):
+class VersionedForm(forms.ModelForm):
+    """Carries the version of the record the form was shown with, to refuse stale saves."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["version"]
+
+
+class PersonForm(VersionedForm):
     class Meta:
         model = Person
         fields = [
@@ -62,7 +75,7 @@ class PersonForm(forms.ModelForm):
         choice_field(self, "registration_body").queryset = RegistrationBody.objects.all()
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(VersionedForm):
     grade = forms.ModelChoiceField(queryset=Grade.objects.all(), required=False, label="Training grade")
     grade_from = forms.DateField(
         required=False,

@@ -187,6 +187,7 @@ class Person(models.Model):
     profession = models.ForeignKey(Profession, on_delete=models.PROTECT, null=True, blank=True)
     registration_body = models.ForeignKey(RegistrationBody, on_delete=models.PROTECT, null=True, blank=True)
     registration_number = models.CharField(max_length=20, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -258,6 +259,7 @@ class Membership(models.Model):
     business_insurance_expires_on = models.DateField(
         "business-use car insurance expires on", null=True, blank=True
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -79,11 +79,27 @@ def _account_for(person: Person) -> User:
     return user
 
 
+STALE_EDIT = (
+    "Someone else changed this record while you were editing it. Check the current details "
+    "below and make your change again."
+)
+
+
+def _check_version(current: int, expected: int | None) -> None:
+    if expected is not None and current != expected:
+        raise ValidationError(STALE_EDIT)
+
+
 @transaction.atomic
-def person_update(*, actor: User, person: Person, **fields: Any) -> Person:
+def person_update(
+    *, actor: User, person: Person, expected_version: int | None = None, **fields: Any
+) -> Person:
+    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    _check_version(person.version, expected_version)
     for name, value in fields.items():
         setattr(person, name, value.strip() if isinstance(value, str) else value)
     person.email = person.email.lower()
+    person.version += 1
     _save(person)
     if person.user is not None and person.user.email != person.email:
         if User.objects.filter(email__iexact=person.email).exclude(pk=person.user.pk).exists():
@@ -135,9 +151,13 @@ def membership_create(
 
 
 @transaction.atomic
-def membership_update(*, actor: User, membership: Membership, **fields: Any) -> Membership:
-    # Lock the row so two leads editing at once cannot silently overwrite each other's status.
+def membership_update(
+    *, actor: User, membership: Membership, expected_version: int | None = None, **fields: Any
+) -> Membership:
+    """Change a membership. With expected_version (the version the editor's form showed), an
+    edit made on stale data is refused instead of silently undoing someone else's change."""
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    _check_version(locked.version, expected_version)
     _check_can_manage(actor, locked.programme, locked.locality)
     old_status = locked.status
     for name, value in fields.items():
@@ -145,6 +165,7 @@ def membership_update(*, actor: User, membership: Membership, **fields: Any) -> 
     _check_can_manage(actor, locked.programme, locked.locality)
     if locked.status != old_status and "status_since" not in fields:
         locked.status_since = dt.date.today()
+    locked.version += 1
     _save(locked)
     return locked
 

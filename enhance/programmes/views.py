@@ -151,8 +151,7 @@ def _require_manager(request: AuthedHttpRequest) -> None:
 
 
 def _membership_kwargs(form: MembershipForm) -> dict[str, Any]:
-    data = {k: v for k, v in form.cleaned_data.items() if k not in ("grade", "grade_from")}
-    return data
+    return {k: v for k, v in form.cleaned_data.items() if k not in ("grade", "grade_from", "version")}
 
 
 @require_http_methods(["GET", "POST"])
@@ -201,9 +200,15 @@ def person_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     person = access.get_person_for(request.user, pk, write=True)
     form = PersonForm(request.POST or None, instance=person, prefix="person")
     if request.method == "POST" and form.is_valid():
-        services.person_update(actor=request.user, person=person, **form.cleaned_data)
-        messages.success(request, "Personal details saved.")
-        return redirect("programmes:learner_detail", pk=person.pk)
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
+        try:
+            services.person_update(actor=request.user, person=person, expected_version=version, **data)
+        except ValidationError as exc:
+            _attach_errors(exc, form)
+        else:
+            messages.success(request, "Personal details saved.")
+            return redirect("programmes:learner_detail", pk=person.pk)
     return render(request, "programmes/person_form.html", {"form": form, "person": person})
 
 
@@ -247,7 +252,12 @@ def membership_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         data.pop("programme", None)
         try:
             with transaction.atomic():
-                services.membership_update(actor=request.user, membership=membership, **data)
+                services.membership_update(
+                    actor=request.user,
+                    membership=membership,
+                    expected_version=form.cleaned_data.get("version"),
+                    **data,
+                )
                 if form.cleaned_data.get("grade"):
                     services.grade_set(
                         actor=request.user,

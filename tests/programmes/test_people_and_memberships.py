@@ -171,3 +171,44 @@ def test_learner_list_searches_and_filters(client, world):
     assert "Second, Ben" in page and "Learner, Asha" not in page
     page = client.get(url, {"status": "withdrawn"}).content.decode()
     assert "No learners match." in page
+
+
+def test_a_stale_edit_is_refused_instead_of_undoing_someone_elses_change(client, world):
+    m = world.learner_membership
+    form_version = m.version
+    # Another lead pauses the learner after this lead opened the form.
+    membership_update(actor=world["regional_lead"], membership=m, status="paused")
+    client.force_login(world["programme_lead"])
+    post = {
+        "membership-version": form_version,
+        "membership-cohort": m.cohort_id,
+        "membership-locality": m.locality_id,
+        "membership-starts_on": "2026-08-05",
+        "membership-wte": "0.6",
+        "membership-status": "active",
+    }
+    response = client.post(reverse("programmes:membership_edit", args=[m.pk]), post)
+    assert "Someone else changed this record while you were editing it." in response.content.decode()
+    m.refresh_from_db()
+    assert (m.status, str(m.wte)) == ("paused", "1.00")
+    # The form now carries the new version, so saving again works.
+    post["membership-version"] = m.version
+    assert client.post(reverse("programmes:membership_edit", args=[m.pk]), post).status_code == 302
+
+
+def test_person_edit_saves_and_refuses_stale_versions(client, world):
+    person = world.learner_membership.person
+    client.force_login(world["programme_lead"])
+    post = {
+        "person-version": person.version,
+        "person-forename": "Asha",
+        "person-surname": "Learner",
+        "person-preferred_name": "Ash",
+        "person-email": "asha.new@example.org",
+    }
+    assert client.post(reverse("programmes:person_edit", args=[person.pk]), post).status_code == 302
+    person.refresh_from_db()
+    assert person.full_name == "Ash Learner"
+    assert person.user.email == "asha.new@example.org", "the sign-in email follows the record"
+    response = client.post(reverse("programmes:person_edit", args=[person.pk]), post)
+    assert "Someone else changed this record" in response.content.decode()

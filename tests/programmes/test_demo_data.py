@@ -1,0 +1,86 @@
+"""The demo data: realistic shapes, deterministic, and every demo persona can sign in."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from enhance.programmes.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, totp_code
+from enhance.programmes.models import Locality, Membership, Programme, Region
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = {
+    "learner": "My programme",
+    "learner2": "My programme",
+    "admin": "Programmes in my scope",
+    "regional.lead": "Programmes in my scope",
+    "programme.lead": "Programmes in my scope",
+    "locality.lead": "Programmes in my scope",
+    "faculty": "Programmes in my scope",
+    "community.lead": "Derbyshire Community Health NHS Trust",
+    "partner.contact": "Derby Homeless Health Partnership",
+    "supervisor": "Programmes in my scope",
+    "finance": "Programmes in my scope",
+}
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("load_demo", "--if-empty")
+
+
+def test_demo_has_seven_trailblazers_and_about_150_learners(demo):
+    assert Region.objects.filter(programmes__isnull=False).distinct().count() == 7
+    assert 140 <= Membership.objects.count() <= 170
+    midlands = Programme.objects.get(name="Midlands enhance for Internal Medicine Training")
+    sizes = {
+        loc.name: loc.memberships.filter(cohort__intake_date__year=2026).count()
+        for loc in Locality.objects.filter(programme=midlands)
+    }
+    assert sizes == {"Derbyshire": 5, "Coventry": 3, "Lincolnshire": 3}
+    assert midlands.cohorts.count() == 3
+    assert Programme.objects.filter(pathway="multi_professional", length_years=1).count() >= 2
+    assert Membership.objects.filter(wte__lt=1).exists(), "some learners are less than full time"
+
+
+def test_demo_is_deterministic(demo):
+    first = list(Membership.objects.order_by("pk").values_list("person__email", "wte", "status"))
+    Membership.objects.all().delete()
+    from django.contrib.auth import get_user_model
+
+    from enhance.programmes.models import Organisation, Person
+
+    Person.objects.all().delete()
+    get_user_model().objects.all().delete()
+    Programme.objects.all().delete()
+    Organisation.objects.all().delete()
+    call_command("load_demo")
+    again = list(Membership.objects.order_by("pk").values_list("person__email", "wte", "status"))
+    assert again == first
+
+
+def test_loading_twice_is_refused_without_if_empty(demo):
+    with pytest.raises(CommandError, match="already has data"):
+        call_command("load_demo")
+
+
+def test_demo_refuses_to_load_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("load_demo")
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_every_demo_persona_signs_in_and_sees_their_home_page(client, demo, persona):
+    response = client.post(
+        reverse("account_login"), {"login": f"{persona}@enhance.example", "password": DEMO_PASSWORD}
+    )
+    if response["Location"] == reverse("mfa_authenticate"):
+        client.post(reverse("mfa_authenticate"), {"code": totp_code(DEMO_TOTP_SECRET)})
+    page = client.get(reverse("home"))
+    assert page.status_code == 200
+    assert PERSONAS[persona] in page.content.decode()
