@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 from enhance.programmes.demo import totp_code
@@ -23,7 +24,16 @@ def sign_in(page: Page, email: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_learner_signs_in_and_walks_their_pages(page: Page, world):
+def test_learner_resets_their_password_then_signs_in_and_walks_their_pages(page: Page, world):
+    page.goto("/accounts/login/")
+    page.get_by_role("link", name="Forgotten your password?").click()
+    assert_accessible(page)
+    page.get_by_label("Email").fill("learner@example.org")
+    page.get_by_role("button", name="Reset My Password").click()
+    expect(page.get_by_text("We have sent you an email")).to_be_visible()
+    assert_accessible(page)
+    assert len(mail.outbox) == 1
+
     sign_in(page, "learner@example.org")
     expect(page.get_by_role("heading", name="My programme")).to_be_visible()
     expect(page.get_by_role("link", name="Midlands IMT")).to_be_visible()
