@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "enhance.notifications",
     "enhance.curriculum",
     "enhance.programmes",
+    "enhance.placements",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("health", programme_views.health, name="health"),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("enhance.notifications.urls")),
+    path("placements/", include("enhance.placements.urls")),
     path("admin/", admin.site.urls),
     path("", include("enhance.programmes.urls")),
 ]

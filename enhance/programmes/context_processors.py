@@ -12,4 +12,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     scope = scope_for(user)  # type: ignore[arg-type]
-    return {"nav_staff": scope.is_staff, "nav_manager": scope.manages_learners}
+    if scope.community_orgs and not scope.manages_learners:
+        placements = "placements:incoming"
+    elif scope.is_learner or scope.manages_learners:
+        placements = "placements:block_list"
+    else:
+        placements = ""
+    return {"nav_staff": scope.is_staff, "nav_manager": scope.manages_learners, "nav_placements": placements}

@@ -18,8 +18,10 @@ def field(bound: BoundField, hint: str = "", classes: str = "") -> dict[str, Any
     kind = "textarea" if widget.__class__.__name__ == "Textarea" else input_type or "select"
     if widget.__class__.__name__ in ("Select", "SelectMultiple", "NullBooleanSelect"):
         kind = "select"
-    if widget.__class__.__name__ in ("RadioSelect",):
-        kind = "radio"
+    if widget.__class__.__name__ == "RadioSelect":
+        kind = "radios"
+    if widget.__class__.__name__ == "CheckboxSelectMultiple":
+        kind = "checkboxes"
     return {
         "f": bound,
         "kind": kind,

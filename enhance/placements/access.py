@@ -1,0 +1,127 @@
+"""Who may see and change placement records (built on the programme scopes)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from enhance.accounts.models import User
+from enhance.placements.models import AllocationRun, ClinicEntry, Opportunity, Placement, PlacementBlock
+from enhance.programmes.access import memberships_visible_to, programmes_manageable_by, scope_for
+from enhance.programmes.models import Membership, Programme, Region
+
+
+def _programme_wide(user: User) -> QuerySet[Programme]:
+    """Programmes this user manages as a whole (placement blocks are cohort-wide)."""
+    scope = scope_for(user)
+    if scope.admin:
+        return Programme.objects.all()
+    return Programme.objects.filter(Q(region__in=scope.regions) | Q(id__in=scope.lead_programmes))
+
+
+def can_manage_opportunities(user: User) -> bool:
+    scope = scope_for(user)
+    return scope.admin or bool(scope.community_orgs)
+
+
+def opportunities_manageable_by(user: User) -> QuerySet[Opportunity]:
+    scope = scope_for(user)
+    if scope.admin:
+        return Opportunity.objects.all()
+    return Opportunity.objects.filter(organisation__in=scope.community_orgs)
+
+
+def opportunities_visible_to(user: User) -> QuerySet[Opportunity]:
+    """Community leads see their own; leads who run blocks see those in their regions."""
+    scope = scope_for(user)
+    if scope.admin:
+        return Opportunity.objects.all()
+    regions = Region.objects.filter(programmes__in=_programme_wide(user))
+    return Opportunity.objects.filter(
+        Q(organisation__in=scope.community_orgs) | Q(organisation__region__in=regions, active=True)
+    ).distinct()
+
+
+def get_opportunity_for(user: User, pk: int, *, write: bool = False) -> Opportunity:
+    if not Opportunity.objects.filter(pk=pk).exists():
+        raise Http404
+    qs = opportunities_manageable_by(user) if write else opportunities_visible_to(user)
+    obj = qs.select_related("organisation", "type", "site").filter(pk=pk).first()
+    if obj is None:
+        raise PermissionDenied
+    return obj
+
+
+def can_run_blocks(user: User) -> bool:
+    return _programme_wide(user).exists()
+
+
+def blocks_manageable_by(user: User) -> QuerySet[PlacementBlock]:
+    return PlacementBlock.objects.filter(cohort__programme__in=_programme_wide(user))
+
+
+def learner_memberships(user: User) -> QuerySet[Membership]:
+    scope = scope_for(user)
+    return Membership.objects.filter(person_id=scope.person_id or 0, status=Membership.Status.ACTIVE)
+
+
+def blocks_visible_to(user: User) -> QuerySet[PlacementBlock]:
+    return PlacementBlock.objects.filter(
+        Q(cohort__programme__in=_programme_wide(user))
+        | Q(cohort__in=learner_memberships(user).values("cohort_id"))
+    ).distinct()
+
+
+def get_block_for(user: User, pk: int, *, manage: bool = False) -> PlacementBlock:
+    if not PlacementBlock.objects.filter(pk=pk).exists():
+        raise Http404
+    qs = blocks_manageable_by(user) if manage else blocks_visible_to(user)
+    block = qs.select_related("cohort", "cohort__programme").filter(pk=pk).first()
+    if block is None:
+        raise PermissionDenied
+    return block
+
+
+def get_run_for(user: User, pk: int) -> AllocationRun:
+    run = AllocationRun.objects.select_related("block", "block__cohort", "created_by").filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    if not blocks_manageable_by(user).filter(pk=run.block_id).exists():
+        raise PermissionDenied
+    return run
+
+
+def placements_visible_to(user: User) -> QuerySet[Placement]:
+    scope = scope_for(user)
+    if scope.admin:
+        return Placement.objects.all()
+    return Placement.objects.filter(
+        Q(membership__in=memberships_visible_to(user).filter(programme__in=programmes_manageable_by(user)))
+        | Q(membership__person_id=scope.person_id or 0)
+        | Q(opportunity__organisation__in=scope.community_orgs)
+    )
+
+
+def get_placement_for(user: User, pk: int) -> Placement:
+    qs = Placement.objects.select_related(
+        "membership__person", "opportunity__organisation", "opportunity__type", "opportunity__site", "block"
+    )
+    placement = qs.filter(pk=pk).first()
+    if placement is None:
+        raise Http404
+    if not placements_visible_to(user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return placement
+
+
+def clinic_entries_to_review(user: User) -> QuerySet[ClinicEntry]:
+    scope = scope_for(user)
+    qs = ClinicEntry.objects.all()
+    if not scope.admin:
+        qs = qs.filter(placement__opportunity__organisation__in=scope.community_orgs)
+    return qs
+
+
+def can_review_clinic(user: User, entry: ClinicEntry) -> bool:
+    return clinic_entries_to_review(user).filter(pk=entry.pk).exists()

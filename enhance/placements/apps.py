@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PlacementsConfig(AppConfig):
+    name = "enhance.placements"
+    label = "placements"
+    verbose_name = "Community placements"
+
+    def ready(self) -> None:
+        from enhance.placements import tasks  # noqa: F401  (registers tasks and notification kinds)

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from enhance.accounts.models import User
+from enhance.curriculum.models import Domain
+from enhance.placements.access import opportunities_visible_to
+from enhance.placements.models import AllocationRun, ClinicEntry, Opportunity, OpportunityType, PlacementBlock
+from enhance.programmes.forms import DateInput, choice_field
+from enhance.programmes.models import Site
+
+
+class OpportunityForm(forms.ModelForm):
+    domains = forms.ModelMultipleChoiceField(
+        queryset=Domain.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "organisation",
+            "type",
+            "title",
+            "site",
+            "description",
+            "days_and_sessions",
+            "capacity",
+            "requires_driver",
+            "domains",
+            "active",
+        ]
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "organisation").queryset = organisations
+        choice_field(self, "type").queryset = OpportunityType.objects.all()
+        choice_field(self, "site").queryset = Site.objects.filter(organisation__in=organisations).select_related(
+            "organisation"
+        )
+        if organisations.count() == 1:
+            self.fields["organisation"].initial = organisations.first()
+        self.fields["capacity"].widget.attrs.update({"min": "0", "max": "200"})
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        site, organisation = self.cleaned_data.get("site"), self.cleaned_data.get("organisation")
+        if site and organisation and site.organisation_id != organisation.pk:
+            self.add_error("site", "Choose a site of this organisation.")
+        return self.cleaned_data
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class BlockForm(forms.ModelForm):
+    opportunities = forms.ModelMultipleChoiceField(
+        queryset=Opportunity.objects.none(), widget=forms.CheckboxSelectMultiple, label="Opportunities offered"
+    )
+
+    class Meta:
+        model = PlacementBlock
+        fields = ["cohort", "name", "starts_on", "ends_on", "preferences_close_at", "choices", "opportunities"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "preferences_close_at": DateTimeInput()}
+        help_texts = {"choices": "How many opportunities each learner ranks (5 by default)."}
+
+    def __init__(self, *args: Any, user: User, cohorts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "cohort").queryset = cohorts.select_related("programme")
+        self.fields["cohort"].label_from_instance = lambda c: f"{c.programme.name}: {c.name}"  # type: ignore[attr-defined]
+        opportunities = opportunities_visible_to(user).filter(active=True).select_related("organisation")
+        self.fields["opportunities"].queryset = opportunities  # type: ignore[attr-defined]
+        self.fields["opportunities"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda o: f"{o.title} ({o.organisation.name}, {o.capacity} places)"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        starts, ends = self.cleaned_data.get("starts_on"), self.cleaned_data.get("ends_on")
+        closes = self.cleaned_data.get("preferences_close_at")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The block must end on or after its start.")
+        if closes and closes < timezone.now():
+            self.add_error("preferences_close_at", "The closing time for preferences must be in the future.")
+        if closes and starts and timezone.localtime(closes).date() > starts:
+            self.add_error("preferences_close_at", "Preferences must close before the block starts.")
+        return self.cleaned_data
+
+
+class RunForm(forms.Form):
+    mode = forms.ChoiceField(
+        choices=AllocationRun.Mode.choices, initial=AllocationRun.Mode.BALANCED, widget=forms.RadioSelect
+    )
+
+
+class ClinicEntryForm(forms.ModelForm):
+    class Meta:
+        model = ClinicEntry
+        fields = ["date", "clinic_type", "site", "supervisor", "notes"]
+        widgets = {"date": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "clinic_type").queryset = OpportunityType.objects.all()
+
+
+class ReviewForm(forms.Form):
+    query = forms.CharField(
+        required=False, widget=forms.Textarea, label="Question for the learner (needed to query)"
+    )
+

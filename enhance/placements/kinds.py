@@ -1,0 +1,8 @@
+"""Notification kinds of the placements area."""
+
+from enhance.notifications.kinds import register
+
+ALLOCATION_FINISHED = register("allocation_finished", "Allocation runs you started")
+PLACEMENT_PUBLISHED = register("placement_published", "Your community placement", urgent=True)
+PLACEMENT_INCOMING = register("placement_incoming", "Learners coming to your opportunities")
+CLINIC_QUERIED = register("clinic_queried", "Questions about clinics you logged")
