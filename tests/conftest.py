@@ -64,6 +64,7 @@ def ensure_reference_data() -> None:
     for module in (
         "enhance.curriculum.migrations.0002_default_framework",
         "enhance.programmes.migrations.0002_reference_data",
+        "enhance.placements.migrations.0002_opportunity_types",
     ):
         importlib.import_module(module).forwards(apps, None)
 
