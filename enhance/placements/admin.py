@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from enhance.placements.models import AllocationRun, ClinicEntry, Opportunity, OpportunityType, Placement, PlacementBlock
+from enhance.placements.models import (
+    AllocationRun,
+    ClinicEntry,
+    Opportunity,
+    OpportunityType,
+    Placement,
+    PlacementBlock,
+)
 
 
 @admin.register(OpportunityType)

@@ -37,11 +37,11 @@ class OpportunityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         choice_field(self, "organisation").queryset = organisations
         choice_field(self, "type").queryset = OpportunityType.objects.all()
-        choice_field(self, "site").queryset = Site.objects.filter(organisation__in=organisations).select_related(
-            "organisation"
-        )
-        if organisations.count() == 1:
-            self.fields["organisation"].initial = organisations.first()
+        choice_field(self, "site").queryset = Site.objects.filter(
+            organisation__in=organisations
+        ).select_related("organisation")
+        if not self.instance.organisation_id and len(organisations) == 1:
+            self.initial["organisation"] = organisations[0].pk
         self.fields["capacity"].widget.attrs.update({"min": "0", "max": "200"})
 
     def clean(self) -> dict[str, Any]:
@@ -61,12 +61,22 @@ class DateTimeInput(forms.DateTimeInput):
 
 class BlockForm(forms.ModelForm):
     opportunities = forms.ModelMultipleChoiceField(
-        queryset=Opportunity.objects.none(), widget=forms.CheckboxSelectMultiple, label="Opportunities offered"
+        queryset=Opportunity.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Opportunities offered",
     )
 
     class Meta:
         model = PlacementBlock
-        fields = ["cohort", "name", "starts_on", "ends_on", "preferences_close_at", "choices", "opportunities"]
+        fields = [
+            "cohort",
+            "name",
+            "starts_on",
+            "ends_on",
+            "preferences_close_at",
+            "choices",
+            "opportunities",
+        ]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "preferences_close_at": DateTimeInput()}
         help_texts = {"choices": "How many opportunities each learner ranks (5 by default)."}
 
@@ -114,4 +124,3 @@ class ReviewForm(forms.Form):
     query = forms.CharField(
         required=False, widget=forms.Textarea, label="Question for the learner (needed to query)"
     )
-

@@ -83,7 +83,9 @@ class PlacementBlock(models.Model):
     class Meta:
         ordering = ["-starts_on", "name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="block_dates"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="block_dates"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -138,7 +140,9 @@ class Constraint(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["block", "membership", "opportunity"], name="one_constraint_per_pair"),
+            models.UniqueConstraint(
+                fields=["block", "membership", "opportunity"], name="one_constraint_per_pair"
+            ),
         ]
 
 

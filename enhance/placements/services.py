@@ -49,7 +49,7 @@ def opportunity_save(*, actor: User, opportunity: Opportunity, domains: Any = No
     scope = scope_for(actor)
     if not (scope.admin or opportunity.organisation_id in scope.community_orgs):
         raise PermissionDenied("You can manage opportunities of your own organisation only.")
-    if opportunity.site_id and opportunity.site.organisation_id != opportunity.organisation_id:
+    if opportunity.site is not None and opportunity.site.organisation_id != opportunity.organisation_id:
         raise ValidationError({"site": "Choose a site of this organisation."})
     _save(opportunity)
     if domains is not None:
@@ -62,9 +62,10 @@ def opportunity_save(*, actor: User, opportunity: Opportunity, domains: Any = No
 
 @transaction.atomic
 def block_create(*, actor: User, block: PlacementBlock, opportunities: Any) -> PlacementBlock:
-    if not access.can_run_blocks(actor) or not access._programme_wide(actor).filter(
-        pk=block.cohort.programme_id
-    ).exists():
+    if (
+        not access.can_run_blocks(actor)
+        or not access._programme_wide(actor).filter(pk=block.cohort.programme_id).exists()
+    ):
         raise PermissionDenied("You cannot open placement blocks for this cohort.")
     block.created_by = actor
     _save(block)
@@ -155,9 +156,13 @@ def block_instance(block: PlacementBlock, mode: str) -> dict[str, Any]:
         .values_list("preference_set__membership_id", "opportunity_id")
     ):
         choices.setdefault(membership_id, []).append(opportunity_id)
-    opportunities = list(block.opportunities.order_by("pk").values_list("pk", "capacity", "requires_driver", "active"))
+    opportunities = list(
+        block.opportunities.order_by("pk").values_list("pk", "capacity", "requires_driver", "active")
+    )
     offered = {pk for pk, _, _, active in opportunities if active}
-    constraints = list(block.constraints.order_by("pk").values_list("membership_id", "opportunity_id", "kind"))
+    constraints = list(
+        block.constraints.order_by("pk").values_list("membership_id", "opportunity_id", "kind")
+    )
     member_ids = set(order)
     return {
         "mode": mode,
@@ -264,7 +269,9 @@ def allocation_run_publish(*, actor: User, run: AllocationRun) -> list[Placement
     run.save(update_fields=["published_at"])
     people = {
         m.pk: m
-        for m in Membership.objects.select_related("person__user").filter(pk__in=[p.membership_id for p in placements])
+        for m in Membership.objects.select_related("person__user").filter(
+            pk__in=[p.membership_id for p in placements]
+        )
     }
     for p in placements:
         user = people[p.membership_id].person.user
@@ -366,8 +373,10 @@ def clinic_entry_add(*, actor: User, placement: Placement, entry: ClinicEntry) -
         raise PermissionDenied("Only the learner on this placement can log clinics.")
     if entry.date and not (placement.starts_on <= entry.date <= placement.ends_on):
         raise ValidationError(
-            {"date": f"The date must fall within the placement, {placement.starts_on:%d/%m/%Y} to "
-             f"{placement.ends_on:%d/%m/%Y}."}
+            {
+                "date": f"The date must fall within the placement, {placement.starts_on:%d/%m/%Y} to "
+                f"{placement.ends_on:%d/%m/%Y}."
+            }
         )
     if entry.date and entry.date > timezone.localdate():
         raise ValidationError({"date": "You cannot log a clinic in the future."})
@@ -378,7 +387,11 @@ def clinic_entry_add(*, actor: User, placement: Placement, entry: ClinicEntry) -
 
 @transaction.atomic
 def clinic_entry_review(*, actor: User, entry: ClinicEntry, confirm: bool, query: str = "") -> ClinicEntry:
-    entry = ClinicEntry.objects.select_for_update().select_related("placement__membership__person").get(pk=entry.pk)
+    entry = (
+        ClinicEntry.objects.select_for_update()
+        .select_related("placement__membership__person")
+        .get(pk=entry.pk)
+    )
     if not access.can_review_clinic(actor, entry):
         raise PermissionDenied("Only the community lead of this placement can confirm clinics.")
     if not confirm and not query.strip():

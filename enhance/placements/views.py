@@ -110,7 +110,9 @@ def block_create(request: AuthedHttpRequest) -> HttpResponse:
     form = BlockForm(request.POST or None, user=request.user, cohorts=cohorts)
     if request.method == "POST" and form.is_valid():
         block = services.block_create(
-            actor=request.user, block=form.save(commit=False), opportunities=form.cleaned_data["opportunities"]
+            actor=request.user,
+            block=form.save(commit=False),
+            opportunities=form.cleaned_data["opportunities"],
         )
         messages.success(request, f"{block.name} is open for preferences.")
         return redirect("placements:block_detail", pk=block.pk)
@@ -146,7 +148,9 @@ def block_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "page": _page(request, members),
             "opportunities": opportunities,
             "runs": block.runs.select_related("created_by").order_by("-number"),
-            "constraints": block.constraints.select_related("membership__person", "opportunity").order_by("pk"),
+            "constraints": block.constraints.select_related("membership__person", "opportunity").order_by(
+                "pk"
+            ),
             "run_form": RunForm(),
             "ranked": block.preference_sets.filter(choices__isnull=False).distinct().count(),
             "total": Membership.objects.filter(cohort=block.cohort, status=Membership.Status.ACTIVE).count(),
@@ -159,7 +163,9 @@ def preferences(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """A learner ranks opportunities. Every button saves at once, so it works without
     JavaScript: add, move up, move down, remove, and save interests."""
     block = access.get_block_for(request.user, pk)
-    membership = access.learner_memberships(request.user).filter(cohort=block.cohort).select_related("person").first()
+    membership = (
+        access.learner_memberships(request.user).filter(cohort=block.cohort).select_related("person").first()
+    )
     if membership is None:
         raise PermissionDenied
     pref_set = PreferenceSet.objects.filter(block=block, membership=membership).first()
@@ -173,7 +179,9 @@ def preferences(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 membership=membership,
                 opportunity_ids=order,
                 interests=request.POST.get("interests", pref_set.interests if pref_set else ""),
-                learning_needs=request.POST.get("learning_needs", pref_set.learning_needs if pref_set else ""),
+                learning_needs=request.POST.get(
+                    "learning_needs", pref_set.learning_needs if pref_set else ""
+                ),
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -189,10 +197,15 @@ def preferences(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                         "you are unlikely to be placed there.",
                     )
         return redirect("placements:preferences", pk=block.pk)
-    offered = {o.pk: o for o in block.opportunities.filter(active=True).select_related("organisation", "type", "site")}
+    offered = {
+        o.pk: o
+        for o in block.opportunities.filter(active=True).select_related("organisation", "type", "site")
+    }
     ranked = [offered[i] for i in current if i in offered]
     available = [o for pk_, o in sorted(offered.items(), key=lambda x: x[1].title) if pk_ not in current]
-    placement = Placement.objects.filter(block=block, membership=membership).select_related("opportunity").first()
+    placement = (
+        Placement.objects.filter(block=block, membership=membership).select_related("opportunity").first()
+    )
     return render(
         request,
         "placements/preferences.html",
@@ -203,7 +216,8 @@ def preferences(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "available": available,
             "full": len(ranked) >= block.choices,
             "pref_set": pref_set,
-            "is_open": block.status == PlacementBlock.Status.OPEN and timezone.now() <= block.preferences_close_at,
+            "is_open": block.status == PlacementBlock.Status.OPEN
+            and timezone.now() <= block.preferences_close_at,
             "placement": placement,
         },
     )
@@ -245,7 +259,9 @@ def _run_tables(run: AllocationRun) -> dict[str, Any]:
     result = run.result or {"assignments": [], "unassigned": [], "profile": [], "worst_rank": None}
     ids = [x["id"] for x in run.instance["learners"]]
     members = Membership.objects.select_related("person").in_bulk(ids)
-    opps = {o.pk: o for o in Opportunity.objects.filter(pk__in=[o["id"] for o in run.instance["opportunities"]])}
+    opps = {
+        o.pk: o for o in Opportunity.objects.filter(pk__in=[o["id"] for o in run.instance["opportunities"]])
+    }
     use: dict[int, int] = {}
     for a in result["assignments"]:
         use[a["opportunity"]] = use.get(a["opportunity"], 0) + 1
@@ -280,7 +296,11 @@ def _run_tables(run: AllocationRun) -> dict[str, Any]:
 
 def run_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     run = access.get_run_for(request.user, pk)
-    context: dict[str, Any] = {"run": run, "pblock": run.block, "run_form": RunForm(initial={"mode": run.mode})}
+    context: dict[str, Any] = {
+        "run": run,
+        "pblock": run.block,
+        "run_form": RunForm(initial={"mode": run.mode}),
+    }
     if run.status == AllocationRun.Status.DONE:
         context.update(_run_tables(run))
         context["others"] = run.block.runs.exclude(pk=run.pk).filter(status=AllocationRun.Status.DONE)
@@ -305,9 +325,9 @@ def run_compare(request: AuthedHttpRequest) -> HttpResponse:
     ta, tb = _run_tables(a), _run_tables(b)
     got_a = {r["membership"].pk: r for r in ta["rows"] if r["membership"]}
     got_b = {r["membership"].pk: r for r in tb["rows"] if r["membership"]}
-    members = Membership.objects.select_related("person").in_bulk(set(got_a) | set(got_b) | {
-        m.pk for m in ta["unplaced"] + tb["unplaced"]
-    })
+    members = Membership.objects.select_related("person").in_bulk(
+        set(got_a) | set(got_b) | {m.pk for m in ta["unplaced"] + tb["unplaced"]}
+    )
     differences = [
         {"membership": members[m], "a": got_a.get(m), "b": got_b.get(m)}
         for m in sorted(members, key=lambda m: members[m].person.surname)
@@ -320,7 +340,15 @@ def run_compare(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "placements/run_compare.html",
-        {"a": a, "b": b, "ta": ta, "tb": tb, "profile": profile, "differences": differences, "pblock": a.block},
+        {
+            "a": a,
+            "b": b,
+            "ta": ta,
+            "tb": tb,
+            "profile": profile,
+            "differences": differences,
+            "pblock": a.block,
+        },
     )
 
 
@@ -336,7 +364,9 @@ def run_publish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("placements:run_detail", pk=run.pk)
-    messages.success(request, f"Published {len(placements)} placements. Learners and community leads were told.")
+    messages.success(
+        request, f"Published {len(placements)} placements. Learners and community leads were told."
+    )
     return redirect("placements:block_detail", pk=run.block_id)
 
 
@@ -378,7 +408,8 @@ def my_placements(request: AuthedHttpRequest) -> HttpResponse:
     items = [{"placement": p, "reasons": services.explain(p.run, p.membership_id)} for p in placements]
     unplaced = []
     published = PlacementBlock.objects.filter(
-        status=PlacementBlock.Status.PUBLISHED, cohort__in=access.learner_memberships(request.user).values("cohort")
+        status=PlacementBlock.Status.PUBLISHED,
+        cohort__in=access.learner_memberships(request.user).values("cohort"),
     ).exclude(placements__membership__in=access.learner_memberships(request.user))
     for block in published:
         run = block.runs.filter(published_at__isnull=False).first()
@@ -398,7 +429,9 @@ def placement_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.clinic_entry_add(actor=request.user, placement=placement, entry=form.save(commit=False))
+                services.clinic_entry_add(
+                    actor=request.user, placement=placement, entry=form.save(commit=False)
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -424,7 +457,11 @@ def incoming(request: AuthedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     placements = (
         access.placements_visible_to(request.user)
-        .filter(opportunity__organisation__in=scope.community_orgs if not scope.admin else Organisation.objects.all())
+        .filter(
+            opportunity__organisation__in=scope.community_orgs
+            if not scope.admin
+            else Organisation.objects.all()
+        )
         .select_related("membership__person", "opportunity", "block")
         .annotate(pending=Count("clinics", filter=Q(clinics__status=ClinicEntry.Status.SUBMITTED)))
         .order_by("starts_on", "membership__person__surname")
@@ -447,6 +484,7 @@ def clinic_review(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Clinic confirmed." if request.POST.get("decision") == "confirm" else "Query sent.")
+        messages.success(
+            request, "Clinic confirmed." if request.POST.get("decision") == "confirm" else "Query sent."
+        )
     return redirect("placements:placement_detail", pk=entry.placement_id)
-

@@ -458,25 +458,70 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
 
 # Community opportunities: (organisation, type, title, places, needs a driver, days)
 OPPORTUNITIES = [
-    ("Derbyshire Community Health NHS Trust", "Diabetic clinic", "Community diabetes clinic, Ilkeston", 2, False,
-     "Tuesday and Thursday mornings"),
-    ("Derbyshire Community Health NHS Trust", "Frailty service", "Frailty unit, Walton Hospital", 2, False,
-     "Monday to Wednesday"),
-    ("Derbyshire Community Health NHS Trust", "Home visiting team", "Rural home visiting team, Peak District", 1, True,
-     "Wednesday and Friday"),
-    ("Derbyshire Community Health NHS Trust", "Heart failure service", "Heart failure nurse service", 2, False,
-     "Monday and Thursday"),
-    ("Lincolnshire Community Services", "Respiratory service", "Coastal respiratory service, Skegness", 2, True,
-     "Tuesday to Thursday"),
-    ("Lincolnshire Community Services", "Virtual ward", "Frailty virtual ward", 2, False, "Daily huddles, 9am"),
+    (
+        "Derbyshire Community Health NHS Trust",
+        "Diabetic clinic",
+        "Community diabetes clinic, Ilkeston",
+        2,
+        False,
+        "Tuesday and Thursday mornings",
+    ),
+    (
+        "Derbyshire Community Health NHS Trust",
+        "Frailty service",
+        "Frailty unit, Walton Hospital",
+        2,
+        False,
+        "Monday to Wednesday",
+    ),
+    (
+        "Derbyshire Community Health NHS Trust",
+        "Home visiting team",
+        "Rural home visiting team, Peak District",
+        1,
+        True,
+        "Wednesday and Friday",
+    ),
+    (
+        "Derbyshire Community Health NHS Trust",
+        "Heart failure service",
+        "Heart failure nurse service",
+        2,
+        False,
+        "Monday and Thursday",
+    ),
+    (
+        "Lincolnshire Community Services",
+        "Respiratory service",
+        "Coastal respiratory service, Skegness",
+        2,
+        True,
+        "Tuesday to Thursday",
+    ),
+    (
+        "Lincolnshire Community Services",
+        "Virtual ward",
+        "Frailty virtual ward",
+        2,
+        False,
+        "Daily huddles, 9am",
+    ),
 ]
 
 
-def _demo_placements(midlands: Programme, orgs: dict[str, Organisation], today: dt.date, rng: random.Random) -> None:
+def _demo_placements(
+    midlands: Programme, orgs: dict[str, Organisation], today: dt.date, rng: random.Random
+) -> None:
     """Opportunities, and an open block for the newest Midlands cohort with most rankings in."""
     from django.utils import timezone
 
-    from enhance.placements.models import Opportunity, OpportunityType, PlacementBlock, Preference, PreferenceSet
+    from enhance.placements.models import (
+        Opportunity,
+        OpportunityType,
+        PlacementBlock,
+        Preference,
+        PreferenceSet,
+    )
 
     community_lead = User.objects.get(email=f"community.lead@{DEMO_DOMAIN}")
     types = {t.name: t for t in OpportunityType.objects.all()}

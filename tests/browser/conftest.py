@@ -50,6 +50,22 @@ def page(browser: Browser, live_server) -> Iterator[Page]:  # type: ignore[no-un
     context.close()
 
 
+@pytest.fixture
+def new_page(browser: Browser, live_server) -> Iterator:  # type: ignore[no-untyped-def]
+    """Open pages in fresh browser contexts (one per person); all closed after the test."""
+    contexts = []
+
+    def open_page() -> Page:
+        context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/London")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
 _axe = Axe()
 
 

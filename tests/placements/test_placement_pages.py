@@ -16,8 +16,7 @@ from django.utils import timezone
 from enhance.notifications.models import Notification
 from enhance.placements import services
 from enhance.placements.models import AllocationRun, ClinicEntry, Constraint, Placement, PreferenceSet
-from tests.conftest import PERSONAS
-from tests.placements.conftest import BLOCK_START
+from tests.conftest import BLOCK_START, PERSONAS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,10 +34,18 @@ def start_run(world, block, mode="balanced"):
 PAGES = [
     ("blocks", lambda w, b: reverse("placements:block_list"), set(PERSONAS)),
     ("block", lambda w, b: reverse("placements:block_detail", args=[b.pk]), MANAGERS),
-    ("preferences", lambda w, b: reverse("placements:preferences", args=[b.pk]), {"learner", "second_learner"}),
+    (
+        "preferences",
+        lambda w, b: reverse("placements:preferences", args=[b.pk]),
+        {"learner", "second_learner"},
+    ),
     ("new block", lambda w, b: reverse("placements:block_create"), MANAGERS),
     ("opportunities", lambda w, b: reverse("placements:opportunity_list"), MANAGERS | {"community_lead"}),
-    ("new opportunity", lambda w, b: reverse("placements:opportunity_create"), {"national_admin", "community_lead"}),
+    (
+        "new opportunity",
+        lambda w, b: reverse("placements:opportunity_create"),
+        {"national_admin", "community_lead"},
+    ),
     ("incoming", lambda w, b: reverse("placements:incoming"), {"national_admin", "community_lead"}),
     ("my placements", lambda w, b: reverse("placements:my_placements"), set(PERSONAS)),
 ]
@@ -77,7 +84,13 @@ def test_community_lead_edits_only_their_own_organisations_opportunities(client,
     assert client.get(reverse("placements:opportunity_edit", args=[opportunities[1].pk])).status_code == 200
     response = client.post(
         reverse("placements:opportunity_create"),
-        {"organisation": other.pk, "type": opportunities[1].type_id, "title": "Sneaky", "capacity": 1, "active": "on"},
+        {
+            "organisation": other.pk,
+            "type": opportunities[1].type_id,
+            "title": "Sneaky",
+            "capacity": 1,
+            "active": "on",
+        },
     )
     assert "Select a valid choice" in response.content.decode()
 
@@ -87,8 +100,13 @@ def test_opportunity_form_checks_capacity_and_saves_domains(client, world, oppor
 
     client.force_login(world["community_lead"])
     url = reverse("placements:opportunity_create")
-    data = {"organisation": world.community_org.pk, "type": opportunities[0].type_id, "title": "New clinic",
-            "capacity": "-1", "active": "on"}
+    data = {
+        "organisation": world.community_org.pk,
+        "type": opportunities[0].type_id,
+        "title": "New clinic",
+        "capacity": "-1",
+        "active": "on",
+    }
     assert "Ensure this value is greater than or equal to 0." in client.post(url, data).content.decode()
     data.update(capacity="2", domains=[d.pk for d in Domain.objects.all()[:2]])
     assert client.post(url, data).status_code == 302
@@ -112,7 +130,11 @@ def test_learner_ranks_moves_and_removes_without_javascript(client, world, block
     assert "Your preferences were saved." in page
     choices = PreferenceSet.objects.get(block=block, membership=world.learner_membership).choices
     assert [c.opportunity_id for c in choices.order_by("rank")] == [
-        opportunities[2].pk, opportunities[1].pk, opportunities[3].pk, opportunities[4].pk, opportunities[5].pk
+        opportunities[2].pk,
+        opportunities[1].pk,
+        opportunities[3].pk,
+        opportunities[4].pk,
+        opportunities[5].pk,
     ]
 
 
@@ -128,12 +150,16 @@ def test_preference_rules_each_give_a_clear_message(world, block, opportunities)
     with pytest.raises(ValidationError, match="Rank at most 5 opportunities."):
         services.preferences_set(actor=world["learner"], block=block, membership=m, opportunity_ids=ids)
     with pytest.raises(ValidationError, match="only once"):
-        services.preferences_set(actor=world["learner"], block=block, membership=m, opportunity_ids=[ids[0], ids[0]])
+        services.preferences_set(
+            actor=world["learner"], block=block, membership=m, opportunity_ids=[ids[0], ids[0]]
+        )
     block.opportunities.remove(opportunities[5])
     with pytest.raises(ValidationError, match="offered in this block"):
         services.preferences_set(actor=world["learner"], block=block, membership=m, opportunity_ids=[ids[5]])
     with pytest.raises(PermissionDenied):
-        services.preferences_set(actor=world["second_learner"], block=block, membership=m, opportunity_ids=[ids[0]])
+        services.preferences_set(
+            actor=world["second_learner"], block=block, membership=m, opportunity_ids=[ids[0]]
+        )
     block.preferences_close_at = timezone.now() - dt.timedelta(minutes=1)
     block.save()
     with pytest.raises(ValidationError, match="closed on"):
@@ -154,7 +180,10 @@ def test_a_run_solves_the_block_and_keeps_its_exact_input(client, world, ranked_
     again = start_run(world, ranked_block)
     assert again.instance == run.instance, "same data, same input: runs are reproducible"
     assert again.result == run.result
-    assert Notification.objects.filter(recipient=world["programme_lead"], kind="allocation_finished").count() == 2
+    assert (
+        Notification.objects.filter(recipient=world["programme_lead"], kind="allocation_finished").count()
+        == 2
+    )
 
 
 def test_pinning_and_forbidding_change_the_next_run(client, world, ranked_block, opportunities):
@@ -162,7 +191,9 @@ def test_pinning_and_forbidding_change_the_next_run(client, world, ranked_block,
     learner_m = world.learner_membership
     url = reverse("placements:constraint", args=[ranked_block.pk])
     client.post(url, {"membership": learner_m.pk, "opportunity": opportunities[4].pk, "kind": "pin"})
-    client.post(url, {"membership": world.second_membership.pk, "opportunity": opportunities[0].pk, "kind": "forbid"})
+    client.post(
+        url, {"membership": world.second_membership.pk, "opportunity": opportunities[0].pk, "kind": "forbid"}
+    )
     run = start_run(world, ranked_block, "fair")
     got = {a["learner"]: a["opportunity"] for a in run.result["assignments"]}
     assert got[learner_m.pk] == opportunities[4].pk
@@ -194,8 +225,13 @@ def test_publishing_creates_placements_tells_people_and_happens_once(client, wor
 def test_learner_sees_their_placement_and_why_not_a_higher_choice(client, world, ranked_block, opportunities):
     # Everyone wants the diabetes clinic (one place); pin it to someone else.
     other = world.second_membership
-    services.constraint_set(actor=world["programme_lead"], block=ranked_block, membership=other,
-                            opportunity=opportunities[0], kind="pin")
+    services.constraint_set(
+        actor=world["programme_lead"],
+        block=ranked_block,
+        membership=other,
+        opportunity=opportunities[0],
+        kind="pin",
+    )
     run = start_run(world, ranked_block)
     services.allocation_run_publish(actor=world["programme_lead"], run=run)
     client.force_login(world["learner"])
@@ -209,8 +245,13 @@ def test_learner_sees_their_placement_and_why_not_a_higher_choice(client, world,
 
 def test_explanations_name_driving_and_forbidden_reasons(world, ranked_block, opportunities):
     m = world.learner_membership
-    services.constraint_set(actor=world["programme_lead"], block=ranked_block, membership=m,
-                            opportunity=opportunities[0], kind="forbid")
+    services.constraint_set(
+        actor=world["programme_lead"],
+        block=ranked_block,
+        membership=m,
+        opportunity=opportunities[0],
+        kind="forbid",
+    )
     run = start_run(world, ranked_block)
     reasons = {r.opportunity: r.why for r in services.explain(run, m.pk)}
     assert reasons["Diabetes clinic"] == "Your programme lead ruled this option out for you."
@@ -229,8 +270,13 @@ def placement(world, ranked_block):
 
 
 def log_clinic(client, placement, day, **extra):
-    data = {"date": day.isoformat(), "clinic_type": placement.opportunity.type_id, "site": "Ilkeston",
-            "supervisor": "Dr Shah", "notes": "Saw six patients"}
+    data = {
+        "date": day.isoformat(),
+        "clinic_type": placement.opportunity.type_id,
+        "site": "Ilkeston",
+        "supervisor": "Dr Shah",
+        "notes": "Saw six patients",
+    }
     data.update(extra)
     return client.post(reverse("placements:placement_detail", args=[placement.pk]), data)
 
@@ -265,7 +311,11 @@ def test_clinic_dates_must_fall_in_the_placement_and_not_in_the_future(client, w
 
 def test_only_the_placements_community_lead_reviews_clinics(client, world, placement):
     entry = ClinicEntry.objects.create(
-        placement=placement, date=BLOCK_START, clinic_type=placement.opportunity.type, site="x", supervisor="y"
+        placement=placement,
+        date=BLOCK_START,
+        clinic_type=placement.opportunity.type,
+        site="x",
+        supervisor="y",
     )
     for persona in ("learner", "programme_lead", "partner_contact"):
         with pytest.raises(PermissionDenied):
@@ -283,7 +333,9 @@ def count(client, url):
     return len(ctx.captured_queries)
 
 
-def test_block_run_and_placement_pages_cost_the_same_whatever_their_size(client, world, ranked_block, opportunities):
+def test_block_run_and_placement_pages_cost_the_same_whatever_their_size(
+    client, world, ranked_block, opportunities
+):
     from tests.factories import MembershipFactory
 
     run = start_run(world, ranked_block)
@@ -294,7 +346,10 @@ def test_block_run_and_placement_pages_cost_the_same_whatever_their_size(client,
             reverse("placements:block_list"),
             reverse("placements:opportunity_list"),
         ],
-        "learner": [reverse("placements:preferences", args=[ranked_block.pk]), reverse("placements:my_placements")],
+        "learner": [
+            reverse("placements:preferences", args=[ranked_block.pk]),
+            reverse("placements:my_placements"),
+        ],
         "community_lead": [reverse("placements:incoming")],
     }
     before = {}
@@ -305,7 +360,9 @@ def test_block_run_and_placement_pages_cost_the_same_whatever_their_size(client,
     ids = [o.pk for o in opportunities]
     for n in range(12):
         m = MembershipFactory(programme=world.programme, cohort=world.cohort, locality=world.locality)
-        services.preferences_set(actor=m.person.user, block=ranked_block, membership=m, opportunity_ids=ids[: 1 + n % 5])
+        services.preferences_set(
+            actor=m.person.user, block=ranked_block, membership=m, opportunity_ids=ids[: 1 + n % 5]
+        )
     run.instance = services.block_instance(ranked_block, "balanced")
     run.result = None
     run.status = AllocationRun.Status.QUEUED

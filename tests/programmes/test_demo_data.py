@@ -48,16 +48,11 @@ def test_demo_has_seven_trailblazers_and_about_150_learners(demo):
 
 
 def test_demo_is_deterministic(demo):
+    from tests.conftest import ensure_reference_data
+
     first = list(Membership.objects.order_by("pk").values_list("person__email", "wte", "status"))
-    Membership.objects.all().delete()
-    from django.contrib.auth import get_user_model
-
-    from enhance.programmes.models import Organisation, Person
-
-    Person.objects.all().delete()
-    get_user_model().objects.all().delete()
-    Programme.objects.all().delete()
-    Organisation.objects.all().delete()
+    call_command("flush", "--noinput")
+    ensure_reference_data()
     call_command("load_demo")
     again = list(Membership.objects.order_by("pk").values_list("person__email", "wte", "status"))
     assert again == first
