@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enhance.core.http import AuthedHttpRequest
-from enhance.placements import access, services
+from enhance.placements import access, selectors, services
 from enhance.placements.forms import BlockForm, ClinicEntryForm, OpportunityForm, ReviewForm, RunForm
 from enhance.placements.models import (
     AllocationRun,
@@ -416,7 +416,12 @@ def my_placements(request: AuthedHttpRequest) -> HttpResponse:
         member = access.learner_memberships(request.user).filter(cohort=block.cohort).first()
         if run and member:
             unplaced.append({"pblock": block, "reasons": services.explain(run, member.pk)})
-    return render(request, "placements/my_placements.html", {"items": items, "unplaced": unplaced})
+    clinic_years = selectors.confirmed_clinics_by_year(access.learner_memberships(request.user))
+    return render(
+        request,
+        "placements/my_placements.html",
+        {"items": items, "unplaced": unplaced, "clinic_years": clinic_years},
+    )
 
 
 @require_http_methods(["GET", "POST"])

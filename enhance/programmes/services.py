@@ -94,7 +94,7 @@ def _check_version(current: int, expected: int | None) -> None:
 def person_update(
     *, actor: User, person: Person, expected_version: int | None = None, **fields: Any
 ) -> Person:
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     _check_version(person.version, expected_version)
     for name, value in fields.items():
         setattr(person, name, value.strip() if isinstance(value, str) else value)

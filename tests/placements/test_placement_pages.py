@@ -297,6 +297,9 @@ def test_learner_logs_a_clinic_and_the_community_lead_confirms_it(client, world,
         entry.refresh_from_db()
         assert entry.status == ClinicEntry.Status.CONFIRMED
         assert entry.reviewed_by == world["community_lead"]
+        client.force_login(world["learner"])
+        page = client.get(reverse("placements:my_placements")).content.decode()
+        assert "Training year 2026/27: 1 confirmed clinic" in page
 
 
 def test_clinic_dates_must_fall_in_the_placement_and_not_in_the_future(client, world, placement):

@@ -47,6 +47,7 @@ def test_demo_has_seven_trailblazers_and_about_150_learners(demo):
     assert Membership.objects.filter(wte__lt=1).exists(), "some learners are less than full time"
 
 
+@pytest.mark.django_db(transaction=True)
 def test_demo_is_deterministic(demo):
     from tests.conftest import ensure_reference_data
 
