@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "enhance.core",
     "enhance.accounts",
     "enhance.notifications",
+    "enhance.calendars",
     "enhance.curriculum",
     "enhance.programmes",
     "enhance.placements",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("enhance.notifications.urls")),
     path("placements/", include("enhance.placements.urls")),
+    path("calendar/", include("enhance.calendars.urls")),
     path("admin/", admin.site.urls),
     path("", include("enhance.programmes.urls")),
 ]

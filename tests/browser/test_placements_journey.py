@@ -138,6 +138,12 @@ def test_placement_journey_from_opportunity_to_confirmed_clinic(new_page, world,
         learner.goto("/placements/my/")
         expect(learner.get_by_role("heading", name=placement.opportunity.title)).to_be_visible()
         assert_accessible(learner)
+        menu(learner, "Calendar")
+        expect(learner.get_by_test_id("upcoming")).to_contain_text(
+            f"Placement: {placement.opportunity.title}"
+        )
+        assert_accessible(learner)
+        learner.goto("/placements/my/")
         learner.get_by_role("link", name="Clinic log").click()
         learner.get_by_label("Date").fill("2027-02-11")
         learner.get_by_label("Clinic type").select_option(label=placement.opportunity.type.name)

@@ -29,7 +29,10 @@ PERSONAS = {
 
 @pytest.fixture
 def demo(settings):
+    from tests.conftest import ensure_reference_data
+
     settings.DEBUG = True
+    ensure_reference_data()
     call_command("load_demo", "--if-empty")
 
 

@@ -55,6 +55,7 @@ PAGES: list[tuple[str, Callable[[World], str], set[str]]] = [
     ),
     ("notifications", lambda w: reverse("notifications:list"), EVERYONE),
     ("email choices", lambda w: reverse("notifications:preferences"), EVERYONE),
+    ("calendar", lambda w: reverse("calendars:mine"), EVERYONE),
 ]
 
 CASES = [(name, persona) for name, _, _ in PAGES for persona in PERSONAS]

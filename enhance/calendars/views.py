@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from enhance.calendars.events import events_for
+from enhance.calendars.models import FeedToken
+from enhance.calendars.services import feed_token_for, feed_token_reset, to_ical
+from enhance.core.http import AuthedHttpRequest
+
+
+def my_calendar(request: AuthedHttpRequest) -> HttpResponse:
+    token = feed_token_for(request.user)
+    today = timezone.localdate()
+    events = events_for(request.user)
+    upcoming = [e for e in events if e.end_date() >= today]
+    feed_url = request.build_absolute_uri(reverse("calendars:feed", args=[token.token]))
+    return render(request, "calendars/my_calendar.html", {"events": upcoming, "feed_url": feed_url})
+
+
+@require_POST
+def reset_feed(request: AuthedHttpRequest) -> HttpResponse:
+    feed_token_reset(actor=request.user)
+    messages.success(request, "Your calendar address was changed. The old address no longer works.")
+    return redirect("calendars:mine")
+
+
+@login_not_required
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    found = FeedToken.objects.select_related("user").filter(token=token, user__is_active=True).first()
+    if found is None:
+        raise Http404("No calendar at this address.")
+    body = to_ical(events_for(found.user), name="enhance")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=900"
+    return response

@@ -1,0 +1,30 @@
+"""Placements in the learner's calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from enhance.accounts.models import User
+from enhance.calendars.events import Event, register
+from enhance.placements.models import Placement
+
+
+@register("placements")
+def placement_events(user: User) -> Iterable[Event]:
+    placements = Placement.objects.filter(membership__person__user=user).select_related(
+        "opportunity__organisation", "opportunity__site", "block"
+    )
+    for p in placements:
+        site = p.opportunity.site
+        yield Event(
+            uid=f"placement-{p.pk}",
+            title=f"Placement: {p.opportunity.title}",
+            start=p.starts_on,
+            end=p.ends_on + dt.timedelta(days=1),
+            location=f"{site.name}, {site.postcode}" if site else p.opportunity.organisation.name,
+            description=(
+                f"{p.block.name} with {p.opportunity.organisation.name}. {p.opportunity.days_and_sessions}"
+            ),
+            url=f"/placements/{p.pk}/",
+        )

@@ -1,0 +1,71 @@
+"""The personal calendar page and iCalendar feed."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from enhance.calendars.models import FeedToken
+from enhance.placements import services
+from enhance.placements.models import Placement
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def placement(world, ranked_block):
+    run = services.allocation_run_start(actor=world["programme_lead"], block=ranked_block, mode="balanced")
+    run.refresh_from_db()
+    services.allocation_run_publish(actor=world["programme_lead"], run=run)
+    return Placement.objects.get(membership=world.learner_membership)
+
+
+def feed_url(client, user):
+    client.force_login(user)
+    client.get(reverse("calendars:mine"))
+    return reverse("calendars:feed", args=[FeedToken.objects.get(user=user).token])
+
+
+def test_placement_appears_in_the_feed_with_a_stable_uid(client, world, placement):
+    url = feed_url(client, world["learner"])
+    client.logout()
+    response = client.get(url)
+    assert response["Content-Type"].startswith("text/calendar")
+    events = [c for c in Calendar.from_ical(response.content).walk("VEVENT")]
+    assert [str(e["uid"]) for e in events] == [f"placement-{placement.pk}@enhance"]
+    assert str(events[0]["summary"]) == f"Placement: {placement.opportunity.title}"
+    assert events[0].decoded("dtstart") == placement.starts_on
+    again = Calendar.from_ical(client.get(url).content).walk("VEVENT")
+    assert str(again[0]["uid"]) == str(events[0]["uid"])
+
+
+def test_calendar_page_lists_upcoming_events_and_the_feed_address(client, world, placement):
+    client.force_login(world["learner"])
+    page = client.get(reverse("calendars:mine")).content.decode()
+    assert f"Placement: {placement.opportunity.title}" in page
+    assert "/calendar/feed/" in page
+
+
+def test_resetting_the_address_breaks_the_old_one(client, world, placement):
+    old = feed_url(client, world["learner"])
+    client.post(reverse("calendars:reset"))
+    client.logout()
+    assert client.get(old).status_code == 404
+    assert client.get(reverse("calendars:feed", args=["not-a-real-token"])).status_code == 404
+
+
+def test_a_feed_shows_only_its_owners_events(client, world, placement):
+    url = feed_url(client, world["second_learner"])
+    client.logout()
+    uids = {str(e["uid"]) for e in Calendar.from_ical(client.get(url).content).walk("VEVENT")}
+    assert f"placement-{placement.pk}@enhance" not in uids
+    own = Placement.objects.filter(membership=world.second_membership)
+    assert uids == {f"placement-{p.pk}@enhance" for p in own}
+
+
+def test_feed_cost_does_not_grow_with_events(client, world, ranked_block, django_assert_max_num_queries):
+    url = feed_url(client, world["learner"])
+    client.logout()
+    with django_assert_max_num_queries(3):
+        client.get(url)
