@@ -198,7 +198,9 @@ def allocation_run_start(*, actor: User, block: PlacementBlock, mode: str) -> Al
         raise PermissionDenied
     if mode not in AllocationRun.Mode.values:
         raise ValidationError({"mode": "Choose a mode."})
-    PlacementBlock.objects.select_for_update().get(pk=block.pk)  # serialise run numbering
+    block = PlacementBlock.objects.select_for_update().get(pk=block.pk)  # serialises run numbering
+    if block.status == PlacementBlock.Status.PUBLISHED:
+        raise ValidationError("This block's placements are already published.")
     number = (block.runs.aggregate(n=Max("number"))["n"] or 0) + 1
     run = AllocationRun.objects.create(
         block=block, number=number, mode=mode, instance=block_instance(block, mode), created_by=actor
@@ -247,7 +249,7 @@ def allocation_run_publish(*, actor: User, run: AllocationRun) -> list[Placement
     if run.status != AllocationRun.Status.DONE or run.result is None:
         raise ValidationError("Only a finished run can be published.")
     memberships = Membership.objects.in_bulk([a["learner"] for a in run.result["assignments"]])
-    opportunities = Opportunity.objects.select_related("organisation").in_bulk(
+    opportunities = Opportunity.objects.select_related("organisation", "community_lead").in_bulk(
         [a["opportunity"] for a in run.result["assignments"]]
     )
     placements = Placement.objects.bulk_create(

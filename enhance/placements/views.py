@@ -251,7 +251,11 @@ def run_start(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose how to allocate.")
         return redirect("placements:block_detail", pk=block.pk)
-    run = services.allocation_run_start(actor=request.user, block=block, mode=form.cleaned_data["mode"])
+    try:
+        run = services.allocation_run_start(actor=request.user, block=block, mode=form.cleaned_data["mode"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("placements:block_detail", pk=block.pk)
     return redirect("placements:run_detail", pk=run.pk)
 
 
@@ -373,8 +377,11 @@ def run_publish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def constraint(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     block = access.get_block_for(request.user, pk, manage=True)
-    membership = get_object_or_404(Membership, pk=request.POST.get("membership", 0), cohort=block.cohort)
-    opportunity = get_object_or_404(block.opportunities, pk=request.POST.get("opportunity", 0))
+    membership_pk, opportunity_pk = request.POST.get("membership", ""), request.POST.get("opportunity", "")
+    if not (membership_pk.isdigit() and opportunity_pk.isdigit()):
+        return HttpResponse("Choose a learner and an opportunity.", status=400)
+    membership = get_object_or_404(Membership, pk=membership_pk, cohort=block.cohort)
+    opportunity = get_object_or_404(block.opportunities, pk=opportunity_pk)
     kind = request.POST.get("kind")
     if kind not in (Constraint.Kind.PIN, Constraint.Kind.FORBID, "clear"):
         return HttpResponse("Unknown action.", status=400)

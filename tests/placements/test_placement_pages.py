@@ -201,6 +201,36 @@ def test_pinning_and_forbidding_change_the_next_run(client, world, ranked_block,
     assert Constraint.objects.filter(block=ranked_block).count() == 2
 
 
+def test_bad_constraint_posts_are_refused_and_change_nothing(client, world, ranked_block, opportunities):
+    client.force_login(world["programme_lead"])
+    url = reverse("placements:constraint", args=[ranked_block.pk])
+    assert (
+        client.post(url, {"membership": "x", "opportunity": opportunities[0].pk, "kind": "pin"}).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            url, {"membership": world.far_membership.pk, "opportunity": opportunities[0].pk, "kind": "pin"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            url,
+            {"membership": world.learner_membership.pk, "opportunity": opportunities[0].pk, "kind": "smash"},
+        ).status_code
+        == 400
+    )
+    assert not Constraint.objects.exists()
+
+
+def test_no_more_runs_once_a_block_is_published(world, ranked_block):
+    run = start_run(world, ranked_block)
+    services.allocation_run_publish(actor=world["programme_lead"], run=run)
+    with pytest.raises(ValidationError, match="already published"):
+        services.allocation_run_start(actor=world["programme_lead"], block=ranked_block, mode="fair")
+
+
 def test_compare_shows_two_runs_side_by_side(client, world, ranked_block):
     a = start_run(world, ranked_block, "balanced")
     b = start_run(world, ranked_block, "stable")
@@ -217,7 +247,7 @@ def test_publishing_creates_placements_tells_people_and_happens_once(client, wor
     assert Notification.objects.filter(recipient=world["learner"], kind="placement_published").exists()
     assert Notification.objects.filter(recipient=world["community_lead"], kind="placement_incoming").exists()
     with pytest.raises(ValidationError, match="already published"):
-        services.allocation_run_publish(actor=world["programme_lead"], run=start_run(world, ranked_block))
+        services.allocation_run_publish(actor=world["programme_lead"], run=run)
     with pytest.raises(PermissionDenied):
         services.allocation_run_publish(actor=world["locality_lead"], run=run)
 
