@@ -4,13 +4,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enhance.core.http import AuthedHttpRequest
+from enhance.core.paging import page_of
 from enhance.notifications import kinds
 from enhance.notifications.models import EmailPreference, Notification
 from enhance.notifications.services import email_preferences_set, notifications_mark_read
@@ -18,7 +18,7 @@ from enhance.notifications.services import email_preferences_set, notifications_
 
 def notification_list(request: AuthedHttpRequest) -> HttpResponse:
     qs = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     return render(request, "notifications/list.html", {"page": page})
 
 

@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from enhance.accounts.models import User
+from enhance.core.validation import save_valid
 from enhance.notifications.services import notify
 from enhance.placements import access, kinds
 from enhance.placements.models import (
@@ -35,11 +36,6 @@ NOT_OFFERED = "Choose only opportunities offered in this block."
 REPEATED = "Each opportunity can be ranked only once."
 
 
-def _save(obj: Any) -> None:
-    obj.full_clean()
-    obj.save()
-
-
 # --- Opportunities -------------------------------------------------------------------------
 
 
@@ -51,7 +47,7 @@ def opportunity_save(*, actor: User, opportunity: Opportunity, domains: Any = No
         raise PermissionDenied("You can manage opportunities of your own organisation only.")
     if opportunity.site is not None and opportunity.site.organisation_id != opportunity.organisation_id:
         raise ValidationError({"site": "Choose a site of this organisation."})
-    _save(opportunity)
+    save_valid(opportunity)
     if domains is not None:
         opportunity.domains.set(domains)
     return opportunity
@@ -68,7 +64,7 @@ def block_create(*, actor: User, block: PlacementBlock, opportunities: Any) -> P
     ):
         raise PermissionDenied("You cannot open placement blocks for this cohort.")
     block.created_by = actor
-    _save(block)
+    save_valid(block)
     block.opportunities.set(opportunities)
     return block
 
@@ -383,7 +379,7 @@ def clinic_entry_add(*, actor: User, placement: Placement, entry: ClinicEntry) -
     if entry.date and entry.date > timezone.localdate():
         raise ValidationError({"date": "You cannot log a clinic in the future."})
     entry.placement = placement
-    _save(entry)
+    save_valid(entry)
     return entry
 
 

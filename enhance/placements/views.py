@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enhance.core.http import AuthedHttpRequest
+from enhance.core.paging import page_of
 from enhance.placements import access, selectors, services
 from enhance.placements.forms import BlockForm, ClinicEntryForm, OpportunityForm, ReviewForm, RunForm
 from enhance.placements.models import (
@@ -26,11 +26,6 @@ from enhance.placements.models import (
 )
 from enhance.programmes.access import scope_for
 from enhance.programmes.models import Cohort, Membership, Organisation
-
-
-def _page(request: AuthedHttpRequest, qs: Any, size: int = 25) -> Any:
-    return Paginator(qs, size).get_page(request.GET.get("page"))
-
 
 # --- Opportunities -------------------------------------------------------------------------
 
@@ -48,7 +43,7 @@ def opportunity_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "placements/opportunity_list.html",
-        {"page": _page(request, qs), "can_add": access.can_manage_opportunities(user)},
+        {"page": page_of(request, qs), "can_add": access.can_manage_opportunities(user)},
     )
 
 
@@ -95,7 +90,7 @@ def block_list(request: AuthedHttpRequest) -> HttpResponse:
         request,
         "placements/block_list.html",
         {
-            "page": _page(request, blocks),
+            "page": page_of(request, blocks),
             "can_add": access.can_run_blocks(user),
             "is_learner": scope_for(user).is_learner,
         },
@@ -145,7 +140,7 @@ def block_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "placements/block_detail.html",
         {
             "pblock": block,
-            "page": _page(request, members),
+            "page": page_of(request, members),
             "opportunities": opportunities,
             "runs": block.runs.select_related("created_by").order_by("-number"),
             "constraints": block.constraints.select_related("membership__person", "opportunity").order_by(
@@ -478,7 +473,7 @@ def incoming(request: AuthedHttpRequest) -> HttpResponse:
         .annotate(pending=Count("clinics", filter=Q(clinics__status=ClinicEntry.Status.SUBMITTED)))
         .order_by("starts_on", "membership__person__surname")
     )
-    return render(request, "placements/incoming.html", {"page": _page(request, placements)})
+    return render(request, "placements/incoming.html", {"page": page_of(request, placements)})
 
 
 @require_POST

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from enhance.accounts.models import User
+from enhance.core.validation import save_valid
 from enhance.notifications import kinds
 from enhance.notifications.services import notify
 from enhance.programmes.access import can_manage_programme_wide, scope_for
@@ -36,11 +37,6 @@ def _check_can_manage(actor: User, programme: Programme, locality: Locality | No
     raise PermissionDenied("You cannot manage learners in this programme or locality.")
 
 
-def _save(obj: Any, exclude: list[str] | None = None) -> None:
-    obj.full_clean(exclude=exclude)
-    obj.save()
-
-
 @transaction.atomic
 def person_create(
     *,
@@ -62,7 +58,7 @@ def person_create(
         registration_body=registration_body,
         registration_number=registration_number,
     )
-    _save(person)
+    save_valid(person)
     person.user = _account_for(person)
     person.save(update_fields=["user"])
     return person
@@ -100,7 +96,7 @@ def person_update(
         setattr(person, name, value.strip() if isinstance(value, str) else value)
     person.email = person.email.lower()
     person.version += 1
-    _save(person)
+    save_valid(person)
     if person.user is not None and person.user.email != person.email:
         if User.objects.filter(email__iexact=person.email).exclude(pk=person.user.pk).exists():
             raise ValidationError({"email": "Another account already uses this email address."})
@@ -144,7 +140,7 @@ def membership_create(
         holds_driving_licence=holds_driving_licence,
         business_insurance_expires_on=business_insurance_expires_on,
     )
-    _save(membership)
+    save_valid(membership)
     if grade is not None:
         grade_set(actor=actor, membership=membership, grade=grade, starts_on=starts_on)
     return membership
@@ -166,7 +162,7 @@ def membership_update(
     if locked.status != old_status and "status_since" not in fields:
         locked.status_since = dt.date.today()
     locked.version += 1
-    _save(locked)
+    save_valid(locked)
     return locked
 
 
@@ -187,7 +183,7 @@ def role_assign(*, actor: User, user: User, role: str, **scope: Any) -> RoleAssi
     if not scope_for(actor).admin:
         raise PermissionDenied("Only a national admin can assign roles.")
     assignment = RoleAssignment(user=user, role=role, **scope)
-    _save(assignment)
+    save_valid(assignment)
     notify(
         recipient=user,
         kind=kinds.ACCOUNT.code,

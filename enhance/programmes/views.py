@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -14,14 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from enhance.core.audit import AuditEntry, audit_entries
 from enhance.core.http import AuthedHttpRequest
+from enhance.core.paging import page_of
 from enhance.programmes import access, selectors, services
 from enhance.programmes.forms import ImportUploadForm, LearnerFilterForm, MembershipForm, PersonForm
 from enhance.programmes.imports import ImportFileError, import_commit, import_preview
 from enhance.programmes.models import ImportBatch, Membership, Organisation, Person, RoleAssignment
-
-
-def _page(request: AuthedHttpRequest, qs: Any, size: int = 25) -> Any:
-    return Paginator(qs, size).get_page(request.GET.get("page"))
 
 
 def home(request: AuthedHttpRequest) -> HttpResponse:
@@ -62,7 +58,7 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
 
 def programme_list(request: AuthedHttpRequest) -> HttpResponse:
     programmes = selectors.programme_list(request.user)
-    return render(request, "programmes/programme_list.html", {"page": _page(request, programmes)})
+    return render(request, "programmes/programme_list.html", {"page": page_of(request, programmes)})
 
 
 def programme_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
@@ -87,7 +83,7 @@ def locality_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "programmes/locality_detail.html",
-        {"locality": locality, "page": _page(request, learners), "leads": leads},
+        {"locality": locality, "page": page_of(request, learners), "leads": leads},
     )
 
 
@@ -95,7 +91,7 @@ def cohort_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     cohort = access.get_cohort_for(request.user, pk)
     learners = selectors.learner_list(request.user, {"cohort": cohort.pk})
     return render(
-        request, "programmes/cohort_detail.html", {"cohort": cohort, "page": _page(request, learners)}
+        request, "programmes/cohort_detail.html", {"cohort": cohort, "page": page_of(request, learners)}
     )
 
 
@@ -110,7 +106,7 @@ def learner_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "programmes/learner_list.html",
-        {"form": form, "page": _page(request, learners), "can_add": scope.manages_learners},
+        {"form": form, "page": page_of(request, learners), "can_add": scope.manages_learners},
     )
 
 
