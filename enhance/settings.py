@@ -3,6 +3,7 @@ environment through the typed helpers in enhance.core.env; .env.example lists th
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "enhance.curriculum",
     "enhance.programmes",
     "enhance.placements",
+    "enhance.expenses",
 ]
 
 MIDDLEWARE = [
@@ -227,5 +229,15 @@ LOGGING = {
 }
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
+# The mileage year (for the annual threshold of car miles) starts on this day, as MM-DD.
+MILEAGE_YEAR_START = env_str("MILEAGE_YEAR_START", "04-01")
+try:
+    _month, _day = (int(part) for part in MILEAGE_YEAR_START.split("-"))
+    MILEAGE_YEAR_START_MONTH_DAY = (_month, _day)
+    date(2001, _month, _day)
+except ValueError:
+    raise EnvError(
+        f"MILEAGE_YEAR_START must be a month and day as MM-DD, not {MILEAGE_YEAR_START!r}."
+    ) from None
 PAGE_SIZE = 25
 MFA_FORMS = {"authenticate": "enhance.accounts.forms.CodeAuthenticateForm"}

@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/", include("enhance.notifications.urls")),
     path("placements/", include("enhance.placements.urls")),
     path("calendar/", include("enhance.calendars.urls")),
+    path("expenses/", include("enhance.expenses.urls")),
     path("admin/", admin.site.urls),
     path("", include("enhance.programmes.urls")),
 ]

@@ -68,6 +68,7 @@ def ensure_reference_data() -> None:
         "enhance.curriculum.migrations.0002_default_framework",
         "enhance.programmes.migrations.0002_reference_data",
         "enhance.placements.migrations.0002_opportunity_types",
+        "enhance.expenses.migrations.0002_nhs_mileage_rates",
     ):
         importlib.import_module(module).forwards(apps, None)
 

@@ -18,4 +18,17 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         placements = "placements:block_list"
     else:
         placements = ""
-    return {"nav_staff": scope.is_staff, "nav_manager": scope.manages_learners, "nav_placements": placements}
+    if scope.finance_orgs:
+        expenses = "expenses:finance"
+    elif scope.manages_learners:
+        expenses = "expenses:approvals"
+    elif scope.is_learner:
+        expenses = "expenses:my_claims"
+    else:
+        expenses = ""
+    return {
+        "nav_staff": scope.is_staff,
+        "nav_manager": scope.manages_learners,
+        "nav_placements": placements,
+        "nav_expenses": expenses,
+    }

@@ -97,6 +97,8 @@ class MembershipForm(VersionedForm):
             "status",
             "holds_driving_licence",
             "business_insurance_expires_on",
+            "assignment_number",
+            "cost_centre",
         ]
         field_classes = {"cohort": InProgrammeChoiceField, "locality": InProgrammeChoiceField}
         widgets = {

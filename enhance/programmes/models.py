@@ -90,6 +90,12 @@ class Programme(models.Model):
     )
     framework = models.ForeignKey("curriculum.Framework", on_delete=models.PROTECT, related_name="programmes")
     description = models.TextField(blank=True)
+    claim_window_months = models.PositiveSmallIntegerField(
+        "expense claim window in months",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text="Journeys older than this cannot be claimed.",
+    )
 
     class Meta:
         ordering = ["region__name", "name"]
@@ -259,6 +265,13 @@ class Membership(models.Model):
     business_insurance_expires_on = models.DateField(
         "business-use car insurance expires on", null=True, blank=True
     )
+    assignment_number = models.CharField(
+        "staff or assignment number",
+        max_length=30,
+        blank=True,
+        help_text="From the employing Trust's payroll.",
+    )
+    cost_centre = models.CharField(max_length=30, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 

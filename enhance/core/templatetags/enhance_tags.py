@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -28,3 +29,9 @@ def field(bound: BoundField, hint: str = "", classes: str = "") -> dict[str, Any
         "hint": hint or bound.help_text,
         "classes": classes,
     }
+
+
+@register.filter
+def pounds(pence: int | None) -> str:
+    """Whole pence as pounds with two decimals and thousands separators: 123456 -> 1,234.56."""
+    return f"{Decimal(pence or 0) / 100:,.2f}"

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ExpensesConfig(AppConfig):
+    name = "enhance.expenses"
+    label = "expenses"
+    verbose_name = "Travel and expenses"
+
+    def ready(self) -> None:
+        from enhance.expenses import kinds  # noqa: F401  (registers notification kinds)

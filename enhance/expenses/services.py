@@ -1,0 +1,494 @@
+"""The claim workflow: learners add journeys and submit a month's claim; a lead in scope
+approves or returns it; the employing Trust's finance officer exports approved claims in
+batches and marks them paid. Money is whole pence throughout."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Lower, Trim
+from django.utils import timezone
+
+from enhance.accounts.models import User
+from enhance.core.validation import save_valid
+from enhance.expenses import kinds
+from enhance.expenses.models import Claim, Cost, ExportBatch, Journey, Mode
+from enhance.expenses.rates import RateTable, mileage_year_start, price
+from enhance.expenses.receipts import receipt_type
+from enhance.notifications.services import notify
+from enhance.programmes.access import memberships_manageable_by, scope_for
+from enhance.programmes.models import Membership, Organisation, Role, RoleAssignment
+
+LOCKED = "This claim has been submitted and cannot be changed."
+APPROVED_STATUSES = (Claim.Status.APPROVED, Claim.Status.EXPORTED, Claim.Status.PAID)
+
+
+def months_ago(today: dt.date, months: int) -> dt.date:
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    day = min(today.day, 28)
+    return dt.date(year, month + 1, day)
+
+
+# --- Permissions ---------------------------------------------------------------------------
+
+
+def claims_visible_to(user: User) -> QuerySet[Claim]:
+    scope = scope_for(user)
+    if scope.admin:
+        return Claim.objects.all()
+    return Claim.objects.filter(
+        Q(membership__person_id=scope.person_id or 0)
+        | Q(membership__in=memberships_manageable_by(user))
+        | Q(membership__employing_organisation__in=scope.finance_orgs, status__in=APPROVED_STATUSES)
+    )
+
+
+def can_approve(user: User, claim: Claim) -> bool:
+    return memberships_manageable_by(user).filter(pk=claim.membership_id).exists()
+
+
+def _own(actor: User, claim: Claim) -> None:
+    if claim.membership.person.user_id != actor.pk:
+        raise PermissionDenied("Only the learner can change their own claim.")
+
+
+def _finance(actor: User, organisation: Organisation) -> None:
+    scope = scope_for(actor)
+    if not (scope.admin or organisation.pk in scope.finance_orgs):
+        raise PermissionDenied("Only the Trust's finance officers can export its claims.")
+
+
+# --- Learners: claims and journeys ---------------------------------------------------------
+
+
+@transaction.atomic
+def claim_open(*, actor: User, membership: Membership, month: dt.date) -> Claim:
+    if membership.person.user_id != actor.pk:
+        raise PermissionDenied
+    if month > timezone.localdate():
+        raise ValidationError({"month": "You cannot claim for a month that has not started."})
+    claim, _ = Claim.objects.get_or_create(membership=membership, month=month.replace(day=1))
+    return claim
+
+
+def journey_problems(journey: Journey, membership: Membership, today: dt.date) -> dict[str, str]:
+    """The rules a journey must meet, each with its own message (empty when all is well)."""
+    errors: dict[str, str] = {}
+    claim_month = journey.claim.month
+    if journey.date > today:
+        errors["date"] = "The journey date cannot be in the future."
+    elif (journey.date.year, journey.date.month) != (claim_month.year, claim_month.month):
+        errors["date"] = f"This claim is for {claim_month:%B %Y}: add the journey to that month's claim."
+    else:
+        window = membership.programme.claim_window_months
+        if journey.date < months_ago(today, window):
+            errors["date"] = (
+                f"Journeys more than {window} months old cannot be claimed ({journey.date:%d %B %Y})."
+            )
+    if journey.mode in (Mode.CAR, Mode.MOTORCYCLE) and journey.miles:
+        if not membership.holds_driving_licence:
+            errors["mode"] = "Mileage by car or motorcycle needs a driving licence on your record."
+        elif not membership.business_insurance_expires_on:
+            errors["mode"] = "Mileage needs business-use insurance: none is recorded for you."
+        elif membership.business_insurance_expires_on < journey.date:
+            errors["mode"] = (
+                f"Your business-use insurance expired on {membership.business_insurance_expires_on:%d %B %Y}, "
+                "before this journey."
+            )
+    if journey.mode == Mode.PUBLIC and journey.passengers:
+        errors["passengers"] = "Passengers are claimed only when you drive."
+    if journey.purpose == "placement":
+        placement = journey.placement
+        if placement is None:
+            errors["placement"] = "Choose the placement this journey was for."
+        elif placement.membership_id != membership.pk:
+            errors["placement"] = "Choose one of your own placements."
+        elif not placement.starts_on <= journey.date <= placement.ends_on:
+            errors["date"] = (
+                f"The journey must fall within the placement, {placement.starts_on:%d %B} to "
+                f"{placement.ends_on:%d %B %Y}."
+            )
+    return errors
+
+
+@transaction.atomic
+def journey_save(
+    *, actor: User, claim: Claim, journey: Journey, costs: list[tuple[str, int, UploadedFile]] | None = None
+) -> Journey:
+    claim = (
+        Claim.objects.select_for_update()
+        .select_related("membership__person", "membership__programme")
+        .get(pk=claim.pk)
+    )
+    _own(actor, claim)
+    if not claim.editable:
+        raise ValidationError(LOCKED)
+    journey.claim = claim
+    if journey.purpose != "placement":
+        journey.placement = None
+    problems = journey_problems(journey, claim.membership, timezone.localdate())
+    if problems:
+        raise ValidationError(problems)
+    if journey.mode == Mode.PUBLIC:
+        journey.miles = Decimal(0)
+    save_valid(journey)
+    for kind, pence, upload in costs or []:
+        try:
+            kind_of_file = receipt_type(upload)
+        except ValidationError as exc:
+            raise ValidationError({"receipt": exc.messages}) from None
+        save_valid(Cost(journey=journey, kind=kind, pence=pence, receipt=upload, receipt_type=kind_of_file))
+    return journey
+
+
+@transaction.atomic
+def journey_delete(*, actor: User, journey: Journey) -> None:
+    claim = Claim.objects.select_for_update().select_related("membership__person").get(pk=journey.claim_id)
+    _own(actor, claim)
+    if not claim.editable:
+        raise ValidationError(LOCKED)
+    journey.delete()
+
+
+def duplicate_journeys(claim: Claim) -> set[int]:
+    """Journeys of this claim with the same learner, date and route as another journey."""
+    mine = list(
+        claim.journeys.annotate(
+            route_from=Lower(Trim("origin")), route_to=Lower(Trim("destination"))
+        ).values_list("pk", "date", "route_from", "route_to")
+    )
+    dates = {d for _, d, _, _ in mine}
+    others = set(
+        Journey.objects.filter(claim__membership__person_id=claim.membership.person_id, date__in=dates)
+        .annotate(route_from=Lower(Trim("origin")), route_to=Lower(Trim("destination")))
+        .values_list("pk", "date", "route_from", "route_to")
+    )
+    flagged = set()
+    for pk, day, origin, dest in mine:
+        if any(o_pk != pk and (o_day, o_o, o_d) == (day, origin, dest) for o_pk, o_day, o_o, o_d in others):
+            flagged.add(pk)
+    return flagged
+
+
+def approvers_of(membership: Membership) -> list[User]:
+    roles = RoleAssignment.objects.filter(
+        Q(role=Role.PROGRAMME_LEAD, programme=membership.programme_id)
+        | Q(role=Role.LOCALITY_LEAD, locality=membership.locality_id)
+    ).select_related("user")
+    return list({r.user_id: r.user for r in roles}.values())
+
+
+@transaction.atomic
+def claim_submit(*, actor: User, claim: Claim) -> Claim:
+    claim = (
+        Claim.objects.select_for_update()
+        .select_related("membership__person", "membership__programme")
+        .get(pk=claim.pk)
+    )
+    _own(actor, claim)
+    if not claim.editable:
+        raise ValidationError(LOCKED)
+    journeys = list(claim.journeys.select_related("placement", "claim"))
+    if not journeys:
+        raise ValidationError("Add at least one journey before you submit.")
+    today = timezone.localdate()
+    for journey in journeys:
+        problems = journey_problems(journey, claim.membership, today)
+        if problems:
+            raise ValidationError(f"{journey}: {' '.join(problems.values())}")
+    provisional_total(claim)  # every journey must have a rate in force
+    claim.status = Claim.Status.SUBMITTED
+    claim.submitted_at = timezone.now()
+    claim.return_reason = ""
+    claim.save()
+    for lead in approvers_of(claim.membership):
+        notify(
+            recipient=lead,
+            kind=kinds.CLAIM_SUBMITTED.code,
+            title=f"Expense claim from {claim.membership.person} for {claim.month:%B %Y}",
+            url=f"/expenses/claims/{claim.pk}/",
+        )
+    return claim
+
+
+# --- Pricing -------------------------------------------------------------------------------
+
+
+def _prior_car_miles(claim: Claim, years: set[dt.date]) -> dict[dt.date, Decimal]:
+    """Car miles in claims approved before this one, per mileage year."""
+    prior: dict[dt.date, Decimal] = {}
+    if not years:
+        return prior
+    first = min(years)
+    rows = (
+        Journey.objects.filter(
+            claim__membership__person_id=claim.membership.person_id,
+            claim__status__in=APPROVED_STATUSES,
+            mode=Mode.CAR,
+            date__gte=first,
+        )
+        .exclude(claim=claim)
+        .values_list("date", "miles")
+    )
+    for day, miles in rows:
+        year = mileage_year_start(day)
+        if year in years:
+            prior[year] = prior.get(year, Decimal(0)) + miles
+    return prior
+
+
+def priced_lines(claim: Claim, journeys: list[Journey] | None = None) -> list[tuple[Journey, int, str]]:
+    journeys = journeys if journeys is not None else list(claim.journeys.all())
+    if claim.status in APPROVED_STATUSES:
+        return [(j, j.mileage_pence or 0, j.rate_note) for j in journeys]
+    years = {mileage_year_start(j.date) for j in journeys}
+    prior = _prior_car_miles(claim, years)
+    priced = price([(j.date, j.mode, j.miles, j.passengers) for j in journeys], RateTable(), prior)
+    return [(j, p.pence, p.note) for j, p in zip(journeys, priced, strict=True)]
+
+
+def provisional_total(claim: Claim) -> int:
+    from enhance.expenses.rates import NoRate
+
+    try:
+        mileage = sum(p for _, p, _ in priced_lines(claim))
+    except NoRate as exc:
+        raise ValidationError(str(exc)) from None
+    costs = Cost.objects.filter(journey__claim=claim).aggregate(s=Sum("pence"))["s"] or 0
+    return mileage + costs
+
+
+# --- Leads: approve or return --------------------------------------------------------------
+
+
+@transaction.atomic
+def claim_return(*, actor: User, claim: Claim, reason: str) -> Claim:
+    claim = Claim.objects.select_for_update().select_related("membership__person__user").get(pk=claim.pk)
+    if not can_approve(actor, claim):
+        raise PermissionDenied
+    if claim.status != Claim.Status.SUBMITTED:
+        raise ValidationError("Only a submitted claim can be returned.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say what needs changing, so the learner can fix it."})
+    claim.status = Claim.Status.RETURNED
+    claim.return_reason = reason.strip()
+    claim.save()
+    if claim.membership.person.user:
+        notify(
+            recipient=claim.membership.person.user,
+            kind=kinds.CLAIM_DECIDED.code,
+            title=f"Your {claim.month:%B %Y} claim needs changes",
+            body=claim.return_reason,
+            url=f"/expenses/claims/{claim.pk}/",
+        )
+    return claim
+
+
+@transaction.atomic
+def claim_approve(*, actor: User, claim: Claim) -> Claim:
+    claim = Claim.objects.select_for_update().select_related("membership__person__user").get(pk=claim.pk)
+    if not can_approve(actor, claim):
+        raise PermissionDenied
+    if claim.status != Claim.Status.SUBMITTED:
+        raise ValidationError("Only a submitted claim can be approved.")
+    if claim.membership.person.user_id == actor.pk:
+        raise PermissionDenied("You cannot approve your own claim.")
+    # Lock the learner's other approved claims' rows while pricing, so two approvals at
+    # once cannot both count the same threshold miles.
+    list(Claim.objects.select_for_update().filter(membership__person_id=claim.membership.person_id))
+    journeys = list(claim.journeys.all())
+    lines = priced_lines(claim, journeys)
+    for journey, pence, note in lines:
+        journey.mileage_pence = pence
+        journey.rate_note = note
+        journey.save(update_fields=["mileage_pence", "rate_note"])
+    costs = Cost.objects.filter(journey__claim=claim).aggregate(s=Sum("pence"))["s"] or 0
+    claim.total_pence = sum(p for _, p, _ in lines) + costs
+    claim.status = Claim.Status.APPROVED
+    claim.approved_by = actor
+    claim.approved_at = timezone.now()
+    claim.save()
+    if claim.membership.person.user:
+        notify(
+            recipient=claim.membership.person.user,
+            kind=kinds.CLAIM_DECIDED.code,
+            title=f"Your {claim.month:%B %Y} claim was approved: £{claim.total_pence / 100:,.2f}",
+            url=f"/expenses/claims/{claim.pk}/",
+        )
+    return claim
+
+
+# --- Finance: export and payment -----------------------------------------------------------
+
+
+def claims_for_finance(user: User, organisation: Organisation) -> QuerySet[Claim]:
+    _finance(user, organisation)
+    return Claim.objects.filter(membership__employing_organisation=organisation, status__in=APPROVED_STATUSES)
+
+
+@transaction.atomic
+def export_batch_create(*, actor: User, organisation: Organisation) -> ExportBatch:
+    _finance(actor, organisation)
+    claims = list(
+        Claim.objects.select_for_update()
+        .filter(
+            membership__employing_organisation=organisation, status=Claim.Status.APPROVED, batch__isnull=True
+        )
+        .order_by("pk")
+    )
+    if not claims:
+        raise ValidationError("There are no approved claims waiting to be exported.")
+    batch = ExportBatch.objects.create(
+        organisation=organisation, created_by=actor, total_pence=sum(c.total_pence for c in claims)
+    )
+    for claim in claims:
+        claim.batch = batch
+        claim.status = Claim.Status.EXPORTED
+        claim.save(update_fields=["batch", "status"])
+    return batch
+
+
+HEADER = [
+    "Claim reference",
+    "Learner",
+    "Staff or assignment number",
+    "Cost centre",
+    "Date",
+    "Description",
+    "Miles",
+    "Rate (pence per mile)",
+    "Amount (GBP)",
+]
+
+
+def batch_lines(batch: ExportBatch) -> list[list[Any]]:
+    """One line per item (each journey's mileage, each fare, parking or toll), then a total."""
+    claims = (
+        batch.claims.select_related("membership__person").prefetch_related("journeys__costs").order_by("pk")
+    )
+    lines: list[list[Any]] = []
+    for claim in claims:
+        m = claim.membership
+        who = [claim.reference, f"{m.person.forename} {m.person.surname}", m.assignment_number, m.cost_centre]
+        for j in claim.journeys.all():
+            if j.mileage_pence:
+                rate = (Decimal(j.mileage_pence) / j.miles).quantize(Decimal("0.01")) if j.miles else ""
+                lines.append(
+                    [
+                        *who,
+                        j.date,
+                        f"Mileage {j.origin} to {j.destination} ({j.rate_note})",
+                        j.miles,
+                        rate,
+                        Decimal(j.mileage_pence) / 100,
+                    ]
+                )
+            for c in j.costs.all():
+                lines.append(
+                    [
+                        *who,
+                        j.date,
+                        f"{c.get_kind_display()}: {j.origin} to {j.destination}",
+                        "",
+                        "",
+                        Decimal(c.pence) / 100,
+                    ]
+                )
+    lines.append(["Total", "", "", "", "", "", "", "", Decimal(batch.total_pence) / 100])
+    return lines
+
+
+def batch_csv(batch: ExportBatch) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    for line in batch_lines(batch):
+        writer.writerow([f"{v:%d/%m/%Y}" if isinstance(v, dt.date) else v for v in line])
+    return out.getvalue()
+
+
+def batch_xlsx(batch: ExportBatch) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Expenses"
+    ws.append(HEADER)
+    for line in batch_lines(batch):
+        ws.append([float(v) if isinstance(v, Decimal) else v for v in line])
+    for row in ws.iter_rows(min_row=2, min_col=5, max_col=5):
+        for cell in row:
+            cell.number_format = "DD/MM/YYYY"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@transaction.atomic
+def claim_mark_paid(*, actor: User, claim: Claim, paid_on: dt.date) -> Claim:
+    claim = (
+        Claim.objects.select_for_update()
+        .select_related("membership__employing_organisation")
+        .get(pk=claim.pk)
+    )
+    organisation = claim.membership.employing_organisation
+    if organisation is None:
+        raise PermissionDenied
+    _finance(actor, organisation)
+    if claim.status != Claim.Status.EXPORTED:
+        raise ValidationError(
+            f"{claim.reference} is {claim.get_status_display().lower()}, not waiting for payment."
+        )
+    claim.status = Claim.Status.PAID
+    claim.paid_on = paid_on
+    claim.save()
+    return claim
+
+
+@transaction.atomic
+def payment_file_apply(*, actor: User, organisation: Organisation, data: bytes) -> int:
+    """Mark claims paid from the Trust's payment file (columns: Claim reference, Paid on).
+    All or nothing: any bad row and nothing changes."""
+    from enhance.programmes.imports import ImportFileError, parse_date, read_table
+
+    _finance(actor, organisation)
+    try:
+        table = read_table(data)
+    except ImportFileError as exc:
+        raise ValidationError(str(exc)) from None
+    header = [h.strip().lower() for h in table[0]]
+    if "claim reference" not in header or "paid on" not in header:
+        raise ValidationError("The payment file needs the columns Claim reference and Paid on.")
+    ref_col, date_col = header.index("claim reference"), header.index("paid on")
+    errors, updates = [], []
+    claims = {c.reference: c for c in Claim.objects.filter(membership__employing_organisation=organisation)}
+    for number, row in enumerate(table[1:], start=2):
+        ref = row[ref_col].strip() if ref_col < len(row) else ""
+        raw_date = row[date_col].strip() if date_col < len(row) else ""
+        claim = claims.get(ref)
+        if claim is None:
+            errors.append(f"Row {number}: no claim {ref or '(blank)'} for {organisation}.")
+            continue
+        if claim.status != Claim.Status.EXPORTED:
+            errors.append(
+                f"Row {number}: {ref} is {claim.get_status_display().lower()}, not waiting for payment."
+            )
+            continue
+        try:
+            updates.append((claim, parse_date(raw_date)))
+        except ValueError:
+            errors.append(f"Row {number}: '{raw_date}' is not a date.")
+    if errors:
+        raise ValidationError(errors)
+    for claim, paid_on in updates:
+        claim_mark_paid(actor=actor, claim=claim, paid_on=paid_on)
+    return len(updates)
