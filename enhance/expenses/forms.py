@@ -35,11 +35,6 @@ class PlacementChoiceField(forms.ModelChoiceField):
         return f"{obj.opportunity.title} ({obj.starts_on:%d %b} to {obj.ends_on:%d %b %Y})"
 
 
-class PlacementChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.opportunity.title} ({obj.starts_on:%d %b} to {obj.ends_on:%d %b %Y})"
-
-
 class JourneyForm(forms.ModelForm):
     cost_kind = forms.ChoiceField(
         choices=[("", "No fare, parking or toll"), *Cost.Kind.choices], required=False, label="Cost to claim"

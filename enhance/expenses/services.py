@@ -99,9 +99,9 @@ def journey_problems(journey: Journey, membership: Membership, today: dt.date) -
         elif not membership.business_insurance_expires_on:
             errors["mode"] = "Mileage needs business-use insurance: none is recorded for you."
         elif membership.business_insurance_expires_on < journey.date:
+            expired = membership.business_insurance_expires_on
             errors["mode"] = (
-                f"Your business-use insurance expired on {membership.business_insurance_expires_on:%d %B %Y}, "
-                "before this journey."
+                f"Your business-use insurance expired on {expired:%d %B %Y}, before this journey."
             )
     if journey.mode == Mode.PUBLIC and journey.passengers:
         errors["passengers"] = "Passengers are claimed only when you drive."
