@@ -453,6 +453,7 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
     derbyshire = Locality.objects.get(programme=midlands, name="Derbyshire")
     users = _demo_accounts(midlands, derbyshire, orgs, learners)
     _demo_placements(midlands, orgs, today, rng)
+    _demo_expenses(today)
     return {"learners": len(learners), "programmes": len(programmes), "accounts": users}
 
 
@@ -620,6 +621,15 @@ def _demo_accounts(
         user.email = person.email
         user.set_password(DEMO_PASSWORD)
         user.save()
+    # The first demo learner drives, is insured for business use and is paid by the Derby Trust,
+    # whose finance officer is a demo persona.
+    first = demo_learners[0]
+    first.holds_driving_licence = True
+    first.business_insurance_expires_on = dt.date(2027, 7, 31)
+    first.employing_organisation = orgs["Derby and South Derbyshire Hospitals NHS Foundation Trust"]
+    first.assignment_number = "30412877-01"
+    first.cost_centre = "MED-ENH-04"
+    first.save()
     RoleAssignment.objects.create(user=supervisor, role=Role.SUPERVISOR, learner=demo_learners[0].person)
     others = [m for m in newest if m.locality == derbyshire and m not in demo_learners][:2]
     for m in others:
@@ -638,3 +648,44 @@ def totp_code(secret: str = DEMO_TOTP_SECRET, at: float | None = None) -> str:
 
 def has_demo_data() -> bool:
     return User.objects.filter(email=f"admin@{DEMO_DOMAIN}").exists() or Authenticator.objects.exists()
+
+
+def _demo_expenses(today: dt.date) -> None:
+    """Last month's approved claim of the demo learner, waiting for the Trust to export it."""
+    from decimal import Decimal
+
+    from enhance.expenses.models import Claim, Journey
+    from enhance.expenses.rates import RateTable, price
+
+    membership = Membership.objects.get(person__email=f"learner@{DEMO_DOMAIN}")
+    lead = User.objects.get(email=f"programme.lead@{DEMO_DOMAIN}")
+    month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    trips = [
+        (
+            month.replace(day=6),
+            "Royal Derby Teaching Hospital",
+            "Ilkeston Community Hospital",
+            Decimal("9.5"),
+        ),
+        (month.replace(day=13), "Royal Derby Teaching Hospital", "Derby teaching centre", Decimal("3.0")),
+    ]
+    priced = price([(day, "car", miles, 0) for day, _, _, miles in trips], RateTable(), {})
+    claim = Claim.objects.create(
+        membership=membership,
+        month=month,
+        status=Claim.Status.APPROVED,
+        approved_by=lead,
+        total_pence=sum(p.pence for p in priced),
+    )
+    for (day, origin, destination, miles), p in zip(trips, priced, strict=True):
+        Journey.objects.create(
+            claim=claim,
+            date=day,
+            origin=origin,
+            destination=destination,
+            purpose="session",
+            mode="car",
+            miles=miles,
+            mileage_pence=p.pence,
+            rate_note=p.note,
+        )

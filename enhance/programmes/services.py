@@ -122,6 +122,8 @@ def membership_create(
     status: str = Membership.Status.ACTIVE,
     holds_driving_licence: bool = False,
     business_insurance_expires_on: dt.date | None = None,
+    assignment_number: str = "",
+    cost_centre: str = "",
 ) -> Membership:
     _check_can_manage(actor, programme, locality)
     if Membership.objects.filter(person=person, programme=programme).exists():
@@ -139,6 +141,8 @@ def membership_create(
         status_since=starts_on,
         holds_driving_licence=holds_driving_licence,
         business_insurance_expires_on=business_insurance_expires_on,
+        assignment_number=assignment_number.strip(),
+        cost_centre=cost_centre.strip(),
     )
     save_valid(membership)
     if grade is not None:

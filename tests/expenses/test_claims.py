@@ -40,8 +40,14 @@ def driver(world):
 
 def journey(claim, day, miles="10", mode="car", origin="Royal Derby Hospital", dest="Ilkeston Hub", **extra):
     return Journey(
-        claim=claim, date=day, origin=origin, destination=dest, purpose=extra.pop("purpose", "other"),
-        mode=mode, miles=Decimal(miles), **extra,
+        claim=claim,
+        date=day,
+        origin=origin,
+        destination=dest,
+        purpose=extra.pop("purpose", "other"),
+        mode=mode,
+        miles=Decimal(miles),
+        **extra,
     )
 
 
@@ -80,16 +86,25 @@ def pence_of(claim):
 
 
 def test_a_rate_change_in_the_middle_of_a_month_applies_from_its_date(world, driver):
-    MileageRate.objects.create(vehicle="car", effective_from=dt.date(2026, 2, 15), pence_per_mile=Decimal("60"),
-                               threshold_miles=3500, pence_after_threshold=Decimal("25"))
-    claim = approved_claim(world, dt.date(2026, 2, 1), [(dt.date(2026, 2, 10), "10"), (dt.date(2026, 2, 20), "10")])
+    MileageRate.objects.create(
+        vehicle="car",
+        effective_from=dt.date(2026, 2, 15),
+        pence_per_mile=Decimal("60"),
+        threshold_miles=3500,
+        pence_after_threshold=Decimal("25"),
+    )
+    claim = approved_claim(
+        world, dt.date(2026, 2, 1), [(dt.date(2026, 2, 10), "10"), (dt.date(2026, 2, 20), "10")]
+    )
     assert pence_of(claim) == [560, 600]
     assert claim.total_pence == 1160
 
 
 def test_the_threshold_is_crossed_inside_one_claim(world, driver):
     approved_claim(world, dt.date(2026, 1, 1), many(dt.date(2026, 1, 1), 3400))
-    claim = approved_claim(world, dt.date(2026, 2, 1), [(dt.date(2026, 2, 2), "60"), (dt.date(2026, 2, 3), "80")])
+    claim = approved_claim(
+        world, dt.date(2026, 2, 1), [(dt.date(2026, 2, 2), "60"), (dt.date(2026, 2, 3), "80")]
+    )
     # 60 at 56p; then 40 at 56p and 40 at 21p (January 2026 rates).
     assert pence_of(claim) == [3360, 40 * 56 + 40 * 21]
     assert "over 3,500 a year" in claim.journeys.order_by("date").last().rate_note
@@ -124,7 +139,9 @@ def test_passengers_are_paid_the_supplement_and_public_transport_only_fares(worl
 def feb(world):
     traveller = time_machine.travel(dt.datetime(2026, 2, 20, 12, tzinfo=dt.UTC))
     traveller.start()
-    yield services.claim_open(actor=world["learner"], membership=world.learner_membership, month=dt.date(2026, 2, 1))
+    yield services.claim_open(
+        actor=world["learner"], membership=world.learner_membership, month=dt.date(2026, 2, 1)
+    )
     traveller.stop()
 
 
@@ -211,7 +228,9 @@ def test_submit_return_fix_and_approve(client, world, driver, feb):
         add(world, feb, dt.date(2026, 2, 3))
     with pytest.raises(ValidationError, match="Say what needs changing"):
         services.claim_return(actor=world["programme_lead"], claim=feb, reason=" ")
-    services.claim_return(actor=world["programme_lead"], claim=feb, reason="Miles look high: check the route.")
+    services.claim_return(
+        actor=world["programme_lead"], claim=feb, reason="Miles look high: check the route."
+    )
     services.journey_delete(actor=world["learner"], journey=j)
     add(world, feb, dt.date(2026, 2, 2), "8")
     services.claim_submit(actor=world["learner"], claim=feb)
@@ -270,7 +289,10 @@ def test_finance_officers_of_another_trust_see_nothing(client, world, driver):
     page = client.get(reverse("expenses:finance")).content.decode()
     assert "Elsewhere Hospitals NHS Trust" in page and "0 claims" in page
     assert client.get(reverse("expenses:finance"), {"organisation": world.trust.pk}).status_code == 200
-    assert world.trust.name not in client.get(reverse("expenses:finance"), {"organisation": world.trust.pk}).content.decode()
+    assert (
+        world.trust.name
+        not in client.get(reverse("expenses:finance"), {"organisation": world.trust.pk}).content.decode()
+    )
 
 
 def test_payment_file_marks_paid_all_or_nothing(world, driver):
@@ -282,7 +304,9 @@ def test_payment_file_marks_paid_all_or_nothing(world, driver):
     claim.refresh_from_db()
     assert claim.status == "exported"
     good = f"Claim reference,Paid on\n{claim.reference},31/03/2026\n".encode()
-    assert services.payment_file_apply(actor=world["finance_officer"], organisation=world.trust, data=good) == 1
+    assert (
+        services.payment_file_apply(actor=world["finance_officer"], organisation=world.trust, data=good) == 1
+    )
     claim.refresh_from_db()
     assert (claim.status, claim.paid_on) == ("paid", dt.date(2026, 3, 31))
     with pytest.raises(ValidationError, match="not waiting for payment"):
@@ -295,7 +319,14 @@ def test_payment_file_marks_paid_all_or_nothing(world, driver):
 def test_claim_pages_per_persona(client, world, driver):
     claim = approved_claim(world, dt.date(2026, 2, 1), [(dt.date(2026, 2, 2), "10")])
     url = reverse("expenses:claim_detail", args=[claim.pk])
-    allowed = {"learner", "national_admin", "regional_lead", "programme_lead", "locality_lead", "finance_officer"}
+    allowed = {
+        "learner",
+        "national_admin",
+        "regional_lead",
+        "programme_lead",
+        "locality_lead",
+        "finance_officer",
+    }
     from tests.conftest import PERSONAS
 
     for persona in PERSONAS:
@@ -323,13 +354,19 @@ def test_claim_lists_cost_the_same_whatever_their_size(client, world, driver):
 
     def more(n):
         for i in range(n):
-            m = MembershipFactory(programme=world.programme, cohort=world.cohort, employing_organisation=world.trust)
+            m = MembershipFactory(
+                programme=world.programme, cohort=world.cohort, employing_organisation=world.trust
+            )
             c = Claim.objects.create(membership=m, month=dt.date(2026, 5, 1), status="submitted")
             Journey.objects.create(
                 claim=c, date=dt.date(2026, 5, 2), origin="a", destination="b", purpose="other", mode="public"
             )
-            Claim.objects.create(membership=m, month=dt.date(2026, 4, 1), status="approved", total_pence=100 + i)
-            Claim.objects.create(membership=m, month=dt.date(2026, 3, 1), status="exported", total_pence=10 + i)
+            Claim.objects.create(
+                membership=m, month=dt.date(2026, 4, 1), status="approved", total_pence=100 + i
+            )
+            Claim.objects.create(
+                membership=m, month=dt.date(2026, 3, 1), status="exported", total_pence=10 + i
+            )
 
     approved_claim(world, dt.date(2026, 2, 1), [(dt.date(2026, 2, 2), "10")])
     more(1)
