@@ -67,11 +67,17 @@ class JourneyForm(forms.ModelForm):
             "miles",
             "passengers",
         ]
-        widgets = {"date": DateInput()}
+        widgets = {
+            "date": DateInput(),
+            "origin": forms.TextInput(attrs={"list": "known-sites", "autocomplete": "off"}),
+            "destination": forms.TextInput(attrs={"list": "known-sites", "autocomplete": "off"}),
+        }
         field_classes = {"placement": PlacementChoiceField}
         help_texts = {
             "miles": "Business miles only. For public transport leave 0 and add the fare.",
             "passengers": "Other staff you gave a lift to on this journey.",
+            "origin": "Choose a known site or type an address.",
+            "destination": "Choose a known site or type an address.",
         }
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:

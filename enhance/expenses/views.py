@@ -16,7 +16,7 @@ from enhance.expenses import services
 from enhance.expenses.forms import ClaimMonthForm, JourneyForm, PaidForm, PaymentFileForm, ReturnForm
 from enhance.expenses.models import Claim, Cost, ExportBatch, Journey
 from enhance.programmes.access import scope_for
-from enhance.programmes.models import Membership, Organisation
+from enhance.programmes.models import Membership, Organisation, Site
 
 
 def _learner_membership(request: AuthedHttpRequest) -> Membership | None:
@@ -126,6 +126,13 @@ def claim_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             and services.can_approve(request.user, claim)
             and not is_owner,
             "return_form": ReturnForm(),
+            "known_sites": (
+                Site.objects.filter(organisation__region=claim.membership.programme.region_id)
+                .select_related("organisation")
+                .order_by("name")
+                if form
+                else []
+            ),
         },
         status=400 if form is not None and form.errors else 200,
     )
