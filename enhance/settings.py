@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "enhance.calendars",
     "enhance.curriculum",
     "enhance.programmes",
+    "enhance.teaching",
     "enhance.placements",
     "enhance.expenses",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("placements/", include("enhance.placements.urls")),
     path("calendar/", include("enhance.calendars.urls")),
     path("expenses/", include("enhance.expenses.urls")),
+    path("teaching/", include("enhance.teaching.urls")),
     path("admin/", admin.site.urls),
     path("", include("enhance.programmes.urls")),
 ]

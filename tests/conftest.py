@@ -69,6 +69,7 @@ def ensure_reference_data() -> None:
         "enhance.programmes.migrations.0002_reference_data",
         "enhance.placements.migrations.0002_opportunity_types",
         "enhance.expenses.migrations.0002_nhs_mileage_rates",
+        "enhance.teaching.migrations.0002_topics",
     ):
         importlib.import_module(module).forwards(apps, None)
 

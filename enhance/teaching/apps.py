@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class TeachingConfig(AppConfig):
+    name = "enhance.teaching"
+    label = "teaching"
+    verbose_name = "Teaching"
+
+    def ready(self) -> None:
+        from enhance.teaching import calendar  # noqa: F401  (registers calendar events)

@@ -1,0 +1,35 @@
+"""Teaching sessions in learners' and facilitators' calendars."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from enhance.accounts.models import User
+from enhance.calendars.events import Event, register
+from enhance.teaching.models import Session
+from enhance.teaching.services import sessions_for_learner
+
+
+@register("teaching")
+def session_events(user: User) -> Iterable[Event]:
+    sessions = (
+        Session.objects.filter(Q(pk__in=sessions_for_learner(user).values("pk")) | Q(facilitators=user))
+        .distinct()
+        .select_related("venue")
+    )
+    for s in sessions:
+        where = f"{s.venue.name}, {s.venue.postcode}" if s.venue else ""
+        if s.mode != s.Mode.IN_PERSON:
+            where = f"{where} (online too)" if where else "Online"
+        yield Event(
+            uid=f"session-{s.pk}",
+            title=f"{'CANCELLED: ' if s.cancelled else ''}enhance: {s.title}",
+            start=s.starts_at,
+            end=s.ends_at,
+            location=where,
+            url=f"/teaching/sessions/{s.pk}/",
+            cancelled=s.cancelled,
+            updated=s.updated_at,
+        )

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from enhance.accounts.models import User
+from enhance.curriculum.models import Domain, Theme
+from enhance.placements.forms import DateTimeInput
+from enhance.programmes.forms import choice_field
+from enhance.programmes.models import Cohort, Locality, Site
+from enhance.teaching.models import Attendance, Session, Topic
+from enhance.teaching.services import programmes_run_by
+
+
+class InProgrammeMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.programme.name}: {obj.name}"
+
+
+class SessionForm(forms.ModelForm):
+    repeat = forms.ChoiceField(
+        choices=[("none", "Does not repeat"), ("weekly", "Every week"), ("monthly", "Every month")],
+        initial="none",
+        required=False,
+        label="Repeat",
+    )
+    count = forms.IntegerField(
+        min_value=1, max_value=52, initial=1, required=False, label="How many sessions in the series"
+    )
+
+    class Meta:
+        model = Session
+        fields = [
+            "programme",
+            "title",
+            "topic",
+            "mode",
+            "venue",
+            "online_link",
+            "starts_at",
+            "ends_at",
+            "cohorts",
+            "localities",
+            "facilitators",
+            "domains",
+            "themes",
+            "materials",
+        ]
+        widgets = {
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+            "domains": forms.CheckboxSelectMultiple,
+            "themes": forms.CheckboxSelectMultiple,
+            "cohorts": forms.CheckboxSelectMultiple,
+            "localities": forms.CheckboxSelectMultiple,
+        }
+        field_classes = {
+            "cohorts": InProgrammeMultipleChoiceField,
+            "localities": InProgrammeMultipleChoiceField,
+        }
+        labels = {"starts_at": "Starts", "ends_at": "Ends"}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        programmes = programmes_run_by(user)
+        choice_field(self, "programme").queryset = programmes
+        choice_field(self, "topic").queryset = Topic.objects.all()
+        choice_field(self, "venue").queryset = Site.objects.select_related("organisation")
+        self.fields["cohorts"].queryset = Cohort.objects.filter(programme__in=programmes).select_related(  # type: ignore[attr-defined]
+            "programme"
+        )
+        self.fields["localities"].queryset = Locality.objects.filter(  # type: ignore[attr-defined]
+            programme__in=programmes
+        ).select_related("programme")
+        self.fields["facilitators"].queryset = User.objects.filter(roles__isnull=False).distinct()  # type: ignore[attr-defined]
+        self.fields["domains"].queryset = Domain.objects.all()  # type: ignore[attr-defined]
+        self.fields["themes"].queryset = Theme.objects.all()  # type: ignore[attr-defined]
+        if self.instance.pk:
+            del self.fields["repeat"], self.fields["count"]
+            self.fields["programme"].disabled = True
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", "The session must end after it starts.")
+        mode, venue, link = data.get("mode"), data.get("venue"), data.get("online_link")
+        if mode in ("in_person", "hybrid") and not venue:
+            self.add_error("venue", "Choose the venue for an in-person or hybrid session.")
+        if mode in ("virtual", "hybrid") and not link:
+            self.add_error("online_link", "Add the joining link for a virtual or hybrid session.")
+        programme = self.instance.programme if self.instance.pk else data.get("programme")
+        for name in ("cohorts", "localities"):
+            if programme and any(x.programme_id != programme.pk for x in data.get(name) or []):
+                self.add_error(name, "Choose only from the session's programme.")
+        if data.get("repeat", "none") != "none" and not data.get("count"):
+            self.add_error("count", "Say how many sessions the series has.")
+        return data
+
+    def m2m(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data.get(name) or []
+            for name in ("cohorts", "localities", "facilitators", "domains", "themes")
+        }
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(max_length=40, label="Code shown on the screen")
+
+
+STATUS_CHOICES = [(s.value, s.label) for s in Attendance.Status]

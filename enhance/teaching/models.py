@@ -1,0 +1,99 @@
+"""Enhance teaching sessions, their audience, and attendance with self check-in."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from enhance.programmes.models import Cohort, Locality, Membership, Programme, Site
+
+
+class Topic(models.Model):
+    """Reference data: public health, VITA (social medicine), human factors, ..."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _secret() -> str:
+    return secrets.token_hex(16)
+
+
+class Session(models.Model):
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        VIRTUAL = "virtual", "Virtual"
+        HYBRID = "hybrid", "Hybrid"
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="sessions")
+    series_key = models.CharField(
+        max_length=32, blank=True, help_text="Shared by the sessions of one series."
+    )
+    title = models.CharField(max_length=200)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT)
+    mode = models.CharField(max_length=20, choices=Mode.choices)
+    venue = models.ForeignKey(Site, on_delete=models.SET_NULL, null=True, blank=True)
+    online_link = models.URLField(blank=True, help_text="Shown only to the learners expected.")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    cohorts = models.ManyToManyField(Cohort, blank=True, help_text="Leave empty for the whole programme.")
+    localities = models.ManyToManyField(Locality, blank=True)
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="facilitated_sessions"
+    )
+    domains = models.ManyToManyField("curriculum.Domain", blank=True)
+    themes = models.ManyToManyField("curriculum.Theme", blank=True)
+    materials = models.TextField(blank=True, help_text="Links to slides and reading, one per line.")
+    cancelled = models.BooleanField(default=False)
+    checkin_secret = models.CharField(max_length=32, default=_secret, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[cohorts, localities])
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", "Present"
+        LATE = "late", "Late"
+        LEFT_EARLY = "left_early", "Left early"
+        ABSENT = "absent", "Absent"
+        APOLOGIES = "apologies", "Apologies sent"
+        EXCUSED = "excused", "Excused"
+
+    ATTENDED = (Status.PRESENT, Status.LATE, Status.LEFT_EARLY)
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "membership"], name="one_attendance_per_session"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.person}: {self.get_status_display()}"

@@ -1,0 +1,317 @@
+"""Sessions, series, apologies, self check-in and the register."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import time
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from enhance.accounts.models import User
+from enhance.notifications import kinds as notification_kinds
+from enhance.notifications.services import notify
+from enhance.programmes.access import scope_for
+from enhance.programmes.models import Membership, Programme
+from enhance.teaching.models import Attendance, Session
+
+CHECKIN_OPENS = dt.timedelta(minutes=15)
+CHECKIN_CLOSES = dt.timedelta(minutes=30)
+LATE_AFTER = dt.timedelta(minutes=10)
+CODE_PERIOD = 30  # seconds: the QR code and typed code change this often
+
+SESSION_CHANGED = notification_kinds.register("session_changed", "Changes to teaching sessions", urgent=True)
+
+
+# --- Who ---------------------------------------------------------------------------------
+
+
+def programmes_run_by(user: User) -> QuerySet[Programme]:
+    scope = scope_for(user)
+    if scope.admin:
+        return Programme.objects.all()
+    return Programme.objects.filter(Q(region__in=scope.regions) | Q(id__in=scope.lead_programmes))
+
+
+def sessions_manageable_by(user: User) -> QuerySet[Session]:
+    return Session.objects.filter(programme__in=programmes_run_by(user))
+
+
+def sessions_for_staff(user: User) -> QuerySet[Session]:
+    return Session.objects.filter(Q(programme__in=programmes_run_by(user)) | Q(facilitators=user)).distinct()
+
+
+def expected_memberships(session: Session) -> QuerySet[Membership]:
+    """The learners a session is for: active members of its programme, narrowed to its cohorts
+    and localities when it names any."""
+    qs = Membership.objects.filter(programme_id=session.programme_id, status=Membership.Status.ACTIVE)
+    cohort_ids = [c.pk for c in session.cohorts.all()]
+    locality_ids = [loc.pk for loc in session.localities.all()]
+    if cohort_ids:
+        qs = qs.filter(cohort_id__in=cohort_ids)
+    if locality_ids:
+        qs = qs.filter(locality_id__in=locality_ids)
+    return qs
+
+
+def sessions_for_learner(user: User) -> QuerySet[Session]:
+    scope = scope_for(user)
+    memberships = Membership.objects.filter(person_id=scope.person_id or 0, status=Membership.Status.ACTIVE)
+    q = Q(pk__in=[])
+    for m in memberships:
+        q |= (
+            Q(programme_id=m.programme_id)
+            & (Q(cohorts__isnull=True) | Q(cohorts=m.cohort_id))
+            & (Q(localities__isnull=True) | Q(localities=m.locality_id))
+        )
+    return Session.objects.filter(q).distinct()
+
+
+def learner_membership_for(user: User, session: Session) -> Membership | None:
+    scope = scope_for(user)
+    return expected_memberships(session).filter(person_id=scope.person_id or 0).first()
+
+
+def can_take_register(user: User, session: Session) -> bool:
+    return sessions_for_staff(user).filter(pk=session.pk).exists()
+
+
+# --- Sessions ------------------------------------------------------------------------------
+
+
+def _add_months(when: dt.datetime, months: int) -> dt.datetime:
+    month = when.month - 1 + months
+    year, month = when.year + month // 12, month % 12 + 1
+    day = min(when.day, 28)
+    return when.replace(year=year, month=month, day=day)
+
+
+@transaction.atomic
+def session_series_create(
+    *, actor: User, session: Session, m2m: dict[str, Any], repeat: str = "none", count: int = 1
+) -> list[Session]:
+    """Create one session, or a weekly or monthly series of `count` sessions sharing a key."""
+    if not programmes_run_by(actor).filter(pk=session.programme_id).exists():
+        raise PermissionDenied("You cannot add sessions to this programme.")
+    if repeat not in ("none", "weekly", "monthly") or not 1 <= count <= 52:
+        raise ValidationError({"count": "Repeat between 1 and 52 times."})
+    if repeat == "none":
+        count = 1
+    key = secrets.token_hex(8) if count > 1 else ""
+    local_start = timezone.localtime(session.starts_at)
+    length = session.ends_at - session.starts_at
+    created = []
+    for n in range(count):
+        start = local_start
+        if repeat == "weekly":
+            start = local_start + dt.timedelta(weeks=n)
+        elif repeat == "monthly":
+            start = _add_months(local_start, n)
+        # Keep the wall-clock time across clock changes (Europe/London).
+        start = timezone.make_aware(start.replace(tzinfo=None))
+        copy = Session(
+            programme=session.programme,
+            series_key=key,
+            title=session.title,
+            topic=session.topic,
+            mode=session.mode,
+            venue=session.venue,
+            online_link=session.online_link,
+            starts_at=start,
+            ends_at=start + length,
+            materials=session.materials,
+        )
+        copy.full_clean()
+        copy.save()
+        for name, values in m2m.items():
+            getattr(copy, name).set(values)
+        created.append(copy)
+    return created
+
+
+@transaction.atomic
+def session_update(
+    *, actor: User, session: Session, fields: dict[str, Any], m2m: dict[str, Any], whole_series: bool = False
+) -> list[Session]:
+    """Change one session, or it and the later sessions of its series. Attendees are told when
+    the time, place or link changes."""
+    if not sessions_manageable_by(actor).filter(pk=session.pk).exists():
+        raise PermissionDenied
+    targets = [session]
+    if whole_series and session.series_key:
+        targets = list(
+            Session.objects.filter(series_key=session.series_key, starts_at__gte=session.starts_at).order_by(
+                "starts_at"
+            )
+        )
+    shift = fields.get("starts_at", session.starts_at) - session.starts_at
+    length = fields.get("ends_at", session.ends_at) - fields.get("starts_at", session.starts_at)
+    for target in targets:
+        before = (target.starts_at, target.venue_id, target.online_link, target.mode)
+        for name, value in fields.items():
+            if name in ("starts_at", "ends_at"):
+                continue
+            setattr(target, name, value)
+        target.starts_at = target.starts_at + shift
+        target.ends_at = target.starts_at + length
+        target.full_clean()
+        target.save()
+        for name, values in m2m.items():
+            getattr(target, name).set(values)
+        if before != (target.starts_at, target.venue_id, target.online_link, target.mode):
+            _tell_attendees(target, f"Changed: {target.title}", f"Now {_when(target)}.")
+    return targets
+
+
+def _when(session: Session) -> str:
+    return f"{timezone.localtime(session.starts_at):%A %d %B %Y, %H:%M}"
+
+
+def _tell_attendees(session: Session, title: str, body: str) -> None:
+    memberships = expected_memberships(session).select_related("person__user")
+    for m in memberships:
+        if m.person.user is not None:
+            notify(
+                recipient=m.person.user,
+                kind=SESSION_CHANGED.code,
+                title=title,
+                body=body,
+                url=f"/teaching/sessions/{session.pk}/",
+            )
+
+
+@transaction.atomic
+def session_cancel(*, actor: User, session: Session) -> Session:
+    if not sessions_manageable_by(actor).filter(pk=session.pk).exists():
+        raise PermissionDenied
+    session.cancelled = True
+    session.save(update_fields=["cancelled", "updated_at"])
+    _tell_attendees(session, f"Cancelled: {session.title}", f"The session on {_when(session)} will not run.")
+    return session
+
+
+# --- Learners: apologies and check-in --------------------------------------------------------
+
+
+def _expected(actor: User, session: Session) -> Membership:
+    membership = learner_membership_for(actor, session)
+    if membership is None:
+        raise PermissionDenied("This session is not one of yours.")
+    if session.cancelled:
+        raise ValidationError("This session has been cancelled.")
+    return membership
+
+
+@transaction.atomic
+def apologies_send(*, actor: User, session: Session, note: str = "") -> Attendance:
+    membership = _expected(actor, session)
+    if timezone.now() >= session.starts_at:
+        raise ValidationError("Apologies are sent before the session starts.")
+    attendance, _ = Attendance.objects.update_or_create(
+        session=session,
+        membership=membership,
+        defaults={"status": Attendance.Status.APOLOGIES, "note": note.strip()[:200], "recorded_by": actor},
+    )
+    return attendance
+
+
+def _mac(session: Session, label: str, window: int) -> bytes:
+    message = f"{session.pk}:{label}:{window}".encode()
+    return hmac.new(session.checkin_secret.encode(), message, hashlib.sha256).digest()
+
+
+def current_window(now: float | None = None) -> int:
+    return int((time.time() if now is None else now) // CODE_PERIOD)
+
+
+def qr_token(session: Session, window: int) -> str:
+    return _mac(session, "qr", window).hex()[:20]
+
+
+def typed_code(session: Session, window: int) -> str:
+    """Six letters and digits, without look-alikes, for typing from the screen."""
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    number = int.from_bytes(_mac(session, "typed", window)[:8], "big")
+    return "".join(alphabet[(number >> (5 * i)) % len(alphabet)] for i in range(6))
+
+
+def _code_is_valid(session: Session, code: str) -> bool:
+    code = code.strip().upper().replace(" ", "")
+    now = current_window()
+    for window in (now, now - 1):  # the code just replaced stays good for one more period
+        if hmac.compare_digest(code, qr_token(session, window).upper()) or hmac.compare_digest(
+            code, typed_code(session, window)
+        ):
+            return True
+    return False
+
+
+def checkin_window(session: Session) -> tuple[dt.datetime, dt.datetime]:
+    return session.starts_at - CHECKIN_OPENS, session.starts_at + CHECKIN_CLOSES
+
+
+@transaction.atomic
+def check_in(*, actor: User, session: Session, code: str) -> Attendance:
+    """Self check-in with the code on the venue screen. Repeating it changes nothing."""
+    membership = _expected(actor, session)
+    opens, closes = checkin_window(session)
+    now = timezone.now()
+    if now < opens:
+        raise ValidationError(f"Check-in opens at {timezone.localtime(opens):%H:%M}.")
+    if now > closes:
+        raise ValidationError("Check-in has closed. Ask the facilitator to mark you on the register.")
+    if not _code_is_valid(session, code):
+        raise ValidationError("That code is not valid or has expired: use the code on the screen now.")
+    existing = Attendance.objects.select_for_update().filter(session=session, membership=membership).first()
+    if existing and existing.checked_in_at:
+        return existing
+    status = Attendance.Status.LATE if now > session.starts_at + LATE_AFTER else Attendance.Status.PRESENT
+    attendance, _ = Attendance.objects.update_or_create(
+        session=session,
+        membership=membership,
+        defaults={"status": status, "checked_in_at": now, "recorded_by": actor},
+    )
+    return attendance
+
+
+# --- The register --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_save(*, actor: User, session: Session, statuses: dict[int, str]) -> int:
+    """Record statuses (membership id -> status) for the expected learners."""
+    if not can_take_register(actor, session):
+        raise PermissionDenied
+    allowed = set(expected_memberships(session).values_list("pk", flat=True))
+    unknown = set(statuses) - allowed
+    if unknown:
+        raise ValidationError("The register lists only the learners this session is for.")
+    bad = {s for s in statuses.values() if s not in Attendance.Status.values}
+    if bad:
+        raise ValidationError(f"Unknown attendance status: {', '.join(sorted(bad))}.")
+    existing = {a.membership_id: a for a in Attendance.objects.select_for_update().filter(session=session)}
+    changed = 0
+    for membership_id, status in statuses.items():
+        current = existing.get(membership_id)
+        if current is None:
+            Attendance.objects.create(
+                session=session, membership_id=membership_id, status=status, recorded_by=actor
+            )
+            changed += 1
+        elif current.status != status:
+            current.status = status
+            current.recorded_by = actor
+            current.save()
+            changed += 1
+    return changed
+
+
+def code_for_display(session: Session) -> tuple[str, str]:
+    window = current_window()
+    return qr_token(session, window), typed_code(session, window)

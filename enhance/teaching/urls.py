@@ -1,0 +1,20 @@
+from django.urls import path
+
+from enhance.teaching import views
+
+app_name = "teaching"
+
+urlpatterns = [
+    path("", views.timetable, name="timetable"),
+    path("sessions/new/", views.session_create, name="session_create"),
+    path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
+    path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
+    path("sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"),
+    path("sessions/<int:pk>/apologies/", views.apologies, name="apologies"),
+    path("sessions/<int:pk>/check-in/", views.check_in, name="check_in"),
+    path("sessions/<int:pk>/screen/", views.screen, name="screen"),
+    path("sessions/<int:pk>/qr.svg", views.qr_svg, name="qr"),
+    path("sessions/<int:pk>/register/", views.register, name="register"),
+    path("sessions/<int:pk>/register.csv", views.register_csv, name="register_csv"),
+    path("check-in/<int:pk>/<str:token>/", views.scan, name="scan"),
+]

@@ -1,0 +1,272 @@
+from __future__ import annotations
+
+import csv
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from enhance.core.http import AuthedHttpRequest
+from enhance.core.paging import page_of
+from enhance.programmes.access import scope_for
+from enhance.teaching import services
+from enhance.teaching.forms import STATUS_CHOICES, CheckInForm, SessionForm
+from enhance.teaching.models import Attendance, Session
+
+
+def timetable(request: AuthedHttpRequest) -> HttpResponse:
+    """Learners: their sessions, upcoming and past, with their status. Staff: the sessions
+    they run or facilitate."""
+    user = request.user
+    scope = scope_for(user)
+    now = timezone.now()
+    if scope.is_learner:
+        sessions = services.sessions_for_learner(user)
+        membership_ids = list(
+            services.Membership.objects.filter(person_id=scope.person_id or 0).values_list("pk", flat=True)
+        )
+        sessions = sessions.select_related("topic", "venue").prefetch_related(
+            Prefetch(
+                "attendance",
+                queryset=Attendance.objects.filter(membership_id__in=membership_ids),
+                to_attr="mine",
+            )
+        )
+    else:
+        sessions = services.sessions_for_staff(user).select_related("topic", "venue", "programme")
+    show_past = request.GET.get("when") == "past"
+    sessions = (
+        sessions.filter(ends_at__lt=now).order_by("-starts_at")
+        if show_past
+        else sessions.filter(ends_at__gte=now)
+    )
+    return render(
+        request,
+        "teaching/timetable.html",
+        {
+            "page": page_of(request, sessions),
+            "show_past": show_past,
+            "is_learner": scope.is_learner,
+            "can_add": services.programmes_run_by(user).exists(),
+        },
+    )
+
+
+def _session(request: AuthedHttpRequest, pk: int) -> Session:
+    session = Session.objects.select_related("programme", "topic", "venue").filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    user = request.user
+    if not (services.can_take_register(user, session) or services.learner_membership_for(user, session)):
+        raise PermissionDenied
+    return session
+
+
+@require_http_methods(["GET", "POST"])
+def session_create(request: AuthedHttpRequest) -> HttpResponse:
+    if not services.programmes_run_by(request.user).exists():
+        raise PermissionDenied
+    form = SessionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.session_series_create(
+                actor=request.user,
+                session=form.save(commit=False),
+                m2m=form.m2m(),
+                repeat=form.cleaned_data.get("repeat") or "none",
+                count=form.cleaned_data.get("count") or 1,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Created {len(created)} session{'s' if len(created) != 1 else ''}.")
+            return redirect("teaching:session_detail", pk=created[0].pk)
+    return render(request, "teaching/session_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def session_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    if not services.sessions_manageable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    form = SessionForm(request.POST or None, instance=session, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k in ("title", "topic", "mode", "venue", "online_link", "starts_at", "ends_at", "materials")
+        }
+        try:
+            changed = services.session_update(
+                actor=request.user,
+                session=Session.objects.get(pk=pk),
+                fields=fields,
+                m2m=form.m2m(),
+                whole_series=request.POST.get("scope") == "series",
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Saved {len(changed)} session{'s' if len(changed) != 1 else ''}.")
+            return redirect("teaching:session_detail", pk=pk)
+    return render(request, "teaching/session_form.html", {"form": form, "session": session})
+
+
+def session_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    membership = services.learner_membership_for(request.user, session)
+    mine = Attendance.objects.filter(session=session, membership=membership).first() if membership else None
+    opens, closes = services.checkin_window(session)
+    now = timezone.now()
+    return render(
+        request,
+        "teaching/session_detail.html",
+        {
+            "session": session,
+            "membership": membership,
+            "mine": mine,
+            "staff": services.can_take_register(request.user, session),
+            "manager": services.sessions_manageable_by(request.user).filter(pk=pk).exists(),
+            "checkin_open": opens <= now <= closes and not session.cancelled,
+            "before_start": now < session.starts_at,
+            "form": CheckInForm(),
+            "facilitators": session.facilitators.all(),
+            "domains": session.domains.all(),
+        },
+    )
+
+
+@require_POST
+def session_cancel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    services.session_cancel(actor=request.user, session=session)
+    messages.success(request, "Session cancelled. Learners were told.")
+    return redirect("teaching:session_detail", pk=pk)
+
+
+@require_POST
+def apologies(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    try:
+        services.apologies_send(actor=request.user, session=session, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Your apologies were sent.")
+    return redirect("teaching:session_detail", pk=pk)
+
+
+@require_POST
+def check_in(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    try:
+        attendance = services.check_in(actor=request.user, session=session, code=request.POST.get("code", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"You are checked in: {attendance.get_status_display().lower()}.")
+    return redirect("teaching:session_detail", pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def scan(request: AuthedHttpRequest, pk: int, token: str) -> HttpResponse:
+    """Where the QR code leads: a page with one button, so a link preview never checks in."""
+    session = _session(request, pk)
+    if request.method == "POST":
+        try:
+            attendance = services.check_in(actor=request.user, session=session, code=token)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("teaching:session_detail", pk=pk)
+        messages.success(request, f"You are checked in: {attendance.get_status_display().lower()}.")
+        return redirect("teaching:session_detail", pk=pk)
+    return render(request, "teaching/scan.html", {"session": session, "token": token})
+
+
+def screen(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    if not services.can_take_register(request.user, session):
+        raise PermissionDenied
+    _, code = services.code_for_display(session)
+    return render(
+        request, "teaching/screen.html", {"session": session, "code": code, "period": services.CODE_PERIOD}
+    )
+
+
+def qr_svg(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    if not services.can_take_register(request.user, session):
+        raise PermissionDenied
+    token, _ = services.code_for_display(session)
+    url = request.build_absolute_uri(reverse("teaching:scan", args=[session.pk, token]))
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=20)
+    out = io.BytesIO()
+    image.save(out)
+    response = HttpResponse(out.getvalue(), content_type="image/svg+xml")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    if not services.can_take_register(request.user, session):
+        raise PermissionDenied
+    expected = list(
+        services.expected_memberships(session)
+        .select_related("person")
+        .order_by("person__surname", "person__forename")
+    )
+    current = {a.membership_id: a for a in Attendance.objects.filter(session=session)}
+    if request.method == "POST":
+        default = request.POST.get("all")
+        statuses = {}
+        for m in expected:
+            # "Everyone" fills only the learners not yet marked: check-ins and apologies stay.
+            chosen = request.POST.get(f"status-{m.pk}") or (default if m.pk not in current else "")
+            if chosen:
+                statuses[m.pk] = chosen
+        try:
+            changed = services.register_save(actor=request.user, session=session, statuses=statuses)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Register saved ({changed} change{'s' if changed != 1 else ''}).")
+        return redirect("teaching:register", pk=pk)
+    rows = [(m, current.get(m.pk)) for m in expected]
+    return render(
+        request, "teaching/register.html", {"session": session, "rows": rows, "choices": STATUS_CHOICES}
+    )
+
+
+def register_csv(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    if not services.can_take_register(request.user, session):
+        raise PermissionDenied
+    current = {a.membership_id: a for a in Attendance.objects.filter(session=session)}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Session", "Date", "Learner", "Email", "Status", "Checked in at"])
+    for m in services.expected_memberships(session).select_related("person").order_by("person__surname"):
+        a = current.get(m.pk)
+        writer.writerow(
+            [
+                session.title,
+                f"{timezone.localtime(session.starts_at):%d/%m/%Y %H:%M}",
+                m.person.full_name,
+                m.person.email,
+                a.get_status_display() if a else "Not recorded",
+                f"{timezone.localtime(a.checked_in_at):%H:%M}" if a and a.checked_in_at else "",
+            ]
+        )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="register-{session.pk}.csv"'
+    return response
