@@ -19,6 +19,12 @@ class InProgrammeMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class SessionForm(forms.ModelForm):
+    online_link = forms.URLField(
+        assume_scheme="https",
+        required=False,
+        label="Online link",
+        help_text="Shown only to the learners expected.",
+    )
     repeat = forms.ChoiceField(
         choices=[("none", "Does not repeat"), ("weekly", "Every week"), ("monthly", "Every month")],
         initial="none",

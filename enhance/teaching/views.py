@@ -197,7 +197,14 @@ def screen(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     _, code = services.code_for_display(session)
     return render(
-        request, "teaching/screen.html", {"session": session, "code": code, "period": services.CODE_PERIOD}
+        request,
+        "teaching/screen.html",
+        {
+            "session": session,
+            "code": code,
+            "period": services.CODE_PERIOD,
+            "window": services.current_window(),
+        },
     )
 
 

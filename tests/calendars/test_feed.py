@@ -79,8 +79,13 @@ def test_feed_cost_does_not_grow_with_events(client, world, placement):
     def make_session(n):
         start = timezone.now() + dt.timedelta(days=n + 1)
         return Session.objects.create(
-            programme=world.programme, title=f"Session {n}", topic=Topic.objects.first(), mode="virtual",
-            online_link="https://meet.example/x", starts_at=start, ends_at=start + dt.timedelta(hours=2),
+            programme=world.programme,
+            title=f"Session {n}",
+            topic=Topic.objects.first(),
+            mode="virtual",
+            online_link="https://meet.example/x",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
         )
 
     make_session(0)

@@ -1,0 +1,240 @@
+"""Teaching sessions: series, changes, apologies, check-in, the register, access and cost."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from enhance.notifications.models import Notification
+from enhance.teaching import services
+from enhance.teaching.models import Attendance, Session, Topic
+from tests.conftest import PERSONAS
+from tests.factories import MembershipFactory
+
+LONDON = ZoneInfo("Europe/London")
+START = dt.datetime(2026, 10, 14, 14, 0, tzinfo=LONDON)  # a Wednesday, before the clocks change
+
+
+def series(world, repeat="weekly", count=3, start=START, **m2m):
+    base = Session(
+        programme=world.programme,
+        title="Human factors",
+        topic=Topic.objects.get(name="Human factors"),
+        mode="in_person",
+        venue=None,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+    )
+    base.mode = "virtual"
+    base.online_link = "https://meet.example/enhance"
+    return services.session_series_create(
+        actor=world["programme_lead"],
+        session=base,
+        m2m={"cohorts": [world.cohort], **m2m},
+        repeat=repeat,
+        count=count,
+    )
+
+
+def test_weekly_series_keeps_the_wall_clock_time_across_the_clock_change(world):
+    sessions = series(world, count=3)
+    local = [timezone.localtime(s.starts_at) for s in sessions]
+    assert [t.strftime("%d %b %H:%M") for t in local] == ["14 Oct 14:00", "21 Oct 14:00", "28 Oct 14:00"]
+    assert len({s.series_key for s in sessions}) == 1
+
+
+def test_monthly_series_and_bad_repeat_counts(world):
+    assert len(series(world, repeat="monthly", count=4)) == 4
+    with pytest.raises(ValidationError, match="between 1 and 52"):
+        series(world, count=60)
+
+
+def test_only_programme_leads_add_sessions(world):
+    with pytest.raises(PermissionDenied):
+        services.session_series_create(
+            actor=world["faculty"], session=Session(programme=world.programme), m2m={}, repeat="none"
+        )
+
+
+def test_moving_the_series_moves_later_sessions_and_tells_learners(world):
+    first, second, third = series(world)
+    services.session_update(
+        actor=world["programme_lead"],
+        session=second,
+        fields={
+            "starts_at": second.starts_at + dt.timedelta(hours=1),
+            "ends_at": second.ends_at + dt.timedelta(hours=1),
+        },
+        m2m={},
+        whole_series=True,
+    )
+    first.refresh_from_db(), second.refresh_from_db(), third.refresh_from_db()
+    assert timezone.localtime(first.starts_at).hour == 14
+    assert timezone.localtime(second.starts_at).hour == 15 and timezone.localtime(third.starts_at).hour == 15
+    assert Notification.objects.filter(recipient=world["learner"], kind="session_changed").count() == 2
+    assert not Notification.objects.filter(recipient=world["far_learner"]).exists()
+
+
+def test_cancelled_sessions_stay_in_the_feed_marked_cancelled_with_the_same_uid(client, world):
+    (session,) = series(world, repeat="none", count=1)
+    client.force_login(world["learner"])
+    client.get(reverse("calendars:mine"))
+    from enhance.calendars.models import FeedToken
+
+    url = reverse("calendars:feed", args=[FeedToken.objects.get(user=world["learner"]).token])
+    before = Calendar.from_ical(client.get(url).content).walk("VEVENT")[0]
+    services.session_cancel(actor=world["programme_lead"], session=session)
+    after = Calendar.from_ical(client.get(url).content).walk("VEVENT")[0]
+    assert str(before["uid"]) == str(after["uid"]) == f"session-{session.pk}@enhance"
+    assert str(after["status"]) == "CANCELLED"
+    assert int(after["sequence"]) >= int(before["sequence"])
+
+
+def test_apologies_are_sent_before_the_start_only_by_expected_learners(world):
+    (session,) = series(world, repeat="none", count=1)
+    with time_machine.travel(START - dt.timedelta(days=1)):
+        services.apologies_send(actor=world["learner"], session=session, note="On call")
+        with pytest.raises(PermissionDenied):
+            services.apologies_send(actor=world["far_learner"], session=session)
+    with time_machine.travel(START + dt.timedelta(minutes=5)), pytest.raises(ValidationError, match="before"):
+        services.apologies_send(actor=world["second_learner"], session=session)
+    assert Attendance.objects.get(session=session).status == "apologies"
+
+
+def code_now(session):
+    return services.typed_code(session, services.current_window())
+
+
+def test_check_in_with_the_typed_code_then_again_is_harmless(world):
+    (session,) = series(world, repeat="none", count=1)
+    with time_machine.travel(START - dt.timedelta(minutes=5)):
+        first = services.check_in(actor=world["learner"], session=session, code=code_now(session).lower())
+        again = services.check_in(actor=world["learner"], session=session, code=code_now(session))
+    assert first.status == "present" and again.checked_in_at == first.checked_in_at
+    assert Attendance.objects.filter(session=session).count() == 1
+
+
+def test_check_in_with_the_qr_token_counts_late_after_ten_minutes(world):
+    (session,) = series(world, repeat="none", count=1)
+    with time_machine.travel(START + dt.timedelta(minutes=20)):
+        token = services.qr_token(session, services.current_window())
+        assert services.check_in(actor=world["learner"], session=session, code=token).status == "late"
+
+
+def test_expired_codes_and_check_in_outside_the_window_are_refused(world):
+    (session,) = series(world, repeat="none", count=1)
+    with time_machine.travel(START - dt.timedelta(minutes=5), tick=False):
+        old = services.typed_code(session, services.current_window() - 2)
+        with pytest.raises(ValidationError, match="not valid or has expired"):
+            services.check_in(actor=world["learner"], session=session, code=old)
+        previous = services.typed_code(session, services.current_window() - 1)
+        services.check_in(actor=world["second_learner"], session=session, code=previous)
+    with (
+        time_machine.travel(START - dt.timedelta(hours=1)),
+        pytest.raises(ValidationError, match="opens at 13:45"),
+    ):
+        services.check_in(actor=world["learner"], session=session, code=code_now(session))
+    with (
+        time_machine.travel(START + dt.timedelta(hours=1)),
+        pytest.raises(ValidationError, match="has closed"),
+    ):
+        services.check_in(actor=world["learner"], session=session, code=code_now(session))
+    with time_machine.travel(START), pytest.raises(PermissionDenied):
+        services.check_in(actor=world["far_learner"], session=session, code=code_now(session))
+
+
+def test_register_marks_everyone_present_then_exceptions_without_undoing_check_ins(client, world):
+    (session,) = series(world, repeat="none", count=1)
+    with time_machine.travel(START + dt.timedelta(minutes=12)):
+        services.check_in(actor=world["learner"], session=session, code=code_now(session))
+    extra = MembershipFactory(programme=world.programme, cohort=world.cohort)
+    client.force_login(world["programme_lead"])
+    client.post(
+        reverse("teaching:register", args=[session.pk]), {"all": "present", f"status-{extra.pk}": "absent"}
+    )
+    statuses = dict(Attendance.objects.filter(session=session).values_list("membership_id", "status"))
+    assert statuses == {
+        world.learner_membership.pk: "late",
+        world.second_membership.pk: "present",
+        extra.pk: "absent",
+    }
+    with pytest.raises(ValidationError, match="only the learners"):
+        services.register_save(
+            actor=world["programme_lead"], session=session, statuses={world.far_membership.pk: "present"}
+        )
+    with pytest.raises(ValidationError, match="Unknown attendance status"):
+        services.register_save(
+            actor=world["programme_lead"], session=session, statuses={world.learner_membership.pk: "asleep"}
+        )
+    csv_text = client.get(reverse("teaching:register_csv", args=[session.pk])).content.decode()
+    assert "Asha Learner,learner@example.org,Late," in csv_text
+
+
+def test_session_pages_per_persona(client, world):
+    (session,) = series(world, repeat="none", count=1, facilitators=[world["faculty"]])
+    managers = {"national_admin", "regional_lead", "programme_lead"}
+    expected = {
+        "detail": managers | {"faculty", "learner", "second_learner"},
+        "register": managers | {"faculty"},
+        "screen": managers | {"faculty"},
+        "edit": managers,
+        "create": managers,
+    }
+    urls = {
+        "detail": reverse("teaching:session_detail", args=[session.pk]),
+        "register": reverse("teaching:register", args=[session.pk]),
+        "screen": reverse("teaching:screen", args=[session.pk]),
+        "edit": reverse("teaching:session_edit", args=[session.pk]),
+        "create": reverse("teaching:session_create"),
+    }
+    for persona in PERSONAS:
+        client.force_login(world[persona])
+        assert client.get(reverse("teaching:timetable")).status_code == 200
+        for name, url in urls.items():
+            assert client.get(url).status_code == (200 if persona in expected[name] else 403), (persona, name)
+    assert client.get(reverse("teaching:session_detail", args=[99999])).status_code == 404
+
+
+def test_online_link_is_shown_only_to_expected_learners(client, world):
+    (session,) = series(world, repeat="none", count=1)
+    client.force_login(world["learner"])
+    assert (
+        "https://meet.example/enhance"
+        in client.get(reverse("teaching:session_detail", args=[session.pk])).content.decode()
+    )
+    client.force_login(world["far_learner"])
+    assert client.get(reverse("teaching:session_detail", args=[session.pk])).status_code == 403
+
+
+def test_timetable_register_and_list_cost_the_same_whatever_their_size(client, world):
+    def counts(session):
+        out = {}
+        for persona, url in (
+            ("learner", reverse("teaching:timetable")),
+            ("programme_lead", reverse("teaching:timetable")),
+            ("programme_lead", reverse("teaching:register", args=[session.pk])),
+        ):
+            client.force_login(world[persona])
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            out[(persona, url)] = len(ctx.captured_queries)
+        return out
+
+    with time_machine.travel(START - dt.timedelta(days=7)):
+        first = series(world, count=2)
+        before = counts(first[0])
+        series(world, count=8)
+        for _ in range(6):
+            MembershipFactory(programme=world.programme, cohort=world.cohort)
+        after = counts(first[0])
+    for key, n in after.items():
+        assert n <= before[key], key
