@@ -454,6 +454,7 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
     users = _demo_accounts(midlands, derbyshire, orgs, learners)
     _demo_placements(midlands, orgs, today, rng)
     _demo_expenses(today)
+    _demo_teaching(midlands, today)
     return {"learners": len(learners), "programmes": len(programmes), "accounts": users}
 
 
@@ -689,3 +690,36 @@ def _demo_expenses(today: dt.date) -> None:
             mileage_pence=p.pence,
             rate_note=p.note,
         )
+
+
+def _demo_teaching(midlands: Programme, today: dt.date) -> None:
+    """A monthly enhance teaching series for the Midlands programme, past and upcoming."""
+    from zoneinfo import ZoneInfo
+
+    from enhance.teaching.models import Session, Topic
+
+    london = ZoneInfo("Europe/London")
+    topics = {t.name: t for t in Topic.objects.all()}
+    venue = Site.objects.filter(organisation__name__startswith="Derby and South").first()
+    faculty = User.objects.get(email=f"faculty@{DEMO_DOMAIN}")
+    plan = [
+        ("Public health: the health of Derby's neighbourhoods", "Public health", -40, "in_person"),
+        ("VITA: social medicine and the whole person", "VITA (social medicine)", -10, "hybrid"),
+        ("Human factors across hospital and community", "Human factors", 9, "in_person"),
+        ("Preparing for your community placement", "Community placement", 23, "virtual"),
+        ("Immersive experience: working with partners", "Immersive experience", 51, "in_person"),
+    ]
+    for title, topic, offset, mode in plan:
+        day = today + dt.timedelta(days=offset)
+        start = dt.datetime(day.year, day.month, day.day, 13, 30, tzinfo=london)
+        session = Session.objects.create(
+            programme=midlands,
+            title=title,
+            topic=topics[topic],
+            mode=mode,
+            venue=venue if mode != "virtual" else None,
+            online_link="https://meet.enhance.example/midlands" if mode != "in_person" else "",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=3),
+        )
+        session.facilitators.set([faculty])
