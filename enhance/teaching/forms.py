@@ -117,3 +117,14 @@ class CheckInForm(forms.Form):
 
 
 STATUS_CHOICES = [(s.value, s.label) for s in Attendance.Status]
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        choices=[(n, f"{n}{' (poor)' if n == 1 else ' (excellent)' if n == 5 else ''}") for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="Overall, how useful was the session?",
+    )
+    worked = forms.CharField(widget=forms.Textarea, required=False, label="What worked")
+    change = forms.CharField(widget=forms.Textarea, required=False, label="What would you change")

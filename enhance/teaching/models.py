@@ -97,3 +97,19 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership.person}: {self.get_status_display()}"
+
+
+class Feedback(models.Model):
+    """An attendee's feedback on a session. Results are shown without names."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="feedback")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    rating = models.PositiveSmallIntegerField(choices=[(n, str(n)) for n in range(1, 6)])
+    worked = models.TextField("what worked", blank=True)
+    change = models.TextField("what to change", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "membership"], name="one_feedback_per_attendee"),
+        ]

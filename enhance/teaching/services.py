@@ -24,6 +24,7 @@ from enhance.teaching.models import Attendance, Session
 CHECKIN_OPENS = dt.timedelta(minutes=15)
 CHECKIN_CLOSES = dt.timedelta(minutes=30)
 LATE_AFTER = dt.timedelta(minutes=10)
+FEEDBACK_OPENS_BEFORE_END = dt.timedelta(minutes=15)
 CODE_PERIOD = 30  # seconds: the QR code and typed code change this often
 
 SESSION_CHANGED = notification_kinds.register("session_changed", "Changes to teaching sessions", urgent=True)
@@ -315,3 +316,52 @@ def register_save(*, actor: User, session: Session, statuses: dict[int, str]) ->
 def code_for_display(session: Session) -> tuple[str, str]:
     window = current_window()
     return qr_token(session, window), typed_code(session, window)
+
+
+# --- Feedback ------------------------------------------------------------------------------
+
+FEEDBACK_REQUEST = notification_kinds.register(
+    "session_feedback", "Requests for feedback on sessions you attended"
+)
+
+
+@transaction.atomic
+def feedback_give(*, actor: User, session: Session, rating: int, worked: str = "", change: str = "") -> Any:
+    from enhance.teaching.models import Feedback
+
+    membership = learner_membership_for(actor, session)
+    attended = Attendance.objects.filter(
+        session=session, membership=membership, status__in=Attendance.ATTENDED
+    )
+    if membership is None or not attended.exists():
+        raise PermissionDenied("Only learners who attended can give feedback.")
+    if timezone.now() < session.ends_at - FEEDBACK_OPENS_BEFORE_END:
+        raise ValidationError("Feedback opens near the end of the session.")
+    if not 1 <= rating <= 5:
+        raise ValidationError({"rating": "Choose a rating from 1 to 5."})
+    if Feedback.objects.filter(session=session, membership=membership).exists():
+        raise ValidationError("You have already given feedback on this session. Thank you.")
+    return Feedback.objects.create(
+        session=session, membership=membership, rating=rating, worked=worked.strip(), change=change.strip()
+    )
+
+
+def feedback_requests_send(day: dt.date) -> int:
+    """Ask everyone who attended a session that ended on `day` for feedback."""
+    sessions = Session.objects.filter(ends_at__date=day, cancelled=False)
+    attendance = Attendance.objects.filter(
+        session__in=sessions, status__in=Attendance.ATTENDED
+    ).select_related("session", "membership__person__user")
+    sent = 0
+    for a in attendance:
+        user = a.membership.person.user
+        if user is not None:
+            notify(
+                recipient=user,
+                kind=FEEDBACK_REQUEST.code,
+                title=f"How was {a.session.title}?",
+                body="Two minutes of feedback helps the faculty improve the next session.",
+                url=f"/teaching/sessions/{a.session_id}/",
+            )
+            sent += 1
+    return sent

@@ -17,4 +17,6 @@ urlpatterns = [
     path("sessions/<int:pk>/register/", views.register, name="register"),
     path("sessions/<int:pk>/register.csv", views.register_csv, name="register_csv"),
     path("check-in/<int:pk>/<str:token>/", views.scan, name="scan"),
+    path("sessions/<int:pk>/feedback/", views.feedback, name="feedback"),
+    path("feedback/", views.feedback_summary, name="feedback_summary"),
 ]

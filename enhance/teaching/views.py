@@ -7,7 +7,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Avg, Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,8 +18,9 @@ from enhance.core.http import AuthedHttpRequest
 from enhance.core.paging import page_of
 from enhance.programmes.access import scope_for
 from enhance.teaching import services
-from enhance.teaching.forms import STATUS_CHOICES, CheckInForm, SessionForm
-from enhance.teaching.models import Attendance, Session
+from enhance.teaching.forms import STATUS_CHOICES, CheckInForm, FeedbackForm, SessionForm
+from enhance.teaching.models import Attendance, Feedback, Session
+from enhance.teaching.services import FEEDBACK_OPENS_BEFORE_END
 
 
 def timetable(request: AuthedHttpRequest) -> HttpResponse:
@@ -140,7 +141,67 @@ def session_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "form": CheckInForm(),
             "facilitators": session.facilitators.all(),
             "domains": session.domains.all(),
+            "feedback_form": FeedbackForm(),
+            "can_give_feedback": bool(
+                membership
+                and mine
+                and mine.status in Attendance.ATTENDED
+                and now >= session.ends_at - FEEDBACK_OPENS_BEFORE_END
+                and not Feedback.objects.filter(session=session, membership=membership).exists()
+            ),
+            "results": _results(session) if services.can_take_register(request.user, session) else None,
         },
+    )
+
+
+def _results(session: Session) -> dict[str, object]:
+    feedback = list(Feedback.objects.filter(session=session).order_by("created_at"))
+    ratings = [f.rating for f in feedback]
+    return {
+        "count": len(ratings),
+        "average": round(sum(ratings) / len(ratings), 1) if ratings else None,
+        "spread": [(n, ratings.count(n)) for n in range(5, 0, -1)],
+        "worked": [f.worked for f in feedback if f.worked],
+        "change": [f.change for f in feedback if f.change],
+    }
+
+
+@require_POST
+def feedback(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a rating from 1 to 5.")
+        return redirect("teaching:session_detail", pk=pk)
+    try:
+        services.feedback_give(actor=request.user, session=session, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Thank you for your feedback.")
+    return redirect("teaching:session_detail", pk=pk)
+
+
+def feedback_summary(request: AuthedHttpRequest) -> HttpResponse:
+    """Feedback per session and per facilitator, for the sessions this person runs."""
+    sessions = services.sessions_for_staff(request.user)
+    if not services.programmes_run_by(request.user).exists() and not sessions.exists():
+        raise PermissionDenied
+    per_session = (
+        sessions.filter(feedback__isnull=False)
+        .annotate(average=Avg("feedback__rating"), responses=Count("feedback"))
+        .order_by("-starts_at")
+    )
+    per_facilitator = (
+        Feedback.objects.filter(session__in=sessions)
+        .values("session__facilitators__full_name", "session__facilitators__email")
+        .annotate(average=Avg("rating"), responses=Count("id"), sessions=Count("session", distinct=True))
+        .order_by("session__facilitators__full_name")
+    )
+    return render(
+        request,
+        "teaching/feedback_summary.html",
+        {"page": page_of(request, per_session), "per_facilitator": per_facilitator},
     )
 
 

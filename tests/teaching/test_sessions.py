@@ -238,3 +238,36 @@ def test_timetable_register_and_list_cost_the_same_whatever_their_size(client, w
         after = counts(first[0])
     for key, n in after.items():
         assert n <= before[key], key
+
+
+def test_attendees_give_feedback_once_and_results_are_anonymous(client, world):
+    (session,) = series(world, repeat="none", count=1, facilitators=[world["faculty"]])
+    with time_machine.travel(START):
+        services.check_in(actor=world["learner"], session=session, code=code_now(session))
+    with (
+        time_machine.travel(START + dt.timedelta(hours=1)),
+        pytest.raises(ValidationError, match="opens near"),
+    ):
+        services.feedback_give(actor=world["learner"], session=session, rating=5)
+    with time_machine.travel(START + dt.timedelta(hours=3)):
+        with pytest.raises(PermissionDenied):
+            services.feedback_give(actor=world["second_learner"], session=session, rating=1)
+        client.force_login(world["learner"])
+        url = reverse("teaching:feedback", args=[session.pk])
+        client.post(url, {"rating": "4", "worked": "Real cases", "change": "More time for questions"})
+        page = client.post(url, {"rating": "5"}, follow=True).content.decode()
+        assert "already given feedback" in page
+        client.force_login(world["faculty"])
+        detail = client.get(reverse("teaching:session_detail", args=[session.pk])).content.decode()
+        assert "1 response, average 4.0 out of 5." in detail
+        assert "More time for questions" in detail and "Asha" not in detail.split("Feedback")[-1]
+        summary = client.get(reverse("teaching:feedback_summary")).content.decode()
+        assert "average 4.0 from 1 response over 1 session" in summary
+
+
+def test_yesterdays_attendees_are_asked_for_feedback(world):
+    (session,) = series(world, repeat="none", count=1)
+    with time_machine.travel(START):
+        services.check_in(actor=world["learner"], session=session, code=code_now(session))
+    assert services.feedback_requests_send(START.date()) == 1
+    assert Notification.objects.filter(recipient=world["learner"], kind="session_feedback").exists()
