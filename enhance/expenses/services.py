@@ -25,7 +25,8 @@ from enhance.expenses.rates import RateTable, mileage_year_start, price
 from enhance.expenses.receipts import receipt_type
 from enhance.notifications.services import notify
 from enhance.programmes.access import memberships_manageable_by, scope_for
-from enhance.programmes.models import Membership, Organisation, Role, RoleAssignment
+from enhance.programmes.models import Membership, Organisation
+from enhance.programmes.selectors import leads_of
 
 LOCKED = "This claim has been submitted and cannot be changed."
 APPROVED_STATUSES = (Claim.Status.APPROVED, Claim.Status.EXPORTED, Claim.Status.PAID)
@@ -178,14 +179,6 @@ def duplicate_journeys(claim: Claim) -> set[int]:
     return flagged
 
 
-def approvers_of(membership: Membership) -> list[User]:
-    roles = RoleAssignment.objects.filter(
-        Q(role=Role.PROGRAMME_LEAD, programme=membership.programme_id)
-        | Q(role=Role.LOCALITY_LEAD, locality=membership.locality_id)
-    ).select_related("user")
-    return list({r.user_id: r.user for r in roles}.values())
-
-
 @transaction.atomic
 def claim_submit(*, actor: User, claim: Claim) -> Claim:
     claim = (
@@ -209,7 +202,7 @@ def claim_submit(*, actor: User, claim: Claim) -> Claim:
     claim.submitted_at = timezone.now()
     claim.return_reason = ""
     claim.save()
-    for lead in approvers_of(claim.membership):
+    for lead in leads_of(claim.membership):
         notify(
             recipient=lead,
             kind=kinds.CLAIM_SUBMITTED.code,

@@ -90,6 +90,28 @@ class Programme(models.Model):
     )
     framework = models.ForeignKey("curriculum.Framework", on_delete=models.PROTECT, related_name="programmes")
     description = models.TextField(blank=True)
+    attendance_threshold = models.PositiveSmallIntegerField(
+        "attendance threshold (%)",
+        default=70,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="The share of expected enhance sessions a learner must attend.",
+    )
+    study_leave_days = models.DecimalField(
+        "standard study leave days a year",
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("30"),
+        help_text="For a full-time learner; less-than-full-time learners get a pro-rata share.",
+    )
+    enhance_leave_days = models.DecimalField(
+        "extra study leave days for enhance",
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("5"),
+    )
+    leave_notice_days = models.PositiveSmallIntegerField(
+        "notice needed for study leave (days)", default=42, validators=[MaxValueValidator(365)]
+    )
     claim_window_months = models.PositiveSmallIntegerField(
         "expense claim window in months",
         default=3,

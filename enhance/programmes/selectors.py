@@ -98,3 +98,12 @@ def person_memberships(user: User, person_id: int) -> QuerySet[Membership]:
         .prefetch_related(Prefetch("grade_periods", queryset=GradePeriod.objects.select_related("grade")))
         .annotate(current_grade=current_grade_subquery())
     )
+
+
+def leads_of(membership: Membership) -> list[User]:
+    """The people who decide for a learner: their programme's leads and their locality's."""
+    roles = RoleAssignment.objects.filter(
+        Q(role=Role.PROGRAMME_LEAD, programme=membership.programme_id)
+        | Q(role=Role.LOCALITY_LEAD, locality=membership.locality_id)
+    ).select_related("user")
+    return list({r.user_id: r.user for r in roles}.values())

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db.models import Q
 
 from enhance.accounts.models import User
 from enhance.calendars.events import Event, register
-from enhance.teaching.models import Session
+from enhance.teaching.models import LeaveRequest, Session
 from enhance.teaching.services import sessions_for_learner
 
 
@@ -32,4 +33,20 @@ def session_events(user: User) -> Iterable[Event]:
             url=f"/teaching/sessions/{s.pk}/",
             cancelled=s.cancelled,
             updated=s.updated_at,
+        )
+
+
+@register("study_leave")
+def leave_events(user: User) -> Iterable[Event]:
+    approved = LeaveRequest.objects.filter(
+        membership__person__user=user, status=LeaveRequest.Status.APPROVED
+    ).select_related("session")
+    for leave in approved:
+        yield Event(
+            uid=f"leave-{leave.pk}",
+            title=f"Study leave{f': {leave.session.title}' if leave.session else ''}",
+            start=leave.starts_on,
+            end=leave.ends_on + dt.timedelta(days=1),
+            description=leave.reason,
+            url="/teaching/leave/",
         )

@@ -7,7 +7,7 @@ from django import forms
 from enhance.accounts.models import User
 from enhance.curriculum.models import Domain, Theme
 from enhance.placements.forms import DateTimeInput
-from enhance.programmes.forms import choice_field
+from enhance.programmes.forms import DateInput, choice_field
 from enhance.programmes.models import Cohort, Locality, Site
 from enhance.teaching.models import Attendance, Session, Topic
 from enhance.teaching.services import programmes_run_by
@@ -128,3 +128,36 @@ class FeedbackForm(forms.Form):
     )
     worked = forms.CharField(widget=forms.Textarea, required=False, label="What worked")
     change = forms.CharField(widget=forms.Textarea, required=False, label="What would you change")
+
+
+class LeaveForm(forms.Form):
+    starts_on = forms.DateField(widget=DateInput(), label="First day")
+    ends_on = forms.DateField(widget=DateInput(), label="Last day")
+    part = forms.ChoiceField(
+        choices=[("full", "Full days"), ("am", "Morning only"), ("pm", "Afternoon only")],
+        initial="full",
+        label="Full or half day",
+    )
+    reason = forms.CharField(max_length=300, label="Reason")
+    session = forms.ModelChoiceField(
+        queryset=Session.objects.none(),
+        required=False,
+        label="Enhance session",
+        help_text="Choose the session if the leave is for enhance teaching: it uses your enhance days.",
+    )
+    external_course = forms.CharField(max_length=200, required=False, label="External course (optional)")
+    estimated_cost = forms.DecimalField(
+        min_value=0,
+        max_value=10000,
+        decimal_places=2,
+        required=False,
+        label="Estimated cost in pounds (optional)",
+    )
+
+    def __init__(self, *args: Any, sessions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "session").queryset = sessions
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(widget=forms.Textarea, required=False, label="Comment (needed to refuse)")

@@ -113,3 +113,46 @@ class Feedback(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "membership"], name="one_feedback_per_attendee"),
         ]
+
+
+class LeaveRequest(models.Model):
+    """Study leave for a learner. Leave for an enhance session draws on the enhance days; other
+    leave on the standard allowance."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Waiting for a decision"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    class Part(models.TextChoices):
+        FULL = "full", "Full days"
+        MORNING = "am", "Morning only"
+        AFTERNOON = "pm", "Afternoon only"
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="leave_requests")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    part = models.CharField(max_length=4, choices=Part.choices, default=Part.FULL)
+    days = models.DecimalField(max_digits=4, decimal_places=1)
+    reason = models.CharField(max_length=300)
+    session = models.ForeignKey(Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    external_course = models.CharField(max_length=200, blank=True)
+    estimated_cost_pence = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.membership.person}: {self.starts_on:%d %b %Y}"
+
+    @property
+    def enhance(self) -> bool:
+        return self.session_id is not None

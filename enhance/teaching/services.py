@@ -19,6 +19,8 @@ from enhance.notifications import kinds as notification_kinds
 from enhance.notifications.services import notify
 from enhance.programmes.access import scope_for
 from enhance.programmes.models import Membership, Programme
+from enhance.programmes.selectors import leads_of
+from enhance.teaching.leave import on_approved_leave
 from enhance.teaching.models import Attendance, Session
 
 CHECKIN_OPENS = dt.timedelta(minutes=15)
@@ -297,8 +299,17 @@ def register_save(*, actor: User, session: Session, statuses: dict[int, str]) ->
     if bad:
         raise ValidationError(f"Unknown attendance status: {', '.join(sorted(bad))}.")
     existing = {a.membership_id: a for a in Attendance.objects.select_for_update().filter(session=session)}
+    on_leave = on_approved_leave(list(statuses), timezone.localtime(session.starts_at).date())
     changed = 0
+    absent_now = []
     for membership_id, status in statuses.items():
+        if status == Attendance.Status.ABSENT and membership_id in on_leave:
+            status = Attendance.Status.EXCUSED  # approved study leave excuses an absence
+        if (
+            status == Attendance.Status.ABSENT
+            and getattr(existing.get(membership_id), "status", "") != status
+        ):
+            absent_now.append(membership_id)
         current = existing.get(membership_id)
         if current is None:
             Attendance.objects.create(
@@ -310,7 +321,49 @@ def register_save(*, actor: User, session: Session, statuses: dict[int, str]) ->
             current.recorded_by = actor
             current.save()
             changed += 1
+    _warn_on_repeated_absence(session, absent_now)
     return changed
+
+
+SECOND_ABSENCE = notification_kinds.register("second_absence", "Learners absent twice in a row", urgent=True)
+
+
+def _warn_on_repeated_absence(session: Session, membership_ids: list[int]) -> None:
+    """Tell the leads when a learner's absence follows an unexcused absence at their previous
+    expected session."""
+    if not membership_ids:
+        return
+    for membership in Membership.objects.filter(pk__in=membership_ids).select_related("person"):
+        previous = (
+            sessions_for_membership(membership)
+            .filter(starts_at__lt=session.starts_at, cancelled=False)
+            .order_by("-starts_at")
+            .first()
+        )
+        if previous is None:
+            continue
+        before = (
+            Attendance.objects.filter(session=previous, membership=membership)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if before == Attendance.Status.ABSENT:
+            for lead in leads_of(membership):
+                notify(
+                    recipient=lead,
+                    kind=SECOND_ABSENCE.code,
+                    title=f"{membership.person} missed two sessions in a row",
+                    body=f"{previous.title} and {session.title}, both without apologies.",
+                    url=f"/learners/{membership.person_id}/",
+                )
+
+
+def sessions_for_membership(membership: Membership) -> QuerySet[Session]:
+    return Session.objects.filter(
+        Q(programme_id=membership.programme_id)
+        & (Q(cohorts__isnull=True) | Q(cohorts=membership.cohort_id))
+        & (Q(localities__isnull=True) | Q(localities=membership.locality_id))
+    ).distinct()
 
 
 def code_for_display(session: Session) -> tuple[str, str]:
@@ -365,3 +418,51 @@ def feedback_requests_send(day: dt.date) -> int:
             )
             sent += 1
     return sent
+
+
+# --- Attendance rate ------------------------------------------------------------------------
+
+
+def attendance_summaries(
+    memberships: list[Membership], now: dt.datetime | None = None
+) -> dict[int, dict[str, Any]]:
+    """For each membership: sessions attended, expected so far (excused ones left out), still
+    to come, the rate, and whether the programme's threshold can still be reached. A fixed
+    number of queries for any number of learners."""
+    now = now or timezone.now()
+    programme_ids = {m.programme_id for m in memberships}
+    sessions = list(
+        Session.objects.filter(programme_id__in=programme_ids, cancelled=False).prefetch_related(
+            "cohorts", "localities"
+        )
+    )
+    audience = {
+        s.pk: ({c.pk for c in s.cohorts.all()}, {loc.pk for loc in s.localities.all()}) for s in sessions
+    }
+    statuses = {
+        (a.membership_id, a.session_id): a.status
+        for a in Attendance.objects.filter(membership__in=[m.pk for m in memberships])
+    }
+    out = {}
+    for m in memberships:
+        cohorts_ok = lambda s: not audience[s.pk][0] or m.cohort_id in audience[s.pk][0]  # noqa: E731
+        localities_ok = lambda s: not audience[s.pk][1] or m.locality_id in audience[s.pk][1]  # noqa: E731
+        mine = [
+            s for s in sessions if s.programme_id == m.programme_id and cohorts_ok(s) and localities_ok(s)
+        ]
+        past = [s for s in mine if s.ends_at < now]
+        upcoming = len(mine) - len(past)
+        excused = sum(1 for s in past if statuses.get((m.pk, s.pk)) == Attendance.Status.EXCUSED)
+        attended = sum(1 for s in past if statuses.get((m.pk, s.pk)) in Attendance.ATTENDED)
+        expected = len(past) - excused
+        threshold = m.programme.attendance_threshold
+        best = (attended + upcoming) / (expected + upcoming) * 100 if expected + upcoming else 100
+        out[m.pk] = {
+            "attended": attended,
+            "expected": expected,
+            "upcoming": upcoming,
+            "rate": round(attended / expected * 100) if expected else None,
+            "threshold": threshold,
+            "reachable": best >= threshold,
+        }
+    return out

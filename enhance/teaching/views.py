@@ -17,9 +17,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from enhance.core.http import AuthedHttpRequest
 from enhance.core.paging import page_of
 from enhance.programmes.access import scope_for
+from enhance.teaching import leave as leave_rules
 from enhance.teaching import services
-from enhance.teaching.forms import STATUS_CHOICES, CheckInForm, FeedbackForm, SessionForm
-from enhance.teaching.models import Attendance, Feedback, Session
+from enhance.teaching.forms import (
+    STATUS_CHOICES,
+    CheckInForm,
+    DecisionForm,
+    FeedbackForm,
+    LeaveForm,
+    SessionForm,
+)
+from enhance.teaching.models import Attendance, Feedback, LeaveRequest, Session
 from enhance.teaching.services import FEEDBACK_OPENS_BEFORE_END
 
 
@@ -49,10 +57,20 @@ def timetable(request: AuthedHttpRequest) -> HttpResponse:
         if show_past
         else sessions.filter(ends_at__gte=now)
     )
+    summaries = []
+    if scope.is_learner:
+        memberships = list(
+            services.Membership.objects.filter(
+                person_id=scope.person_id or 0, status="active"
+            ).select_related("programme")
+        )
+        found = services.attendance_summaries(memberships, now)
+        summaries = [(m, found[m.pk]) for m in memberships]
     return render(
         request,
         "teaching/timetable.html",
         {
+            "summaries": summaries,
             "page": page_of(request, sessions),
             "show_past": show_past,
             "is_learner": scope.is_learner,
@@ -338,3 +356,100 @@ def register_csv(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="register-{session.pk}.csv"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def leave(request: AuthedHttpRequest) -> HttpResponse:
+    """Learners: balance, requests and a new request. Leads: requests waiting for them."""
+    user = request.user
+    scope = scope_for(user)
+    context: dict[str, object] = {}
+    membership = (
+        services.Membership.objects.filter(person_id=scope.person_id or 0, status="active")
+        .select_related("programme", "person")
+        .first()
+    )
+    if membership is not None:
+        upcoming = services.sessions_for_learner(user).filter(starts_at__gte=timezone.now(), cancelled=False)
+        form = LeaveForm(request.POST or None, sessions=upcoming)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                leave_rules.leave_request_submit(
+                    actor=user,
+                    membership=membership,
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    part=data["part"],
+                    reason=data["reason"],
+                    session=data["session"],
+                    external_course=data["external_course"],
+                    estimated_cost_pence=int((data["estimated_cost"] or 0) * 100),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Study leave requested. Your lead will decide.")
+                return redirect("teaching:leave")
+        context.update(
+            form=form,
+            balance=leave_rules.balance(membership, timezone.localdate()),
+            requests=LeaveRequest.objects.filter(membership=membership).select_related("session")[:20],
+        )
+    elif request.method == "POST":
+        raise PermissionDenied
+    if scope.manages_learners:
+        from enhance.programmes.access import memberships_manageable_by
+
+        context["pending"] = page_of(
+            request,
+            LeaveRequest.objects.filter(
+                membership__in=memberships_manageable_by(user), status=LeaveRequest.Status.SUBMITTED
+            )
+            .select_related("membership__person", "session")
+            .order_by("starts_on"),
+        )
+        context["decision_form"] = DecisionForm()
+    if not context:
+        raise PermissionDenied
+    return render(request, "teaching/leave.html", context)
+
+
+@require_POST
+def leave_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    leave_request = LeaveRequest.objects.filter(pk=pk).first()
+    if leave_request is None:
+        raise Http404
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    try:
+        leave_rules.leave_decide(
+            actor=request.user,
+            request=leave_request,
+            approve=request.POST.get("decision") == "approve",
+            comment=form.cleaned_data.get("comment", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Decision saved. The learner was told.")
+    return redirect("teaching:leave")
+
+
+def attendance(request: AuthedHttpRequest) -> HttpResponse:
+    """Leads: each learner's attendance rate against the threshold, those at risk first."""
+    programmes = services.programmes_run_by(request.user)
+    if not programmes.exists():
+        raise PermissionDenied
+    memberships = (
+        services.Membership.objects.filter(programme__in=programmes, status="active")
+        .select_related("person", "programme", "cohort", "locality")
+        .order_by("person__surname", "person__forename")
+    )
+    page = page_of(request, memberships)
+    found = services.attendance_summaries(list(page.object_list))
+    rows = sorted(
+        ((m, found[m.pk]) for m in page.object_list),
+        key=lambda row: (row[1]["reachable"], row[1]["rate"] if row[1]["rate"] is not None else 101),
+    )
+    return render(request, "teaching/attendance.html", {"page": page, "rows": rows})

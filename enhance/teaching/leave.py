@@ -1,0 +1,219 @@
+"""Study leave: allowances by study-leave year (from the August changeover), pro rata to
+whole-time equivalent, requests with their rules, and decisions by a lead in scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from enhance.accounts.models import User
+from enhance.notifications import kinds as notification_kinds
+from enhance.notifications.services import notify
+from enhance.programmes.access import memberships_manageable_by
+from enhance.programmes.models import GradePeriod, Membership
+from enhance.programmes.selectors import leads_of
+from enhance.teaching.models import Attendance, LeaveRequest, Session
+
+LEAVE_DECIDED = notification_kinds.register("leave_decided", "Decisions on your study leave", urgent=True)
+LEAVE_REQUESTED = notification_kinds.register("leave_requested", "Study leave waiting for your decision")
+F1_SHARE = Decimal("0.5")  # foundation year 1 doctors have half the standard allowance
+
+
+def leave_year_start(day: dt.date) -> dt.date:
+    start = dt.date(day.year, 8, 1)
+    return start if day >= start else dt.date(day.year - 1, 8, 1)
+
+
+def working_days(start: dt.date, end: dt.date) -> int:
+    days = (end - start).days + 1
+    return sum(1 for n in range(days) if (start + dt.timedelta(days=n)).weekday() < 5)
+
+
+def _half_days(value: Decimal) -> Decimal:
+    return (value * 2).quantize(Decimal("1"), rounding=ROUND_HALF_UP) / 2
+
+
+@dataclass(frozen=True)
+class Balance:
+    year_start: dt.date
+    standard: Decimal
+    standard_used: Decimal
+    enhance: Decimal
+    enhance_used: Decimal
+
+    @property
+    def standard_left(self) -> Decimal:
+        return self.standard - self.standard_used
+
+    @property
+    def enhance_left(self) -> Decimal:
+        return self.enhance - self.enhance_used
+
+
+def balance(membership: Membership, on: dt.date) -> Balance:
+    """Allowance and use in the study-leave year containing `on`. Requests waiting for a
+    decision count as used, so nobody can overdraw by asking twice."""
+    start = leave_year_start(on)
+    grade = (
+        GradePeriod.objects.filter(membership=membership, starts_on__lte=on)
+        .order_by("-starts_on")
+        .values_list("grade__code", flat=True)
+        .first()
+    )
+    programme = membership.programme
+    standard = programme.study_leave_days * membership.wte * (F1_SHARE if grade == "F1" else 1)
+    enhance = programme.enhance_leave_days * membership.wte
+    used = (
+        LeaveRequest.objects.filter(
+            membership=membership,
+            status__in=[LeaveRequest.Status.SUBMITTED, LeaveRequest.Status.APPROVED],
+            starts_on__gte=start,
+            starts_on__lt=dt.date(start.year + 1, 8, 1),
+        )
+        .values("session__isnull")
+        .annotate(total=Sum("days"))
+    )
+    totals = {row["session__isnull"]: row["total"] for row in used}
+    return Balance(
+        year_start=start,
+        standard=_half_days(standard),
+        standard_used=totals.get(True) or Decimal(0),
+        enhance=_half_days(enhance),
+        enhance_used=totals.get(False) or Decimal(0),
+    )
+
+
+@transaction.atomic
+def leave_request_submit(
+    *,
+    actor: User,
+    membership: Membership,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    reason: str,
+    part: str = LeaveRequest.Part.FULL,
+    session: Session | None = None,
+    external_course: str = "",
+    estimated_cost_pence: int = 0,
+) -> LeaveRequest:
+    # Lock the learner's membership so two requests at once cannot both fit the same balance.
+    membership = (
+        Membership.objects.select_for_update().select_related("programme", "person").get(pk=membership.pk)
+    )
+    if membership.person.user_id != actor.pk:
+        raise PermissionDenied("Only the learner can request their own study leave.")
+    today = timezone.localdate()
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": "The last day must be on or after the first day."})
+    if starts_on < today:
+        raise ValidationError({"starts_on": "Study leave cannot be requested for days that have passed."})
+    notice = membership.programme.leave_notice_days
+    if starts_on < today + dt.timedelta(days=notice):
+        raise ValidationError(
+            {
+                "starts_on": f"Apply at least {notice // 7} weeks ahead: the earliest start now is "
+                f"{today + dt.timedelta(days=notice):%d %B %Y}."
+            }
+        )
+    if part != LeaveRequest.Part.FULL and starts_on != ends_on:
+        raise ValidationError({"part": "A half day is a single date."})
+    if leave_year_start(starts_on) != leave_year_start(ends_on):
+        raise ValidationError({"ends_on": "Split leave across the August changeover into two requests."})
+    days = Decimal(working_days(starts_on, ends_on))
+    if part != LeaveRequest.Part.FULL:
+        days = days / 2
+    if days == 0:
+        raise ValidationError({"starts_on": "Those dates have no working days."})
+    if session is not None and not starts_on <= timezone.localtime(session.starts_at).date() <= ends_on:
+        raise ValidationError({"session": "The dates must include the session's date."})
+    clash = LeaveRequest.objects.filter(
+        membership=membership,
+        status__in=[LeaveRequest.Status.SUBMITTED, LeaveRequest.Status.APPROVED],
+        starts_on__lte=ends_on,
+        ends_on__gte=starts_on,
+    )
+    if clash.exists():
+        raise ValidationError({"starts_on": "You already have study leave on some of these days."})
+    now = balance(membership, starts_on)
+    left = now.enhance_left if session is not None else now.standard_left
+    if days > left:
+        kind = "enhance" if session is not None else "standard"
+        raise ValidationError(
+            {"ends_on": f"This needs {days} days but you have {left} {kind} study leave days left this year."}
+        )
+    request = LeaveRequest.objects.create(
+        membership=membership,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        part=part,
+        days=days,
+        reason=reason.strip(),
+        session=session,
+        external_course=external_course.strip(),
+        estimated_cost_pence=estimated_cost_pence,
+    )
+    for lead in leads_of(membership):
+        notify(
+            recipient=lead,
+            kind=LEAVE_REQUESTED.code,
+            title=f"Study leave request from {membership.person}",
+            url="/teaching/leave/",
+        )
+    return request
+
+
+@transaction.atomic
+def leave_decide(*, actor: User, request: LeaveRequest, approve: bool, comment: str = "") -> LeaveRequest:
+    request = (
+        LeaveRequest.objects.select_for_update().select_related("membership__person__user").get(pk=request.pk)
+    )
+    if not memberships_manageable_by(actor).filter(pk=request.membership_id).exists():
+        raise PermissionDenied
+    if request.status != LeaveRequest.Status.SUBMITTED:
+        raise ValidationError("This request has already been decided.")
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": "Give a reason when you refuse leave."})
+    request.status = LeaveRequest.Status.APPROVED if approve else LeaveRequest.Status.REFUSED
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.comment = comment.strip()
+    request.save()
+    if approve:
+        excuse_absences(request)
+    user = request.membership.person.user
+    if user is not None:
+        notify(
+            recipient=user,
+            kind=LEAVE_DECIDED.code,
+            title=f"Study leave from {request.starts_on:%d %B} {request.get_status_display().lower()}",
+            body=request.comment,
+            url="/teaching/leave/",
+        )
+    return request
+
+
+def excuse_absences(request: LeaveRequest) -> int:
+    """Absences already recorded during approved leave become excused."""
+    return Attendance.objects.filter(
+        membership=request.membership,
+        status=Attendance.Status.ABSENT,
+        session__starts_at__date__gte=request.starts_on,
+        session__starts_at__date__lte=request.ends_on,
+    ).update(status=Attendance.Status.EXCUSED)
+
+
+def on_approved_leave(membership_ids: list[int], day: dt.date) -> set[int]:
+    return set(
+        LeaveRequest.objects.filter(
+            membership_id__in=membership_ids,
+            status=LeaveRequest.Status.APPROVED,
+            starts_on__lte=day,
+            ends_on__gte=day,
+        ).values_list("membership_id", flat=True)
+    )
