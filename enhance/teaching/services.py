@@ -445,10 +445,12 @@ def attendance_summaries(
     }
     out = {}
     for m in memberships:
-        cohorts_ok = lambda s: not audience[s.pk][0] or m.cohort_id in audience[s.pk][0]  # noqa: E731
-        localities_ok = lambda s: not audience[s.pk][1] or m.locality_id in audience[s.pk][1]  # noqa: E731
         mine = [
-            s for s in sessions if s.programme_id == m.programme_id and cohorts_ok(s) and localities_ok(s)
+            s
+            for s in sessions
+            if s.programme_id == m.programme_id
+            and (not audience[s.pk][0] or m.cohort_id in audience[s.pk][0])
+            and (not audience[s.pk][1] or m.locality_id in audience[s.pk][1])
         ]
         past = [s for s in mine if s.ends_at < now]
         upcoming = len(mine) - len(past)
