@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from enhance.accounts.models import User
@@ -69,23 +69,21 @@ def balance(membership: Membership, on: dt.date) -> Balance:
     programme = membership.programme
     standard = programme.study_leave_days * membership.wte * (F1_SHARE if grade == "F1" else 1)
     enhance = programme.enhance_leave_days * membership.wte
-    used = (
-        LeaveRequest.objects.filter(
-            membership=membership,
-            status__in=[LeaveRequest.Status.SUBMITTED, LeaveRequest.Status.APPROVED],
-            starts_on__gte=start,
-            starts_on__lt=dt.date(start.year + 1, 8, 1),
-        )
-        .values("session__isnull")
-        .annotate(total=Sum("days"))
+    used = LeaveRequest.objects.filter(
+        membership=membership,
+        status__in=[LeaveRequest.Status.SUBMITTED, LeaveRequest.Status.APPROVED],
+        starts_on__gte=start,
+        starts_on__lt=dt.date(start.year + 1, 8, 1),
+    ).aggregate(
+        standard=Sum("days", filter=Q(session__isnull=True)),
+        enhance=Sum("days", filter=Q(session__isnull=False)),
     )
-    totals = {row["session__isnull"]: row["total"] for row in used}
     return Balance(
         year_start=start,
         standard=_half_days(standard),
-        standard_used=totals.get(True) or Decimal(0),
+        standard_used=used["standard"] or Decimal(0),
         enhance=_half_days(enhance),
-        enhance_used=totals.get(False) or Decimal(0),
+        enhance_used=used["enhance"] or Decimal(0),
     )
 
 
