@@ -52,6 +52,9 @@ class Session(models.Model):
     domains = models.ManyToManyField("curriculum.Domain", blank=True)
     themes = models.ManyToManyField("curriculum.Theme", blank=True)
     materials = models.TextField(blank=True, help_text="Links to slides and reading, one per line.")
+    capacity = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Leave empty for no limit. With a limit, learners book a place."
+    )
     cancelled = models.BooleanField(default=False)
     checkin_secret = models.CharField(max_length=32, default=_secret, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -156,3 +159,18 @@ class LeaveRequest(models.Model):
     @property
     def enhance(self) -> bool:
         return self.session_id is not None
+
+
+class Booking(models.Model):
+    """A place at a session with limited capacity, or a place on its waiting list."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="bookings")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    waitlisted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "membership"], name="one_booking_per_learner")
+        ]

@@ -468,3 +468,61 @@ def attendance_summaries(
             "reachable": best >= threshold,
         }
     return out
+
+
+# --- Booking places when capacity is limited --------------------------------------------------
+
+
+@transaction.atomic
+def place_book(*, actor: User, session: Session) -> Any:
+    """Book a place, or join the waiting list when full. The session row is locked while
+    counting, so simultaneous bookings can never exceed the capacity."""
+    from enhance.teaching.models import Booking
+
+    membership = _expected(actor, session)
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.capacity is None:
+        raise ValidationError("This session has no limit on places: just come along.")
+    if timezone.now() >= session.starts_at:
+        raise ValidationError("Booking has closed: the session has started.")
+    existing = Booking.objects.filter(session=session, membership=membership).first()
+    if existing:
+        return existing
+    taken = Booking.objects.filter(session=session, waitlisted=False).count()
+    return Booking.objects.create(
+        session=session, membership=membership, waitlisted=taken >= session.capacity
+    )
+
+
+PLACE_OFFERED = notification_kinds.register("place_offered", "Places freed up at sessions", urgent=True)
+
+
+@transaction.atomic
+def place_cancel(*, actor: User, session: Session) -> None:
+    """Give up a place (or leave the waiting list); the first learner waiting gets the place."""
+    from enhance.teaching.models import Booking
+
+    membership = learner_membership_for(actor, session)
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    booking = Booking.objects.filter(session=session, membership=membership).first()
+    if booking is None:
+        raise ValidationError("You have no place at this session.")
+    freed = not booking.waitlisted
+    booking.delete()
+    if freed:
+        nxt = (
+            Booking.objects.filter(session=session, waitlisted=True)
+            .select_related("membership__person__user")
+            .first()
+        )
+        if nxt is not None:
+            nxt.waitlisted = False
+            nxt.save(update_fields=["waitlisted"])
+            if nxt.membership.person.user is not None:
+                notify(
+                    recipient=nxt.membership.person.user,
+                    kind=PLACE_OFFERED.code,
+                    title=f"You have a place at {session.title}",
+                    body=f"On {_when(session)}.",
+                    url=f"/teaching/sessions/{session.pk}/",
+                )

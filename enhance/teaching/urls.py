@@ -19,6 +19,7 @@ urlpatterns = [
     path("check-in/<int:pk>/<str:token>/", views.scan, name="scan"),
     path("sessions/<int:pk>/feedback/", views.feedback, name="feedback"),
     path("feedback/", views.feedback_summary, name="feedback_summary"),
+    path("sessions/<int:pk>/booking/", views.booking, name="booking"),
     path("leave/", views.leave, name="leave"),
     path("attendance/", views.attendance, name="attendance"),
     path("leave/<int:pk>/decide/", views.leave_decide, name="leave_decide"),

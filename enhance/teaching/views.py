@@ -27,7 +27,7 @@ from enhance.teaching.forms import (
     LeaveForm,
     SessionForm,
 )
-from enhance.teaching.models import Attendance, Feedback, LeaveRequest, Session
+from enhance.teaching.models import Attendance, Booking, Feedback, LeaveRequest, Session
 from enhance.teaching.services import FEEDBACK_OPENS_BEFORE_END
 
 
@@ -168,6 +168,10 @@ def session_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 and not Feedback.objects.filter(session=session, membership=membership).exists()
             ),
             "results": _results(session) if services.can_take_register(request.user, session) else None,
+            "booking": Booking.objects.filter(session=session, membership=membership).first()
+            if membership
+            else None,
+            "places_taken": Booking.objects.filter(session=session, waitlisted=False).count(),
         },
     )
 
@@ -453,3 +457,20 @@ def attendance(request: AuthedHttpRequest) -> HttpResponse:
         key=lambda row: (row[1]["reachable"], row[1]["rate"] if row[1]["rate"] is not None else 101),
     )
     return render(request, "teaching/attendance.html", {"page": page, "rows": rows})
+
+
+@require_POST
+def booking(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    try:
+        if request.POST.get("action") == "cancel":
+            services.place_cancel(actor=request.user, session=session)
+            messages.success(request, "Your place was given up.")
+        else:
+            made = services.place_book(actor=request.user, session=session)
+            messages.success(
+                request, "You are on the waiting list." if made.waitlisted else "Your place is booked."
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("teaching:session_detail", pk=pk)

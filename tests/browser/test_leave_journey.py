@@ -48,4 +48,7 @@ def test_leave_is_requested_approved_and_excuses_the_absence(new_page, world):
         expect(learner.get_by_test_id("my-status")).to_have_text("Excused")
         assert_accessible(learner)
     assert Attendance.objects.get(session=session, membership=world.learner_membership).status == "excused"
-    assert services.attendance_summaries([world.learner_membership])[world.learner_membership.pk]["expected"] == 0
+    assert (
+        services.attendance_summaries([world.learner_membership])[world.learner_membership.pk]["expected"]
+        == 0
+    )
