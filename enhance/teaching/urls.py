@@ -20,6 +20,7 @@ urlpatterns = [
     path("sessions/<int:pk>/feedback/", views.feedback, name="feedback"),
     path("feedback/", views.feedback_summary, name="feedback_summary"),
     path("sessions/<int:pk>/booking/", views.booking, name="booking"),
+    path("sessions/<int:pk>/certificate.pdf", views.certificate, name="certificate"),
     path("leave/", views.leave, name="leave"),
     path("attendance/", views.attendance, name="attendance"),
     path("leave/<int:pk>/decide/", views.leave_decide, name="leave_decide"),

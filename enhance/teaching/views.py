@@ -474,3 +474,38 @@ def booking(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("teaching:session_detail", pk=pk)
+
+
+def certificate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """A PDF certificate of attendance for the learner's e-portfolio."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    session = _session(request, pk)
+    membership = services.learner_membership_for(request.user, session)
+    attendance = (
+        Attendance.objects.filter(
+            session=session, membership=membership, status__in=Attendance.ATTENDED
+        ).first()
+        if membership
+        else None
+    )
+    if membership is None or attendance is None:
+        raise PermissionDenied("Certificates are for learners who attended.")
+    minutes = int((session.ends_at - session.starts_at).total_seconds() // 60)
+    html = render_to_string(
+        "teaching/certificate.html",
+        {
+            "session": session,
+            "membership": membership,
+            "attendance": attendance,
+            "hours": f"{minutes / 60:g}",
+            "domains": [d.name for d in session.domains.all()],
+            "reference": f"ENH-S{session.pk}-M{membership.pk}",
+            "issued": timezone.localdate(),
+        },
+    )
+    pdf = HTML(string=html).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="enhance-certificate-{session.pk}.pdf"'
+    return response

@@ -101,6 +101,19 @@ def test_series_apologies_check_in_and_register(new_page, world):
         phone.get_by_label("Ben Second", exact=False).select_option(label="Left early")
         phone.get_by_role("button", name="Save register").click()
         expect(phone.get_by_text("Register saved (1 change).")).to_be_visible()
+
+    with time_machine.travel(FIRST + dt.timedelta(hours=2, minutes=5), tick=True):
+        learner = sign_in(new_page, "learner@example.org", staff=False)
+        learner.goto(f"/teaching/sessions/{first.pk}/")
+        learner.get_by_label("4", exact=True).check()
+        learner.get_by_label("What worked").fill("Cases from the community team")
+        learner.get_by_role("button", name="Send feedback").click()
+        expect(learner.get_by_text("Thank you for your feedback.")).to_be_visible()
+        assert_accessible(learner)
+        with learner.expect_download() as download:
+            learner.get_by_role("link", name="Download your certificate of attendance (PDF)").click()
+        with open(download.value.path(), "rb") as handle:
+            assert handle.read(5) == b"%PDF-"
     statuses = dict(
         Attendance.objects.filter(session=first).values_list("membership__person__surname", "status")
     )

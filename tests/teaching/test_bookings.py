@@ -52,9 +52,7 @@ def test_simultaneous_bookings_never_exceed_capacity(world):
     (session,) = series(world, repeat="none", count=1, start=dt.datetime(2030, 1, 9, 14, 0, tzinfo=dt.UTC))
     session.capacity = 3
     session.save()
-    users = [
-        MembershipFactory(programme=world.programme, cohort=world.cohort).person.user for _ in range(12)
-    ]
+    users = [MembershipFactory(programme=world.programme, cohort=world.cohort).person.user for _ in range(12)]
     barrier = threading.Barrier(len(users))
     errors: list[BaseException] = []
 

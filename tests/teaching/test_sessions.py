@@ -271,3 +271,21 @@ def test_yesterdays_attendees_are_asked_for_feedback(world):
         services.check_in(actor=world["learner"], session=session, code=code_now(session))
     assert services.feedback_requests_send(START.date()) == 1
     assert Notification.objects.filter(recipient=world["learner"], kind="session_feedback").exists()
+
+
+def test_attendees_download_a_pdf_certificate_and_others_cannot(client, world):
+    import io
+
+    from pypdf import PdfReader
+
+    (session,) = series(world, repeat="none", count=1)
+    with time_machine.travel(START):
+        services.check_in(actor=world["learner"], session=session, code=code_now(session))
+    url = reverse("teaching:certificate", args=[session.pk])
+    client.force_login(world["learner"])
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "Certificate of attendance" in text and "Asha Learner" in text and "Human factors" in text
+    client.force_login(world["second_learner"])
+    assert client.get(url).status_code == 403
