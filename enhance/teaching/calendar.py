@@ -10,13 +10,16 @@ from django.db.models import Q
 from enhance.accounts.models import User
 from enhance.calendars.events import Event, register
 from enhance.teaching.models import LeaveRequest, Session
-from enhance.teaching.services import sessions_for_learner
+from enhance.teaching.services import sessions_for_learner, sessions_for_staff
 
 
 @register("teaching")
 def session_events(user: User) -> Iterable[Event]:
     sessions = (
-        Session.objects.filter(Q(pk__in=sessions_for_learner(user).values("pk")) | Q(facilitators=user))
+        Session.objects.filter(
+            Q(pk__in=sessions_for_learner(user).values("pk"))
+            | Q(pk__in=sessions_for_staff(user).values("pk"))
+        )
         .distinct()
         .select_related("venue")
     )

@@ -337,32 +337,50 @@ def register(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def register_csv(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+def register_export(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     session = _session(request, pk)
     if not services.can_take_register(request.user, session):
         raise PermissionDenied
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
     current = {a.membership_id: a for a in Attendance.objects.filter(session=session)}
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Session", "Date", "Learner", "Email", "Status", "Checked in at"])
+    when = f"{timezone.localtime(session.starts_at):%d/%m/%Y %H:%M}"
+    rows = [["Session", "Date", "Learner", "Email", "Status", "Checked in at"]]
     for m in services.expected_memberships(session).select_related("person").order_by("person__surname"):
         a = current.get(m.pk)
-        writer.writerow(
+        rows.append(
             [
                 session.title,
-                f"{timezone.localtime(session.starts_at):%d/%m/%Y %H:%M}",
+                when,
                 m.person.full_name,
                 m.person.email,
                 a.get_status_display() if a else "Not recorded",
                 f"{timezone.localtime(a.checked_in_at):%H:%M}" if a and a.checked_in_at else "",
             ]
         )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="register-{session.pk}.csv"'
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.title = "Register"
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        out = io.StringIO()
+        csv.writer(out).writerows(rows)
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="register-{session.pk}.{fmt}"'
     return response
 
 
-@require_http_methods(["GET", "POST"])
 def leave(request: AuthedHttpRequest) -> HttpResponse:
     """Learners: balance, requests and a new request. Leads: requests waiting for them."""
     user = request.user

@@ -92,7 +92,17 @@ def test_cancelled_sessions_stay_in_the_feed_marked_cancelled_with_the_same_uid(
 
     url = reverse("calendars:feed", args=[FeedToken.objects.get(user=world["learner"]).token])
     before = Calendar.from_ical(client.get(url).content).walk("VEVENT")[0]
-    services.session_cancel(actor=world["programme_lead"], session=session)
+    later = session.starts_at + dt.timedelta(hours=1)
+    services.session_update(
+        actor=world["programme_lead"],
+        session=session,
+        fields={"starts_at": later, "ends_at": later + dt.timedelta(hours=2)},
+        m2m={},
+    )
+    moved = Calendar.from_ical(client.get(url).content).walk("VEVENT")[0]
+    assert str(moved["uid"]) == str(before["uid"])
+    assert moved.decoded("dtstart") == later
+    services.session_cancel(actor=world["programme_lead"], session=Session.objects.get(pk=session.pk))
     after = Calendar.from_ical(client.get(url).content).walk("VEVENT")[0]
     assert str(before["uid"]) == str(after["uid"]) == f"session-{session.pk}@enhance"
     assert str(after["status"]) == "CANCELLED"
@@ -175,8 +185,15 @@ def test_register_marks_everyone_present_then_exceptions_without_undoing_check_i
         services.register_save(
             actor=world["programme_lead"], session=session, statuses={world.learner_membership.pk: "asleep"}
         )
-    csv_text = client.get(reverse("teaching:register_csv", args=[session.pk])).content.decode()
+    csv_text = client.get(reverse("teaching:register_export", args=[session.pk, "csv"])).content.decode()
     assert "Asha Learner,learner@example.org,Late," in csv_text
+    import io
+
+    from openpyxl import load_workbook
+
+    xlsx = client.get(reverse("teaching:register_export", args=[session.pk, "xlsx"])).content
+    rows = list(load_workbook(io.BytesIO(xlsx)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Session", "Date", "Learner") and len(rows) == 4
 
 
 def test_session_pages_per_persona(client, world):
