@@ -8,6 +8,7 @@ import random
 import time
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
@@ -723,3 +724,17 @@ def _demo_teaching(midlands: Programme, today: dt.date) -> None:
             ends_at=start + dt.timedelta(hours=3),
         )
         session.facilitators.set([faculty])
+        if offset < 0:
+            _demo_register(session, faculty)
+
+
+def _demo_register(session: Any, faculty: User) -> None:
+    """Past sessions have their register taken: most present, a few late, apologies or absent."""
+    from enhance.teaching.models import Attendance
+    from enhance.teaching.services import expected_memberships
+
+    statuses = ["present"] * 7 + ["late", "apologies", "absent"]
+    for n, membership in enumerate(expected_memberships(session).order_by("pk")):
+        Attendance.objects.create(
+            session=session, membership=membership, status=statuses[n % len(statuses)], recorded_by=faculty
+        )
