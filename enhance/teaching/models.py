@@ -174,3 +174,22 @@ class Booking(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "membership"], name="one_booking_per_learner")
         ]
+
+
+class Material(models.Model):
+    """A file for a session: slides, a handout, reading."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="files")
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="materials/%Y/%m/")
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title

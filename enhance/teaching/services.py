@@ -526,3 +526,39 @@ def place_cancel(*, actor: User, session: Session) -> None:
                     body=f"On {_when(session)}.",
                     url=f"/teaching/sessions/{session.pk}/",
                 )
+
+
+# --- Materials -----------------------------------------------------------------------------
+
+MATERIAL_MAX_BYTES = 20 * 1024 * 1024
+MATERIAL_TYPES = [
+    (b"%PDF-", "application/pdf"),
+    (b"PK\x03\x04", "application/vnd.openxmlformats-officedocument"),  # .pptx, .docx, .xlsx
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+]
+
+
+@transaction.atomic
+def material_add(*, actor: User, session: Session, title: str, upload: Any) -> Any:
+    """Attach a file to a session, checked by its content (PDF, Office document or image)."""
+    from enhance.teaching.models import Material
+
+    if not can_take_register(actor, session):
+        raise PermissionDenied
+    if not title.strip():
+        raise ValidationError({"title": "Give the file a title learners will recognise."})
+    if not upload.size:
+        raise ValidationError({"file": "The file is empty."})
+    if upload.size > MATERIAL_MAX_BYTES:
+        raise ValidationError({"file": "Files must be smaller than 20 MB."})
+    head = upload.read(8)
+    upload.seek(0)
+    kind = next((k for sig, k in MATERIAL_TYPES if head.startswith(sig)), None)
+    if kind is None:
+        raise ValidationError(
+            {"file": "Upload a PDF, an Office document (Word, PowerPoint, Excel) or an image."}
+        )
+    return Material.objects.create(
+        session=session, title=title.strip(), file=upload, content_type=kind, uploaded_by=actor
+    )

@@ -8,7 +8,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, Count, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,7 @@ from enhance.teaching.forms import (
     LeaveForm,
     SessionForm,
 )
-from enhance.teaching.models import Attendance, Booking, Feedback, LeaveRequest, Session
+from enhance.teaching.models import Attendance, Booking, Feedback, LeaveRequest, Material, Session
 from enhance.teaching.services import FEEDBACK_OPENS_BEFORE_END
 
 
@@ -172,6 +172,7 @@ def session_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             if membership
             else None,
             "places_taken": Booking.objects.filter(session=session, waitlisted=False).count(),
+            "files": session.files.all(),
         },
     )
 
@@ -526,4 +527,36 @@ def certificate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     pdf = HTML(string=html).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="enhance-certificate-{session.pk}.pdf"'
+    return response
+
+
+@require_POST
+def material_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ValidationError("Choose a file to upload.")
+        services.material_add(
+            actor=request.user, session=session, title=request.POST.get("title", ""), upload=upload
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "File added to the session.")
+    return redirect("teaching:session_detail", pk=pk)
+
+
+def material_download(request: AuthedHttpRequest, pk: int, file_pk: int) -> FileResponse:
+    session = _session(request, pk)
+    material = Material.objects.filter(pk=file_pk, session=session).first()
+    if material is None:
+        raise Http404
+    response = FileResponse(
+        material.file.open("rb"),
+        content_type=material.content_type,
+        as_attachment=True,
+        filename=material.file.name.rsplit("/", 1)[-1],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
     return response

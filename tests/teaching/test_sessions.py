@@ -306,3 +306,26 @@ def test_attendees_download_a_pdf_certificate_and_others_cannot(client, world):
     assert "Certificate of attendance" in text and "Asha Learner" in text and "Human factors" in text
     client.force_login(world["second_learner"])
     assert client.get(url).status_code == 403
+
+
+def test_facilitators_attach_files_checked_by_content_and_learners_download_them(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    (session,) = series(world, repeat="none", count=1, facilitators=[world["faculty"]])
+    client.force_login(world["faculty"])
+    url = reverse("teaching:material_upload", args=[session.pk])
+    bad = client.post(
+        url, {"title": "Slides", "file": SimpleUploadedFile("slides.pdf", b"MZ\\x90 not a pdf")}, follow=True
+    ).content.decode()
+    assert "Upload a PDF, an Office document" in bad
+    client.post(url, {"title": "Slides", "file": SimpleUploadedFile("slides.pdf", b"%PDF-1.4 slides")})
+    material = session.files.get()
+    client.force_login(world["learner"])
+    response = client.get(reverse("teaching:material_download", args=[session.pk, material.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    with pytest.raises(PermissionDenied):
+        services.material_add(actor=world["learner"], session=session, title="x", upload=None)
+    client.force_login(world["far_learner"])
+    assert (
+        client.get(reverse("teaching:material_download", args=[session.pk, material.pk])).status_code == 403
+    )
