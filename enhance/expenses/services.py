@@ -125,7 +125,7 @@ def journey_save(
     *, actor: User, claim: Claim, journey: Journey, costs: list[tuple[str, int, UploadedFile]] | None = None
 ) -> Journey:
     claim = (
-        Claim.objects.select_for_update()
+        Claim.objects.select_for_update(of=("self",))
         .select_related("membership__person", "membership__programme")
         .get(pk=claim.pk)
     )
@@ -152,7 +152,11 @@ def journey_save(
 
 @transaction.atomic
 def journey_delete(*, actor: User, journey: Journey) -> None:
-    claim = Claim.objects.select_for_update().select_related("membership__person").get(pk=journey.claim_id)
+    claim = (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("membership__person")
+        .get(pk=journey.claim_id)
+    )
     _own(actor, claim)
     if not claim.editable:
         raise ValidationError(LOCKED)
@@ -182,7 +186,7 @@ def duplicate_journeys(claim: Claim) -> set[int]:
 @transaction.atomic
 def claim_submit(*, actor: User, claim: Claim) -> Claim:
     claim = (
-        Claim.objects.select_for_update()
+        Claim.objects.select_for_update(of=("self",))
         .select_related("membership__person", "membership__programme")
         .get(pk=claim.pk)
     )
@@ -264,7 +268,11 @@ def provisional_total(claim: Claim) -> int:
 
 @transaction.atomic
 def claim_return(*, actor: User, claim: Claim, reason: str) -> Claim:
-    claim = Claim.objects.select_for_update().select_related("membership__person__user").get(pk=claim.pk)
+    claim = (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("membership__person__user")
+        .get(pk=claim.pk)
+    )
     if not can_approve(actor, claim):
         raise PermissionDenied
     if claim.status != Claim.Status.SUBMITTED:
@@ -287,7 +295,11 @@ def claim_return(*, actor: User, claim: Claim, reason: str) -> Claim:
 
 @transaction.atomic
 def claim_approve(*, actor: User, claim: Claim) -> Claim:
-    claim = Claim.objects.select_for_update().select_related("membership__person__user").get(pk=claim.pk)
+    claim = (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("membership__person__user")
+        .get(pk=claim.pk)
+    )
     if not can_approve(actor, claim):
         raise PermissionDenied
     if claim.status != Claim.Status.SUBMITTED:
@@ -429,7 +441,7 @@ def batch_xlsx(batch: ExportBatch) -> bytes:
 @transaction.atomic
 def claim_mark_paid(*, actor: User, claim: Claim, paid_on: dt.date) -> Claim:
     claim = (
-        Claim.objects.select_for_update()
+        Claim.objects.select_for_update(of=("self",))
         .select_related("membership__employing_organisation")
         .get(pk=claim.pk)
     )

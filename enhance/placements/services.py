@@ -386,7 +386,7 @@ def clinic_entry_add(*, actor: User, placement: Placement, entry: ClinicEntry) -
 @transaction.atomic
 def clinic_entry_review(*, actor: User, entry: ClinicEntry, confirm: bool, query: str = "") -> ClinicEntry:
     entry = (
-        ClinicEntry.objects.select_for_update()
+        ClinicEntry.objects.select_for_update(of=("self",))
         .select_related("placement__membership__person")
         .get(pk=entry.pk)
     )

@@ -102,7 +102,9 @@ def leave_request_submit(
 ) -> LeaveRequest:
     # Lock the learner's membership so two requests at once cannot both fit the same balance.
     membership = (
-        Membership.objects.select_for_update().select_related("programme", "person").get(pk=membership.pk)
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("programme", "person")
+        .get(pk=membership.pk)
     )
     if membership.person.user_id != actor.pk:
         raise PermissionDenied("Only the learner can request their own study leave.")
@@ -143,7 +145,9 @@ def leave_request_submit(
     if days > left:
         kind = "enhance" if session is not None else "standard"
         raise ValidationError(
-            {"ends_on": f"This needs {days} days but you have {left} {kind} study leave days left this year."}
+            {
+                "ends_on": f"This needs {days:g} days but you have {left:g} {kind} study leave days left this year."
+            }
         )
     request = LeaveRequest.objects.create(
         membership=membership,
@@ -169,7 +173,9 @@ def leave_request_submit(
 @transaction.atomic
 def leave_decide(*, actor: User, request: LeaveRequest, approve: bool, comment: str = "") -> LeaveRequest:
     request = (
-        LeaveRequest.objects.select_for_update().select_related("membership__person__user").get(pk=request.pk)
+        LeaveRequest.objects.select_for_update(of=("self",))
+        .select_related("membership__person__user")
+        .get(pk=request.pk)
     )
     if not memberships_manageable_by(actor).filter(pk=request.membership_id).exists():
         raise PermissionDenied

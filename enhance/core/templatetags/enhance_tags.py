@@ -35,3 +35,10 @@ def field(bound: BoundField, hint: str = "", classes: str = "") -> dict[str, Any
 def pounds(pence: int | None) -> str:
     """Whole pence as pounds with two decimals and thousands separators: 123456 -> 1,234.56."""
     return f"{Decimal(pence or 0) / 100:,.2f}"
+
+
+@register.filter
+def days(value: Decimal | int | str | None) -> str:
+    """A number of days the same way whatever the database returns: 29, 29.5."""
+    number = Decimal(value or 0)
+    return f"{number:.0f}" if number == number.to_integral_value() else f"{number:.1f}"
