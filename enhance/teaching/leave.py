@@ -144,11 +144,8 @@ def leave_request_submit(
     left = now.enhance_left if session is not None else now.standard_left
     if days > left:
         kind = "enhance" if session is not None else "standard"
-        raise ValidationError(
-            {
-                "ends_on": f"This needs {days:g} days but you have {left:g} {kind} study leave days left this year."
-            }
-        )
+        message = f"This needs {days:g} days but you have {left:g} {kind} study leave days left this year."
+        raise ValidationError({"ends_on": message})
     request = LeaveRequest.objects.create(
         membership=membership,
         starts_on=starts_on,
