@@ -66,6 +66,25 @@ def new_page(browser: Browser, live_server) -> Iterator:  # type: ignore[no-unty
         context.close()
 
 
+def sign_in(new_page, email: str, staff: bool = True, phone: bool = False) -> Page:  # type: ignore[no-untyped-def]
+    """A fresh browser for one person, signed in (with the authenticator code for staff)."""
+    from enhance.programmes.demo import totp_code
+    from tests.factories import PASSWORD, TOTP_SECRET
+
+    page = new_page()
+    if phone:
+        page.set_viewport_size({"width": 375, "height": 740})
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if staff:
+        page.get_by_label("Authenticator code").fill(totp_code(TOTP_SECRET))
+        page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("heading", name="Welcome", exact=False).wait_for()
+    return page
+
+
 _axe = Axe()
 
 

@@ -11,9 +11,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from enhance.expenses.models import Claim
-from enhance.programmes.demo import totp_code
-from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, TOTP_SECRET
+from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,15 +19,8 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 
 
-def sign_in(new_page, email: str, staff: bool = True) -> Page:  # type: ignore[no-untyped-def]
-    page = new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if staff:
-        page.get_by_label("Authenticator code").fill(totp_code(TOTP_SECRET))
-        page.get_by_role("button", name="Sign In").click()
+def open_expenses(new_page, email: str, staff: bool = True) -> Page:  # type: ignore[no-untyped-def]
+    page = sign_in(new_page, email, staff)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Expenses").click()
     return page
 
@@ -57,7 +48,7 @@ def test_claim_is_returned_fixed_approved_exported_and_paid(new_page, world, tmp
     (tmp_path / "parking.pdf").write_bytes(PDF)
     (tmp_path / "ticket.png").write_bytes(PNG)
     with time_machine.travel(dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC), tick=True):
-        learner = sign_in(new_page, "learner@example.org", staff=False)
+        learner = open_expenses(new_page, "learner@example.org", staff=False)
         expect(learner.get_by_role("heading", name="My expense claims")).to_be_visible()
         assert_accessible(learner)
         learner.get_by_label("Month to claim for").select_option(label="November 2026")
@@ -89,7 +80,7 @@ def test_claim_is_returned_fixed_approved_exported_and_paid(new_page, world, tmp
         learner.get_by_role("button", name="Submit claim").click()
         expect(learner.get_by_test_id("claim-status")).to_have_text("Submitted")
 
-        lead = sign_in(new_page, world["programme_lead"].email)
+        lead = open_expenses(new_page, world["programme_lead"].email)
         lead.get_by_role("link", name="Asha Learner").click()
         assert_accessible(lead)
         lead.get_by_label("What needs changing").fill(
@@ -121,7 +112,7 @@ def test_claim_is_returned_fixed_approved_exported_and_paid(new_page, world, tmp
         # 12 miles at 56p = £6.72, parking £3.50, fare £4.20.
         expect(lead.get_by_test_id("claim-totals")).to_contain_text("£14.42")
 
-        finance = sign_in(new_page, world["finance_officer"].email)
+        finance = open_expenses(new_page, world["finance_officer"].email)
         expect(finance.get_by_test_id("waiting")).to_contain_text("1 claim, £14.42")
         assert_accessible(finance)
         finance.get_by_role("button", name="Create export batch").click()

@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 
 from enhance.teaching import services
 from enhance.teaching.models import Attendance
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_teaching_journey import sign_in
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.teaching.test_sessions import series
 
 pytestmark = pytest.mark.django_db(transaction=True)

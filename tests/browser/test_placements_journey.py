@@ -9,26 +9,11 @@ import time_machine
 from playwright.sync_api import Page, expect
 
 from enhance.placements.models import Placement
-from enhance.programmes.demo import totp_code
-from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, TOTP_SECRET
+from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
-
-
-def open_as(new_page, email: str, staff: bool = True) -> Page:  # type: ignore[no-untyped-def]
-    page = new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if staff:
-        page.get_by_label("Authenticator code").fill(totp_code(TOTP_SECRET))
-        page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", name="Welcome", exact=False)).to_be_visible()
-    return page
 
 
 def add(page: Page, title: str) -> None:
@@ -49,7 +34,7 @@ def test_placement_journey_from_opportunity_to_confirmed_clinic(new_page, world,
     traveller.start()
     try:
         # A community lead adds an opportunity.
-        community = open_as(new_page, world["community_lead"].email)
+        community = sign_in(new_page, world["community_lead"].email)
         menu(community, "Placements")
         expect(community.get_by_role("heading", name="Learners on placement with us")).to_be_visible()
         assert_accessible(community)
@@ -67,7 +52,7 @@ def test_placement_journey_from_opportunity_to_confirmed_clinic(new_page, world,
         assert_accessible(community)
 
         # The programme lead opens a block offering every opportunity.
-        lead = open_as(new_page, world["programme_lead"].email)
+        lead = sign_in(new_page, world["programme_lead"].email)
         menu(lead, "Placements")
         lead.get_by_role("link", name="Open a placement block").click()
         assert_accessible(lead)
@@ -84,7 +69,7 @@ def test_placement_journey_from_opportunity_to_confirmed_clinic(new_page, world,
         block_url = lead.url
 
         # A learner ranks five, then changes their mind.
-        learner = open_as(new_page, "learner@example.org", staff=False)
+        learner = sign_in(new_page, "learner@example.org", staff=False)
         menu(learner, "Placements")
         learner.get_by_role("link", name="Spring community placement").click()
         expect(learner.get_by_role("heading", name="Spring community placement")).to_be_visible()
@@ -134,7 +119,7 @@ def test_placement_journey_from_opportunity_to_confirmed_clinic(new_page, world,
     placement = Placement.objects.get(membership=world.learner_membership)
     # Two weeks into the placement: the learner logs a clinic and the community lead confirms it.
     with time_machine.travel(dt.datetime(2027, 2, 15, 10, 0, tzinfo=dt.UTC), tick=True):
-        learner = open_as(new_page, "learner@example.org", staff=False)
+        learner = sign_in(new_page, "learner@example.org", staff=False)
         learner.goto("/placements/my/")
         expect(learner.get_by_role("heading", name=placement.opportunity.title)).to_be_visible()
         assert_accessible(learner)
@@ -154,7 +139,7 @@ def test_placement_journey_from_opportunity_to_confirmed_clinic(new_page, world,
         expect(learner.get_by_test_id("clinic-log")).to_contain_text("Waiting for confirmation")
         assert_accessible(learner)
 
-        community = open_as(new_page, world["community_lead"].email)
+        community = sign_in(new_page, world["community_lead"].email)
         menu(community, "Placements")
         community.get_by_role("link", name="Asha Learner").click()
         community.get_by_role("button", name="Confirm attendance", exact=False).click()

@@ -8,34 +8,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from enhance.programmes.demo import totp_code
 from enhance.teaching import services
 from enhance.teaching.models import Attendance, Session
-from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, TOTP_SECRET
+from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LONDON = ZoneInfo("Europe/London")
 WEEK_BEFORE = dt.datetime(2026, 10, 7, 10, 0, tzinfo=LONDON)
 FIRST = dt.datetime(2026, 10, 14, 14, 0, tzinfo=LONDON)
-
-
-def sign_in(new_page, email: str, staff: bool = True, phone: bool = False) -> Page:  # type: ignore[no-untyped-def]
-    page = new_page()
-    if phone:
-        page.set_viewport_size({"width": 375, "height": 740})
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if staff:
-        page.get_by_label("Authenticator code").fill(totp_code(TOTP_SECRET))
-        page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", name="Welcome", exact=False)).to_be_visible()
-    return page
 
 
 def test_series_apologies_check_in_and_register(new_page, world):
