@@ -161,3 +161,24 @@ def test_leave_page_per_persona(client, world, today):
         assert client.get(reverse("teaching:leave")).status_code == (200 if persona in allowed else 403), (
             persona
         )
+
+
+def test_leads_see_attendance_rates_with_those_at_risk_first(client, world):
+    first, second = series(world, count=2)
+    with time_machine.travel(START + dt.timedelta(days=8)):
+        services.register_save(
+            actor=world["programme_lead"],
+            session=first,
+            statuses={world.learner_membership.pk: "absent", world.second_membership.pk: "present"},
+        )
+        services.register_save(
+            actor=world["programme_lead"],
+            session=second,
+            statuses={world.learner_membership.pk: "absent", world.second_membership.pk: "present"},
+        )
+        client.force_login(world["programme_lead"])
+        page = client.get(reverse("teaching:attendance")).content.decode()
+        client.force_login(world["learner"])
+        assert client.get(reverse("teaching:attendance")).status_code == 403
+    assert page.index("Asha Learner") < page.index("Ben Second")
+    assert "Out of reach" in page and "On track" in page
