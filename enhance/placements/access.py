@@ -8,16 +8,13 @@ from django.http import Http404
 
 from enhance.accounts.models import User
 from enhance.placements.models import AllocationRun, ClinicEntry, Opportunity, Placement, PlacementBlock
-from enhance.programmes.access import memberships_visible_to, programmes_manageable_by, scope_for
-from enhance.programmes.models import Membership, Programme, Region
-
-
-def _programme_wide(user: User) -> QuerySet[Programme]:
-    """Programmes this user manages as a whole (placement blocks are cohort-wide)."""
-    scope = scope_for(user)
-    if scope.admin:
-        return Programme.objects.all()
-    return Programme.objects.filter(Q(region__in=scope.regions) | Q(id__in=scope.lead_programmes))
+from enhance.programmes.access import (
+    memberships_visible_to,
+    programmes_manageable_by,
+    programmes_run_by,
+    scope_for,
+)
+from enhance.programmes.models import Membership, Region
 
 
 def can_manage_opportunities(user: User) -> bool:
@@ -37,7 +34,7 @@ def opportunities_visible_to(user: User) -> QuerySet[Opportunity]:
     scope = scope_for(user)
     if scope.admin:
         return Opportunity.objects.all()
-    regions = Region.objects.filter(programmes__in=_programme_wide(user))
+    regions = Region.objects.filter(programmes__in=programmes_run_by(user))
     return Opportunity.objects.filter(
         Q(organisation__in=scope.community_orgs) | Q(organisation__region__in=regions, active=True)
     ).distinct()
@@ -54,11 +51,11 @@ def get_opportunity_for(user: User, pk: int, *, write: bool = False) -> Opportun
 
 
 def can_run_blocks(user: User) -> bool:
-    return _programme_wide(user).exists()
+    return programmes_run_by(user).exists()
 
 
 def blocks_manageable_by(user: User) -> QuerySet[PlacementBlock]:
-    return PlacementBlock.objects.filter(cohort__programme__in=_programme_wide(user))
+    return PlacementBlock.objects.filter(cohort__programme__in=programmes_run_by(user))
 
 
 def learner_memberships(user: User) -> QuerySet[Membership]:
@@ -68,7 +65,7 @@ def learner_memberships(user: User) -> QuerySet[Membership]:
 
 def blocks_visible_to(user: User) -> QuerySet[PlacementBlock]:
     return PlacementBlock.objects.filter(
-        Q(cohort__programme__in=_programme_wide(user))
+        Q(cohort__programme__in=programmes_run_by(user))
         | Q(cohort__in=learner_memberships(user).values("cohort_id"))
     ).distinct()
 

@@ -60,7 +60,7 @@ def opportunity_save(*, actor: User, opportunity: Opportunity, domains: Any = No
 def block_create(*, actor: User, block: PlacementBlock, opportunities: Any) -> PlacementBlock:
     if (
         not access.can_run_blocks(actor)
-        or not access._programme_wide(actor).filter(pk=block.cohort.programme_id).exists()
+        or not access.programmes_run_by(actor).filter(pk=block.cohort.programme_id).exists()
     ):
         raise PermissionDenied("You cannot open placement blocks for this cohort.")
     block.created_by = actor

@@ -101,7 +101,7 @@ def block_list(request: AuthedHttpRequest) -> HttpResponse:
 def block_create(request: AuthedHttpRequest) -> HttpResponse:
     if not access.can_run_blocks(request.user):
         raise PermissionDenied
-    cohorts = Cohort.objects.filter(programme__in=access._programme_wide(request.user))
+    cohorts = Cohort.objects.filter(programme__in=access.programmes_run_by(request.user))
     form = BlockForm(request.POST or None, user=request.user, cohorts=cohorts)
     if request.method == "POST" and form.is_valid():
         block = services.block_create(

@@ -191,6 +191,15 @@ def localities_manageable_by(user: User) -> QuerySet[Locality]:
     )
 
 
+def programmes_run_by(user: User) -> QuerySet[Programme]:
+    """Programmes a user runs as a whole (admins, their regional and programme leads): they
+    open placement blocks and add teaching sessions. Locality leads manage learners only."""
+    scope = scope_for(user)
+    if scope.admin:
+        return Programme.objects.all()
+    return Programme.objects.filter(Q(region__in=scope.regions) | Q(id__in=scope.lead_programmes))
+
+
 def can_manage_programme_wide(user: User, programme: Programme) -> bool:
     """Whole-programme management (not just one locality): admins, regional and programme leads."""
     scope = scope_for(user)

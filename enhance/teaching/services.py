@@ -17,8 +17,8 @@ from django.utils import timezone
 from enhance.accounts.models import User
 from enhance.notifications import kinds as notification_kinds
 from enhance.notifications.services import notify
-from enhance.programmes.access import scope_for
-from enhance.programmes.models import Membership, Programme
+from enhance.programmes.access import programmes_run_by, scope_for
+from enhance.programmes.models import Membership
 from enhance.programmes.selectors import leads_of
 from enhance.teaching.leave import on_approved_leave
 from enhance.teaching.models import Attendance, Session
@@ -33,13 +33,6 @@ SESSION_CHANGED = notification_kinds.register("session_changed", "Changes to tea
 
 
 # --- Who ---------------------------------------------------------------------------------
-
-
-def programmes_run_by(user: User) -> QuerySet[Programme]:
-    scope = scope_for(user)
-    if scope.admin:
-        return Programme.objects.all()
-    return Programme.objects.filter(Q(region__in=scope.regions) | Q(id__in=scope.lead_programmes))
 
 
 def sessions_manageable_by(user: User) -> QuerySet[Session]:
