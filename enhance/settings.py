@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "enhance.teaching",
     "enhance.placements",
     "enhance.expenses",
+    "enhance.portfolio",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("calendar/", include("enhance.calendars.urls")),
     path("expenses/", include("enhance.expenses.urls")),
     path("teaching/", include("enhance.teaching.urls")),
+    path("portfolio/", include("enhance.portfolio.urls")),
     path("admin/", admin.site.urls),
     path("", include("enhance.programmes.urls")),
 ]

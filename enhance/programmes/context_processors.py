@@ -31,4 +31,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_manager": scope.manages_learners,
         "nav_placements": placements,
         "nav_expenses": expenses,
+        "nav_reflections": scope.is_learner or bool(scope.supervised) or scope.manages_learners,
     }

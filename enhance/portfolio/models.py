@@ -1,0 +1,54 @@
+"""Reflections mapped to the curriculum, shared with a supervisor or the programme."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from enhance.placements.models import Placement
+from enhance.programmes.models import Person
+from enhance.teaching.models import Session
+
+
+class Reflection(models.Model):
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", "Private: only me"
+        SUPERVISOR = "supervisor", "Shared with my supervisor"
+        PROGRAMME = "programme", "Shared with my supervisor and programme team"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reflections")
+    title = models.CharField(max_length=200)
+    happened = models.TextField("what happened")
+    meaning = models.TextField("what it meant", blank=True)
+    next_steps = models.TextField("what next", blank=True)
+    session = models.ForeignKey(Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    placement = models.ForeignKey(
+        Placement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    domains = models.ManyToManyField("curriculum.Domain", blank=True)
+    themes = models.ManyToManyField("curriculum.Theme", blank=True)
+    visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.PRIVATE)
+    draft = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[domains, themes])
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Comment(models.Model):
+    reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.reflection}"

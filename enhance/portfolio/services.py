@@ -1,0 +1,97 @@
+"""Who sees a reflection, writing and sharing one, and supervisors' comments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from enhance.accounts.models import User
+from enhance.notifications import kinds as notification_kinds
+from enhance.notifications.services import notify
+from enhance.portfolio.models import Comment, Reflection
+from enhance.programmes.access import memberships_manageable_by, scope_for
+from enhance.programmes.models import Role, RoleAssignment
+
+REFLECTION_SHARED = notification_kinds.register("reflection_shared", "Reflections shared with you")
+REFLECTION_COMMENT = notification_kinds.register("reflection_comment", "Comments on your reflections")
+
+
+def reflections_visible_to(user: User) -> QuerySet[Reflection]:
+    """A learner sees their own; a supervisor the shared reflections of their learners; the
+    programme team those shared with the programme. Drafts stay with their author."""
+    scope = scope_for(user)
+    shared = Q(draft=False) & (
+        Q(
+            visibility__in=[Reflection.Visibility.SUPERVISOR, Reflection.Visibility.PROGRAMME],
+            person__in=scope.supervised,
+        )
+        | Q(
+            visibility=Reflection.Visibility.PROGRAMME,
+            person__in=memberships_manageable_by(user).values("person_id"),
+        )
+    )
+    return Reflection.objects.filter(Q(person_id=scope.person_id or 0) | shared).distinct()
+
+
+def can_comment(user: User, reflection: Reflection) -> bool:
+    return (
+        reflection.person.user_id != user.pk
+        and reflections_visible_to(user).filter(pk=reflection.pk).exists()
+    )
+
+
+@transaction.atomic
+def reflection_save(
+    *, actor: User, reflection: Reflection, domains: Any, themes: Any, publish: bool
+) -> Reflection:
+    """Save a reflection as a draft, or finish it (and share it, if its visibility says so)."""
+    scope = scope_for(actor)
+    if reflection.pk is None:
+        if scope.person_id is None:
+            raise PermissionDenied("Only learners write reflections.")
+        reflection.person_id = scope.person_id
+    elif reflection.person_id != scope.person_id:
+        raise PermissionDenied("Only the author can change a reflection.")
+    if publish and not reflection.happened.strip():
+        raise ValidationError({"happened": "Say what happened before you finish the reflection."})
+    was_shared = (
+        reflection.pk is not None
+        and Reflection.objects.filter(
+            pk=reflection.pk, draft=False, visibility__in=["supervisor", "programme"]
+        ).exists()
+    )
+    reflection.draft = not publish
+    reflection.full_clean()
+    reflection.save()
+    reflection.domains.set(domains)
+    reflection.themes.set(themes)
+    if publish and reflection.visibility != Reflection.Visibility.PRIVATE and not was_shared:
+        supervisors = RoleAssignment.objects.filter(role=Role.SUPERVISOR, learner_id=reflection.person_id)
+        for role in supervisors.select_related("user"):
+            notify(
+                recipient=role.user,
+                kind=REFLECTION_SHARED.code,
+                title=f"{reflection.person} shared a reflection: {reflection.title}",
+                url=f"/portfolio/reflections/{reflection.pk}/",
+            )
+    return reflection
+
+
+@transaction.atomic
+def comment_add(*, actor: User, reflection: Reflection, text: str) -> Comment:
+    if not can_comment(actor, reflection):
+        raise PermissionDenied("You cannot comment on this reflection.")
+    if not text.strip():
+        raise ValidationError({"text": "Write a comment first."})
+    comment = Comment.objects.create(reflection=reflection, author=actor, text=text.strip())
+    if reflection.person.user is not None:
+        notify(
+            recipient=reflection.person.user,
+            kind=REFLECTION_COMMENT.code,
+            title=f"{actor} commented on {reflection.title}",
+            url=f"/portfolio/reflections/{reflection.pk}/",
+        )
+    return comment

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from enhance.portfolio import views
+
+app_name = "portfolio"
+
+urlpatterns = [
+    path("reflections/", views.reflection_list, name="reflection_list"),
+    path("reflections/new/", views.reflection_edit, name="reflection_create"),
+    path("reflections/<int:pk>/", views.reflection_detail, name="reflection_detail"),
+    path("reflections/<int:pk>/edit/", views.reflection_edit, name="reflection_edit"),
+]

@@ -1,0 +1,91 @@
+"""Reflections: drafts, sharing, who can see and comment, and the cost of the list."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from enhance.curriculum.models import Domain
+from enhance.notifications.models import Notification
+from enhance.portfolio import services
+from enhance.portfolio.models import Reflection
+from tests.conftest import PERSONAS
+
+
+def write(world, visibility="supervisor", publish=True, **fields):
+    reflection = Reflection(
+        title=fields.pop("title", "Discharge letters matter"),
+        happened=fields.pop("happened", "The community team could not see the hospital record."),
+        visibility=visibility,
+    )
+    return services.reflection_save(
+        actor=world["learner"],
+        reflection=reflection,
+        domains=Domain.objects.filter(number__in=[2, 6]),
+        themes=[],
+        publish=publish,
+    )
+
+
+def test_drafts_stay_private_until_finished_then_the_supervisor_is_told(world):
+    draft = write(world, publish=False)
+    assert not services.reflections_visible_to(world["supervisor"]).filter(pk=draft.pk).exists()
+    services.reflection_save(actor=world["learner"], reflection=draft, domains=[], themes=[], publish=True)
+    assert services.reflections_visible_to(world["supervisor"]).filter(pk=draft.pk).exists()
+    assert Notification.objects.filter(recipient=world["supervisor"], kind="reflection_shared").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("visibility", "who_sees"),
+    [
+        ("private", {"learner"}),
+        ("supervisor", {"learner", "supervisor"}),
+        (
+            "programme",
+            {"learner", "supervisor", "national_admin", "regional_lead", "programme_lead", "locality_lead"},
+        ),
+    ],
+)
+def test_visibility_decides_who_sees_a_reflection(client, world, visibility, who_sees):
+    reflection = write(world, visibility=visibility)
+    url = reverse("portfolio:reflection_detail", args=[reflection.pk])
+    for persona in PERSONAS:
+        client.force_login(world[persona])
+        assert client.get(url).status_code == (200 if persona in who_sees else 403), persona
+
+
+def test_supervisor_comments_and_the_learner_is_told(client, world):
+    reflection = write(world)
+    client.force_login(world["supervisor"])
+    client.post(
+        reverse("portfolio:reflection_detail", args=[reflection.pk]), {"text": "Good insight: see the DIS"}
+    )
+    assert reflection.comments.get().author == world["supervisor"]
+    assert Notification.objects.filter(recipient=world["learner"], kind="reflection_comment").exists()
+    with pytest.raises(PermissionDenied):
+        services.comment_add(actor=world["learner"], reflection=reflection, text="self comment")
+    with pytest.raises(ValidationError):
+        services.comment_add(actor=world["supervisor"], reflection=reflection, text="  ")
+
+
+def test_only_the_author_edits_and_a_finished_reflection_needs_what_happened(client, world):
+    reflection = write(world)
+    client.force_login(world["supervisor"])
+    assert client.get(reverse("portfolio:reflection_edit", args=[reflection.pk])).status_code == 403
+    with pytest.raises(ValidationError, match="Say what happened"):
+        write(world, happened=" ")
+
+
+def test_reflection_list_costs_the_same_whatever_its_size(client, world):
+    write(world)
+    client.force_login(world["learner"])
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("portfolio:reflection_list"))
+    for n in range(8):
+        write(world, title=f"Reflection {n}")
+    with CaptureQueriesContext(connection) as many:
+        assert "Reflection 7" in client.get(reverse("portfolio:reflection_list")).content.decode()
+    assert len(many.captured_queries) <= len(few.captured_queries)
