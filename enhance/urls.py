@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from enhance.portfolio import views as portfolio_views
 from enhance.programmes import views as programme_views
 
 admin.site.site_header = "enhance administration"
@@ -16,6 +17,7 @@ urlpatterns = [
     path("expenses/", include("enhance.expenses.urls")),
     path("teaching/", include("enhance.teaching.urls")),
     path("portfolio/", include("enhance.portfolio.urls")),
+    path("assess/<str:token>/", portfolio_views.assessor, name="assessor"),
     path("admin/", admin.site.urls),
     path("", include("enhance.programmes.urls")),
 ]

@@ -70,6 +70,7 @@ def ensure_reference_data() -> None:
         "enhance.placements.migrations.0002_opportunity_types",
         "enhance.expenses.migrations.0002_nhs_mileage_rates",
         "enhance.teaching.migrations.0002_topics",
+        "enhance.portfolio.migrations.0003_assessment_types",
     ):
         importlib.import_module(module).forwards(apps, None)
 

@@ -6,8 +6,8 @@ from django import forms
 
 from enhance.curriculum.models import Domain, Theme
 from enhance.placements.models import Placement
-from enhance.portfolio.models import Reflection
-from enhance.programmes.forms import choice_field
+from enhance.portfolio.models import Assessment, AssessmentType, Reflection
+from enhance.programmes.forms import DateInput, choice_field
 from enhance.programmes.models import Person
 from enhance.teaching.services import sessions_for_learner
 
@@ -49,3 +49,43 @@ class ReflectionForm(forms.ModelForm):
 
 class CommentForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea, label="Your comment")
+
+
+class AssessmentRequestForm(forms.Form):
+    setting = forms.ChoiceField(choices=Assessment.Setting.choices, widget=forms.RadioSelect, label="Setting")
+    date = forms.DateField(widget=DateInput(), label="Date of the encounter")
+    encounter = forms.CharField(widget=forms.Textarea, label="What the assessor saw")
+    assessor_email = forms.EmailField(
+        label="Assessor's email address", help_text="They need no enhance account."
+    )
+
+    def __init__(self, *args: Any, kind: AssessmentType, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for spec in kind.extra_fields:
+            name = f"extra_{spec['name']}"
+            if spec.get("choices"):
+                self.fields[name] = forms.ChoiceField(
+                    choices=[(c, c) for c in spec["choices"]], label=spec["label"], widget=forms.RadioSelect
+                )
+            else:
+                self.fields[name] = forms.CharField(max_length=200, label=spec["label"])
+
+    def details(self) -> dict[str, str]:
+        return {k.removeprefix("extra_"): v for k, v in self.cleaned_data.items() if k.startswith("extra_")}
+
+
+class AssessorForm(forms.Form):
+    judgement = forms.ChoiceField(
+        choices=Assessment.Judgement.choices, widget=forms.RadioSelect, label="Overall judgement"
+    )
+    feedback = forms.CharField(widget=forms.Textarea, label="Feedback for the learner")
+    assessor_name = forms.CharField(max_length=200, label="Your name")
+    assessor_role = forms.CharField(
+        max_length=200, label="Your role", help_text="For example: consultant, GP, nurse consultant."
+    )
+    assessor_registration = forms.CharField(
+        max_length=40,
+        required=False,
+        label="Your registration number (optional)",
+        help_text="For example a GMC or NMC number.",
+    )

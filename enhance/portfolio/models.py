@@ -52,3 +52,59 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment by {self.author} on {self.reflection}"
+
+
+class AssessmentType(models.Model):
+    """Reference data: OPCAT, mini-CEX, CbD, ... Extra fields are a list of
+    {"name", "label", "choices" (optional)} the learner fills in when recording the encounter."""
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=200)
+    extra_fields = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Waiting for the assessor"
+        COMPLETED = "completed", "Completed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Setting(models.TextChoices):
+        COMMUNITY = "community", "Community"
+        HOSPITAL = "hospital", "Hospital"
+
+    class Judgement(models.TextChoices):
+        BELOW = "below", "Below the level expected"
+        MEETS = "meets", "Meets the level expected"
+        ABOVE = "above", "Above the level expected"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="assessments")
+    type = models.ForeignKey(AssessmentType, on_delete=models.PROTECT)
+    setting = models.CharField(max_length=20, choices=Setting.choices)
+    date = models.DateField("date of the encounter")
+    encounter = models.TextField("what the assessor saw")
+    details = models.JSONField(default=dict, blank=True)
+    assessor_email = models.EmailField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    link_nonce = models.CharField(max_length=32, blank=True)
+    link_expires_at = models.DateTimeField(null=True, blank=True)
+    judgement = models.CharField(max_length=20, choices=Judgement.choices, blank=True)
+    feedback = models.TextField(blank=True)
+    assessor_name = models.CharField(max_length=200, blank=True)
+    assessor_role = models.CharField(max_length=200, blank=True)
+    assessor_registration = models.CharField(max_length=40, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.type} for {self.person} on {self.date}"

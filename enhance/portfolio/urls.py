@@ -9,4 +9,8 @@ urlpatterns = [
     path("reflections/new/", views.reflection_edit, name="reflection_create"),
     path("reflections/<int:pk>/", views.reflection_detail, name="reflection_detail"),
     path("reflections/<int:pk>/edit/", views.reflection_edit, name="reflection_edit"),
+    path("assessments/", views.assessment_list, name="assessment_list"),
+    path("assessments/new/", views.assessment_request, name="assessment_request"),
+    path("assessments/<int:pk>/", views.assessment_detail, name="assessment_detail"),
+    path("assessments/<int:pk>/action/", views.assessment_action, name="assessment_action"),
 ]

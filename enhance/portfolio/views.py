@@ -1,16 +1,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from enhance.core.http import AuthedHttpRequest
 from enhance.core.paging import page_of
-from enhance.portfolio import services
-from enhance.portfolio.forms import CommentForm, ReflectionForm
-from enhance.portfolio.models import Reflection
+from enhance.portfolio import assessments, services
+from enhance.portfolio.forms import AssessmentRequestForm, AssessorForm, CommentForm, ReflectionForm
+from enhance.portfolio.models import Assessment, AssessmentType, Reflection
 from enhance.programmes.access import scope_for
 from enhance.programmes.models import Person
 
@@ -98,3 +99,115 @@ def reflection_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "themes": reflection.themes.all(),
         },
     )
+
+
+# --- Assessments --------------------------------------------------------------------------
+
+
+def assessment_list(request: AuthedHttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    mine = Assessment.objects.filter(person_id=scope.person_id or 0).select_related("type")
+    completed_by_me = Assessment.objects.filter(
+        assessor_email__iexact=request.user.email, status=Assessment.Status.COMPLETED
+    ).select_related("type", "person")
+    return render(
+        request,
+        "portfolio/assessment_list.html",
+        {
+            "page": page_of(request, mine) if scope.is_learner else None,
+            "types": AssessmentType.objects.all(),
+            "completed_by_me": completed_by_me[:50],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_request(request: AuthedHttpRequest) -> HttpResponse:
+    if scope_for(request.user).person_id is None:
+        raise PermissionDenied
+    kind = AssessmentType.objects.filter(code=request.GET.get("type", "")).first()
+    if kind is None:
+        return render(request, "portfolio/assessment_type.html", {"types": AssessmentType.objects.all()})
+    form = AssessmentRequestForm(request.POST or None, kind=kind)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = assessments.assessment_request(
+                actor=request.user,
+                assessment=Assessment(
+                    type=kind,
+                    setting=data["setting"],
+                    date=data["date"],
+                    encounter=data["encounter"],
+                    assessor_email=data["assessor_email"],
+                    details=form.details(),
+                ),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Request sent to {made.assessor_email}.")
+            return redirect("portfolio:assessment_detail", pk=made.pk)
+    return render(request, "portfolio/assessment_form.html", {"form": form, "kind": kind})
+
+
+def _assessment(request: AuthedHttpRequest, pk: int) -> Assessment:
+    found = Assessment.objects.select_related("type", "person").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    scope = scope_for(request.user)
+    visible = (
+        found.person_id == scope.person_id
+        or found.person_id in scope.supervised
+        or found.assessor_email.lower() == request.user.email.lower()
+    )
+    if not visible:
+        raise PermissionDenied
+    return found
+
+
+def assessment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    found = _assessment(request, pk)
+    return render(
+        request,
+        "portfolio/assessment_detail.html",
+        {"a": found, "is_owner": found.person.user_id == request.user.pk},
+    )
+
+
+@require_http_methods(["POST"])
+def assessment_action(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    found = _assessment(request, pk)
+    try:
+        if request.POST.get("action") == "withdraw":
+            assessments.assessment_withdraw(actor=request.user, assessment=found)
+            messages.success(request, "Request withdrawn: the link no longer works.")
+        else:
+            assessments.assessment_resend(actor=request.user, assessment=found)
+            messages.success(request, "A new link was sent; the old one no longer works.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("portfolio:assessment_detail", pk=pk)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def assessor(request: HttpRequest, token: str) -> HttpResponse:
+    """The page an assessor without an account opens from the email."""
+    found, problem = assessments.from_token(token)
+    if found is None:
+        return render(request, "portfolio/assessor_done.html", {"message": problem}, status=410)
+    form = AssessorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessments.assessment_complete(token=token, answers=form.cleaned_data)
+        except ValidationError as exc:
+            return render(
+                request, "portfolio/assessor_done.html", {"message": " ".join(exc.messages)}, status=410
+            )
+        return render(
+            request,
+            "portfolio/assessor_done.html",
+            {"message": "Thank you: the assessment is complete and now locked.", "done": True},
+        )
+    return render(request, "portfolio/assessor.html", {"a": found, "form": form})

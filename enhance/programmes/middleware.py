@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from enhance.programmes.access import scope_for
 
-EXEMPT_PREFIXES = ("/accounts/", "/static/", "/media/", "/health")
+EXEMPT_PREFIXES = ("/accounts/", "/static/", "/media/", "/health", "/assess/")
 
 
 class StaffMfaRequiredMiddleware:
