@@ -41,7 +41,9 @@ def request_opcat(world, email="assessor@trust.example"):
 
 
 def link_from_email(message) -> str:
-    return re.search(r"http://[^/]+(/assess/[^/\s]+/)", message.body).group(1)
+    found = re.search(r"http://[^/]+(/assess/[^/\s]+/)", message.body)
+    assert found is not None, "the email carries the link"
+    return found.group(1)
 
 
 def test_the_assessor_completes_through_the_emailed_link_without_an_account(client, world):
