@@ -9,11 +9,11 @@ from django.views.decorators.http import require_http_methods
 
 from enhance.core.http import AuthedHttpRequest
 from enhance.core.paging import page_of
-from enhance.portfolio import assessments, services
+from enhance.portfolio import assessments, coverage, services
 from enhance.portfolio.forms import AssessmentRequestForm, AssessorForm, CommentForm, ReflectionForm
 from enhance.portfolio.models import Assessment, AssessmentType, Reflection
-from enhance.programmes.access import scope_for
-from enhance.programmes.models import Person
+from enhance.programmes.access import get_cohort_for, memberships_manageable_by, scope_for
+from enhance.programmes.models import Membership, Person
 
 
 def reflection_list(request: AuthedHttpRequest) -> HttpResponse:
@@ -211,3 +211,34 @@ def assessor(request: HttpRequest, token: str) -> HttpResponse:
             {"message": "Thank you: the assessment is complete and now locked.", "done": True},
         )
     return render(request, "portfolio/assessor.html", {"a": found, "form": form})
+
+
+# --- Coverage -----------------------------------------------------------------------------
+
+
+def my_coverage(request: AuthedHttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    membership = (
+        Membership.objects.filter(person_id=scope.person_id or 0, status="active")
+        .select_related("programme", "person")
+        .first()
+    )
+    if membership is None:
+        raise PermissionDenied
+    return render(request, "portfolio/coverage.html", {"membership": membership, **coverage.grid(membership)})
+
+
+def cohort_coverage(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    cohort = get_cohort_for(request.user, pk)
+    memberships = list(
+        memberships_manageable_by(request.user)
+        .filter(cohort=cohort, status="active")
+        .select_related("person", "programme")
+        .order_by("person__surname")
+    )
+    if not memberships and not scope_for(request.user).manages_learners:
+        raise PermissionDenied
+    domains, rows = coverage.heat_map(memberships)
+    return render(
+        request, "portfolio/cohort_coverage.html", {"cohort": cohort, "domains": domains, "rows": rows}
+    )
