@@ -6,7 +6,7 @@ from django import forms
 
 from enhance.curriculum.models import Domain, Theme
 from enhance.placements.models import Placement
-from enhance.portfolio.models import Assessment, AssessmentType, Reflection
+from enhance.portfolio.models import Assessment, AssessmentType, Reflection, RequirementSet, Rule
 from enhance.programmes.forms import DateInput, choice_field
 from enhance.programmes.models import Person
 from enhance.teaching.services import sessions_for_learner
@@ -89,3 +89,20 @@ class AssessorForm(forms.Form):
         label="Your registration number (optional)",
         help_text="For example a GMC or NMC number.",
     )
+
+
+class RequirementSetForm(forms.ModelForm):
+    class Meta:
+        model = RequirementSet
+        fields = ["programme", "training_year", "name"]
+
+    def __init__(self, *args: Any, programmes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "programme").queryset = programmes
+
+
+class RuleForm(forms.ModelForm):
+    class Meta:
+        model = Rule
+        fields = ["kind", "target", "assessment_type"]
+        labels = {"kind": "Rule", "assessment_type": "Assessment type (for assessment rules)"}

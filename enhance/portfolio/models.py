@@ -108,3 +108,48 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} for {self.person} on {self.date}"
+
+
+class RequirementSet(models.Model):
+    """What a programme asks of a learner in one training year, for their ARCP."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="requirement_sets"
+    )
+    training_year = models.PositiveSmallIntegerField(
+        help_text="1 for the first year of the programme, and so on."
+    )
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["programme", "training_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "training_year"], name="one_requirement_set_per_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rule(models.Model):
+    class Kind(models.TextChoices):
+        CLINICS = "clinics", "Confirmed clinics attended"
+        ASSESSMENTS = "assessments", "Completed assessments of a type"
+        ATTENDANCE = "attendance", "Attendance at enhance sessions (percent)"
+        REFLECTIONS = "reflections", "Finished reflections"
+        ALL_DOMAINS = "all_domains", "A finished reflection in every domain"
+
+    requirement_set = models.ForeignKey(RequirementSet, on_delete=models.CASCADE, related_name="rules")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    target = models.PositiveSmallIntegerField(
+        default=1, help_text="For a full-time learner; scaled pro rata for LTFT."
+    )
+    assessment_type = models.ForeignKey(AssessmentType, on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta:
+        ordering = ["requirement_set", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.target}"

@@ -9,10 +9,17 @@ from django.views.decorators.http import require_http_methods
 
 from enhance.core.http import AuthedHttpRequest
 from enhance.core.paging import page_of
-from enhance.portfolio import assessments, coverage, services
-from enhance.portfolio.forms import AssessmentRequestForm, AssessorForm, CommentForm, ReflectionForm
-from enhance.portfolio.models import Assessment, AssessmentType, Reflection
-from enhance.programmes.access import get_cohort_for, memberships_manageable_by, scope_for
+from enhance.portfolio import assessments, coverage, requirements, services
+from enhance.portfolio.forms import (
+    AssessmentRequestForm,
+    AssessorForm,
+    CommentForm,
+    ReflectionForm,
+    RequirementSetForm,
+    RuleForm,
+)
+from enhance.portfolio.models import Assessment, AssessmentType, Reflection, RequirementSet
+from enhance.programmes.access import get_cohort_for, memberships_manageable_by, programmes_run_by, scope_for
 from enhance.programmes.models import Membership, Person
 
 
@@ -242,3 +249,88 @@ def cohort_coverage(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "portfolio/cohort_coverage.html", {"cohort": cohort, "domains": domains, "rows": rows}
     )
+
+
+# --- Requirements and ARCP readiness ---------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def requirement_sets(request: AuthedHttpRequest) -> HttpResponse:
+    programmes = programmes_run_by(request.user)
+    if not programmes.exists():
+        raise PermissionDenied
+    form = RequirementSetForm(request.POST or None, programmes=programmes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = requirements.requirement_set_save(
+                actor=request.user, requirement_set=form.save(commit=False)
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("portfolio:requirement_set", pk=made.pk)
+    sets = (
+        RequirementSet.objects.filter(programme__in=programmes)
+        .select_related("programme")
+        .prefetch_related("rules__assessment_type")
+    )
+    return render(request, "portfolio/requirement_sets.html", {"sets": sets, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def requirement_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    found = RequirementSet.objects.select_related("programme").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    if not programmes_run_by(request.user).filter(pk=found.programme_id).exists():
+        raise PermissionDenied
+    form = RuleForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("delete"):
+            found.rules.filter(pk=request.POST["delete"]).delete()
+            messages.success(request, "Rule removed.")
+            return redirect("portfolio:requirement_set", pk=pk)
+        if form.is_valid():
+            try:
+                requirements.rule_add(actor=request.user, requirement_set=found, rule=form.save(commit=False))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Rule added.")
+                return redirect("portfolio:requirement_set", pk=pk)
+    return render(
+        request,
+        "portfolio/requirement_set.html",
+        {"set": found, "rules": found.rules.select_related("assessment_type"), "form": form},
+    )
+
+
+def my_progress(request: AuthedHttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    membership = (
+        Membership.objects.filter(person_id=scope.person_id or 0, status="active")
+        .select_related("programme", "person")
+        .first()
+    )
+    if membership is None:
+        raise PermissionDenied
+    return render(request, "portfolio/progress.html", {"progress": requirements.progress_for(membership)})
+
+
+def readiness(request: AuthedHttpRequest) -> HttpResponse:
+    """Leads: who is behind before their ARCP, red first (or by ARCP date)."""
+    user = request.user
+    if not scope_for(user).manages_learners:
+        raise PermissionDenied
+    memberships = (
+        memberships_manageable_by(user)
+        .filter(status="active")
+        .select_related("person", "programme", "cohort")
+        .order_by("arcp_date", "person__surname")
+    )
+    page = page_of(request, memberships)
+    rows = [requirements.progress_for(m) for m in page.object_list]
+    if request.GET.get("sort") != "arcp":
+        order = {"red": 0, "amber": 1, "green": 2, "none": 3}
+        rows.sort(key=lambda p: order[p.rag])
+    return render(request, "portfolio/readiness.html", {"page": page, "rows": rows})

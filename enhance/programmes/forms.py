@@ -99,12 +99,14 @@ class MembershipForm(VersionedForm):
             "business_insurance_expires_on",
             "assignment_number",
             "cost_centre",
+            "arcp_date",
         ]
         field_classes = {"cohort": InProgrammeChoiceField, "locality": InProgrammeChoiceField}
         widgets = {
             "starts_on": DateInput(),
             "ends_on": DateInput(),
             "business_insurance_expires_on": DateInput(),
+            "arcp_date": DateInput(),
         }
         help_texts = {
             "business_insurance_expires_on": "Needed to claim mileage for using your own car.",

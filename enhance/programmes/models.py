@@ -287,6 +287,7 @@ class Membership(models.Model):
     business_insurance_expires_on = models.DateField(
         "business-use car insurance expires on", null=True, blank=True
     )
+    arcp_date = models.DateField("next ARCP date", null=True, blank=True)
     assignment_number = models.CharField(
         "staff or assignment number",
         max_length=30,

@@ -124,6 +124,7 @@ def membership_create(
     business_insurance_expires_on: dt.date | None = None,
     assignment_number: str = "",
     cost_centre: str = "",
+    arcp_date: dt.date | None = None,
 ) -> Membership:
     _check_can_manage(actor, programme, locality)
     if Membership.objects.filter(person=person, programme=programme).exists():
@@ -143,6 +144,7 @@ def membership_create(
         business_insurance_expires_on=business_insurance_expires_on,
         assignment_number=assignment_number.strip(),
         cost_centre=cost_centre.strip(),
+        arcp_date=arcp_date,
     )
     save_valid(membership)
     if grade is not None:

@@ -1,0 +1,147 @@
+"""Requirement sets: each rule counts correctly, LTFT scaling, training-year boundaries, RAG."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from enhance.curriculum.models import Domain
+from enhance.portfolio import requirements, services
+from enhance.portfolio.models import Assessment, AssessmentType, Reflection, RequirementSet, Rule
+
+
+@pytest.fixture
+def year_one(world):
+    rs = requirements.requirement_set_save(
+        actor=world["programme_lead"],
+        requirement_set=RequirementSet(programme=world.programme, training_year=1, name="IMY1 enhance"),
+    )
+    opcat = AssessmentType.objects.get(code="OPCAT")
+    requirements.rule_add(
+        actor=world["programme_lead"],
+        requirement_set=rs,
+        rule=Rule(kind="assessments", target=2, assessment_type=opcat),
+    )
+    requirements.rule_add(
+        actor=world["programme_lead"], requirement_set=rs, rule=Rule(kind="reflections", target=1)
+    )
+    return rs
+
+
+def opcat(world, day):
+    return Assessment.objects.create(
+        person=world.learner_membership.person,
+        type=AssessmentType.objects.get(code="OPCAT"),
+        setting="community",
+        date=day,
+        encounter="clinic",
+        assessor_email="a@b.example",
+        status="completed",
+        assessor_name="Dr A",
+    )
+
+
+def reflect(world, *domains):
+    return services.reflection_save(
+        actor=world["learner"],
+        reflection=Reflection(title="r", happened="x", visibility="private"),
+        domains=domains,
+        themes=[],
+        publish=True,
+    )
+
+
+def test_rules_count_evidence_in_the_current_training_year_only(world, year_one):
+    opcat(world, dt.date(2026, 9, 1))
+    opcat(world, dt.date(2027, 8, 10))  # training year 2: does not count for year 1
+    with time_machine.travel(dt.datetime(2026, 10, 1, tzinfo=dt.UTC)):
+        reflect(world, Domain.objects.get(number=1))
+        p = requirements.progress_for(world.learner_membership)
+    assert p.year == 1
+    assert [(r.count, r.target, r.met) for r in p.rules] == [(1, 2, False), (1, 1, True)]
+    assert p.rag == "amber"
+
+
+def test_less_than_full_time_targets_scale_pro_rata(world, year_one):
+    world.learner_membership.wte = Decimal("0.5")
+    world.learner_membership.save()
+    opcat(world, dt.date(2026, 9, 1))
+    with time_machine.travel(dt.datetime(2026, 10, 1, tzinfo=dt.UTC)):
+        reflect(world)
+        p = requirements.progress_for(world.learner_membership)
+    assert [(r.count, r.target) for r in p.rules] == [(1, 1), (1, 1)]
+    assert p.rag == "green"
+
+
+def test_the_training_year_turns_on_the_start_date(world):
+    m = world.learner_membership  # started 5 August 2026
+    assert requirements.training_year(m, dt.date(2027, 8, 4))[0] == 1
+    assert requirements.training_year(m, dt.date(2027, 8, 5))[0] == 2
+
+
+def test_every_domain_rule_names_the_gaps(world):
+    rs = RequirementSet.objects.create(programme=world.programme, training_year=1, name="domains")
+    requirements.rule_add(actor=world["programme_lead"], requirement_set=rs, rule=Rule(kind="all_domains"))
+    with time_machine.travel(dt.datetime(2026, 10, 1, tzinfo=dt.UTC)):
+        reflect(world, *Domain.objects.filter(number__lte=5))
+        (rule,) = requirements.progress_for(world.learner_membership).rules
+    assert (rule.count, rule.target, rule.met) == (5, 6, False)
+    assert rule.missing == "reflections on: Systems working"
+
+
+def test_rules_are_checked_and_only_leads_configure_them(world, year_one):
+    with pytest.raises(ValidationError, match="Choose which assessment"):
+        requirements.rule_add(
+            actor=world["programme_lead"], requirement_set=year_one, rule=Rule(kind="assessments")
+        )
+    with pytest.raises(ValidationError, match="percentage"):
+        requirements.rule_add(
+            actor=world["programme_lead"], requirement_set=year_one, rule=Rule(kind="attendance", target=150)
+        )
+    with pytest.raises(PermissionDenied):
+        requirements.rule_add(
+            actor=world["locality_lead"], requirement_set=year_one, rule=Rule(kind="reflections")
+        )
+
+
+def test_readiness_shows_red_then_green_as_evidence_lands(client, world, year_one):
+    client.force_login(world["programme_lead"])
+    with time_machine.travel(dt.datetime(2026, 10, 1, tzinfo=dt.UTC)):
+        page = client.get(reverse("portfolio:readiness")).content.decode()
+        assert (
+            f'data-testid="rag-{world.learner_membership.pk}"><strong class="nhsuk-tag nhsuk-tag--red">'
+            in page
+        )
+        opcat(world, dt.date(2026, 9, 1))
+        opcat(world, dt.date(2026, 9, 8))
+        reflect(world)
+        page = client.get(reverse("portfolio:readiness")).content.decode()
+        assert (
+            f'data-testid="rag-{world.learner_membership.pk}"><strong class="nhsuk-tag nhsuk-tag--green">'
+            in page
+        )
+        client.force_login(world["learner"])
+        assert client.get(reverse("portfolio:readiness")).status_code == 403
+        assert "Completed OPCAT: 2 of 2" in client.get(reverse("portfolio:progress")).content.decode()
+
+
+def test_progress_page_costs_the_same_whatever_the_evidence(client, world, year_one):
+    client.force_login(world["learner"])
+    with time_machine.travel(dt.datetime(2026, 10, 1, tzinfo=dt.UTC)):
+        opcat(world, dt.date(2026, 8, 20))
+        reflect(world)
+        with CaptureQueriesContext(connection) as few:
+            client.get(reverse("portfolio:progress"))
+        for n in range(5):
+            opcat(world, dt.date(2026, 9, 1 + n))
+            reflect(world)
+        with CaptureQueriesContext(connection) as many:
+            client.get(reverse("portfolio:progress"))
+    assert len(many.captured_queries) <= len(few.captured_queries)
