@@ -106,3 +106,8 @@ class RuleForm(forms.ModelForm):
         model = Rule
         fields = ["kind", "target", "assessment_type"]
         labels = {"kind": "Rule", "assessment_type": "Assessment type (for assessment rules)"}
+
+
+class EvidencePackForm(forms.Form):
+    starts_on = forms.DateField(widget=DateInput(), label="From")
+    ends_on = forms.DateField(widget=DateInput(), label="To")

@@ -153,3 +153,28 @@ class Rule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.target}"
+
+
+class EvidencePack(models.Model):
+    """A learner's evidence for a date range: a PDF with the same data as CSV and JSON, in one
+    zip, built in the background."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        BUILDING = "building", "Being built"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="evidence_packs")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Evidence pack {self.starts_on} to {self.ends_on}"

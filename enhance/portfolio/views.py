@@ -3,22 +3,23 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from enhance.core.http import AuthedHttpRequest
 from enhance.core.paging import page_of
-from enhance.portfolio import assessments, coverage, requirements, services
+from enhance.portfolio import assessments, coverage, evidence, requirements, services
 from enhance.portfolio.forms import (
     AssessmentRequestForm,
     AssessorForm,
     CommentForm,
+    EvidencePackForm,
     ReflectionForm,
     RequirementSetForm,
     RuleForm,
 )
-from enhance.portfolio.models import Assessment, AssessmentType, Reflection, RequirementSet
+from enhance.portfolio.models import Assessment, AssessmentType, EvidencePack, Reflection, RequirementSet
 from enhance.programmes.access import get_cohort_for, memberships_manageable_by, programmes_run_by, scope_for
 from enhance.programmes.models import Membership, Person
 
@@ -334,3 +335,42 @@ def readiness(request: AuthedHttpRequest) -> HttpResponse:
         order = {"red": 0, "amber": 1, "green": 2, "none": 3}
         rows.sort(key=lambda p: order[p.rag])
     return render(request, "portfolio/readiness.html", {"page": page, "rows": rows})
+
+
+# --- Evidence packs --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def evidence_packs(request: AuthedHttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if scope.person_id is None:
+        raise PermissionDenied
+    form = EvidencePackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pack = evidence.pack_request(
+                actor=request.user, start=form.cleaned_data["starts_on"], end=form.cleaned_data["ends_on"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("portfolio:evidence_pack", pk=pack.pk)
+    packs = EvidencePack.objects.filter(person_id=scope.person_id)[:20]
+    return render(request, "portfolio/evidence_packs.html", {"form": form, "packs": packs})
+
+
+def evidence_pack(request: AuthedHttpRequest, pk: int) -> HttpResponse | FileResponse:
+    pack = EvidencePack.objects.filter(pk=pk).first()
+    if pack is None:
+        raise Http404
+    if pack.person_id != scope_for(request.user).person_id:
+        raise PermissionDenied
+    if request.GET.get("download") and pack.status == EvidencePack.Status.READY:
+        response = FileResponse(
+            pack.file.open("rb"),
+            content_type="application/zip",
+            as_attachment=True,
+            filename=f"enhance-evidence-{pack.starts_on}-to-{pack.ends_on}.zip",
+        )
+        return response
+    return render(request, "portfolio/evidence_pack_status.html", {"pack": pack})
