@@ -145,3 +145,46 @@ def test_progress_page_costs_the_same_whatever_the_evidence(client, world, year_
         with CaptureQueriesContext(connection) as many:
             client.get(reverse("portfolio:progress"))
     assert len(many.captured_queries) <= len(few.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_clinic_and_attendance_rules_count_what_the_other_areas_record(world, ranked_block):
+    from enhance.placements import services as placement_services
+    from enhance.placements.models import ClinicEntry, Placement
+    from enhance.teaching import services as teaching
+    from tests.teaching.test_sessions import START, series
+
+    rs = RequirementSet.objects.create(programme=world.programme, training_year=1, name="year 1")
+    requirements.rule_add(
+        actor=world["programme_lead"], requirement_set=rs, rule=Rule(kind="clinics", target=2)
+    )
+    requirements.rule_add(
+        actor=world["programme_lead"], requirement_set=rs, rule=Rule(kind="attendance", target=50)
+    )
+    run = placement_services.allocation_run_start(
+        actor=world["programme_lead"], block=ranked_block, mode="balanced"
+    )
+    run.refresh_from_db()
+    placement_services.allocation_run_publish(actor=world["programme_lead"], run=run)
+    placement = Placement.objects.get(membership=world.learner_membership)
+    for day, status in ((placement.starts_on, "confirmed"), (placement.starts_on, "submitted")):
+        ClinicEntry.objects.create(
+            placement=placement,
+            date=day,
+            clinic_type=placement.opportunity.type,
+            site="s",
+            supervisor="x",
+            status=status,
+        )
+    first, second = series(world, count=2)
+    with time_machine.travel(START + dt.timedelta(days=8)):
+        teaching.register_save(
+            actor=world["programme_lead"], session=first, statuses={world.learner_membership.pk: "present"}
+        )
+        teaching.register_save(
+            actor=world["programme_lead"], session=second, statuses={world.learner_membership.pk: "absent"}
+        )
+    with time_machine.travel(dt.datetime(2027, 3, 1, tzinfo=dt.UTC)):
+        clinics, attendance = requirements.progress_for(world.learner_membership).rules
+    assert (clinics.count, clinics.target, clinics.met) == (1, 2, False)  # only confirmed clinics count
+    assert (attendance.count, attendance.target, attendance.met) == (50, 50, True)
