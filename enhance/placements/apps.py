@@ -7,4 +7,4 @@ class PlacementsConfig(AppConfig):
     verbose_name = "Community placements"
 
     def ready(self) -> None:
-        from enhance.placements import calendar, tasks  # noqa: F401  (registers events, tasks, kinds)
+        from enhance.placements import calendar, evidence, tasks  # noqa: F401  (registers events, evidence, tasks)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -102,10 +102,18 @@ class RequirementSetForm(forms.ModelForm):
 
 
 class RuleForm(forms.ModelForm):
+    kind = forms.ChoiceField(label="Rule")
+
     class Meta:
         model = Rule
         fields = ["kind", "target", "assessment_type"]
-        labels = {"kind": "Rule", "assessment_type": "Assessment type (for assessment rules)"}
+        labels = {"assessment_type": "Assessment type (for assessment rules)"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from enhance.core.evidence import rule_kinds
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [(k.code, k.label) for k in rule_kinds()]
 
 
 class EvidencePackForm(forms.Form):

@@ -134,15 +134,11 @@ class RequirementSet(models.Model):
 
 
 class Rule(models.Model):
-    class Kind(models.TextChoices):
-        CLINICS = "clinics", "Confirmed clinics attended"
-        ASSESSMENTS = "assessments", "Completed assessments of a type"
-        ATTENDANCE = "attendance", "Attendance at enhance sessions (percent)"
-        REFLECTIONS = "reflections", "Finished reflections"
-        ALL_DOMAINS = "all_domains", "A finished reflection in every domain"
+    """One requirement. Its kind is one of the evidence kinds the areas register
+    (enhance.core.evidence), so a new area can add kinds without a change here."""
 
     requirement_set = models.ForeignKey(RequirementSet, on_delete=models.CASCADE, related_name="rules")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=30)
     target = models.PositiveSmallIntegerField(
         default=1, help_text="For a full-time learner; scaled pro rata for LTFT."
     )
@@ -152,7 +148,14 @@ class Rule(models.Model):
         ordering = ["requirement_set", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.target}"
+        return f"{self.label}: {self.target}"
+
+    @property
+    def label(self) -> str:
+        from enhance.core.evidence import get_rule_kind
+
+        kind = get_rule_kind(self.kind)
+        return kind.label if kind else self.kind
 
 
 class EvidencePack(models.Model):

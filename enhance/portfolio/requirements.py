@@ -1,19 +1,22 @@
 """ARCP readiness: each learner's progress against their programme's requirement set for
-their current training year, with the evidence that counts and what is missing."""
+their current training year, with the evidence that counts and what is missing. The kinds of
+evidence come from enhance.core.evidence, where each area registers its own; progress for a
+whole page of learners costs a fixed number of queries per rule."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from enhance.accounts.models import User
+from enhance.core.evidence import Counted, Window, get_rule_kind, rule_kind
 from enhance.curriculum.models import Domain
-from enhance.placements.models import ClinicEntry
 from enhance.portfolio.models import Assessment, Reflection, RequirementSet, Rule
 from enhance.programmes.access import programmes_run_by
 from enhance.programmes.models import Membership
@@ -66,96 +69,139 @@ class Progress:
         return "amber" if met * 2 >= len(self.rules) else "red"
 
 
-def _scaled(target: int, membership: Membership) -> int:
-    return max(1, math.ceil(target * float(membership.wte))) if target else 0
+def _target(rule: Rule, membership: Membership, scaled: bool) -> int:
+    if not scaled or not rule.target:
+        return rule.target
+    return max(1, math.ceil(rule.target * float(membership.wte)))
+
+
+def progress_many(memberships: list[Membership], on: dt.date | None = None) -> list[Progress]:
+    on = on or timezone.localdate()
+    years = {m.pk: training_year(m, on) for m in memberships}
+    sets = {
+        (s.programme_id, s.training_year): s
+        for s in RequirementSet.objects.filter(
+            programme_id__in={m.programme_id for m in memberships},
+            training_year__in={y for y, _, _ in years.values()},
+        ).prefetch_related("rules__assessment_type")
+    }
+    chosen = {m.pk: sets.get((m.programme_id, years[m.pk][0])) for m in memberships}
+    windows = {m.pk: Window(years[m.pk][1], years[m.pk][2]) for m in memberships}
+    counted: dict[tuple[int, int], Counted] = {}
+    by_rule: dict[int, tuple[Rule, list[Membership]]] = {}
+    for m in memberships:
+        rs = chosen[m.pk]
+        for rule in rs.rules.all() if rs else []:
+            by_rule.setdefault(rule.pk, (rule, []))[1].append(m)
+    for rule, members in by_rule.values():
+        kind = get_rule_kind(rule.kind)
+        if kind is None:
+            continue
+        for mid, result in kind.counter(rule, members, {m.pk: windows[m.pk] for m in members}).items():
+            counted[(rule.pk, mid)] = result
+    out = []
+    for m in memberships:
+        rs = chosen[m.pk]
+        rows = []
+        for rule in rs.rules.all() if rs else []:
+            kind = get_rule_kind(rule.kind)
+            if kind is None:
+                continue
+            result = counted.get((rule.pk, m.pk), Counted(0))
+            target = _target(rule, m, kind.scaled)
+            label = f"Completed {rule.assessment_type.code}" if rule.assessment_type else kind.label
+            rows.append(_row(rule, kind, label, target, result))
+        out.append(Progress(m, years[m.pk][0], rs, rows))
+    return out
+
+
+def _row(rule: Rule, kind: Any, label: str, target: int, result: Counted) -> RuleProgress:
+    if rule.kind == "all_domains":
+        total, covered = result.count, result.evidence
+        missing = list(getattr(result, "gaps", []))
+        return RuleProgress(
+            rule, label, total, len(covered), covered, "reflections on: " + ", ".join(missing)
+        )
+    if kind.percent:
+        return RuleProgress(rule, label, target, result.count, result.evidence, f"attendance of {target}%")
+    return RuleProgress(
+        rule,
+        label,
+        target,
+        result.count,
+        result.evidence,
+        f"{max(0, target - result.count)} more {kind.unit}",
+    )
 
 
 def progress_for(membership: Membership, on: dt.date | None = None) -> Progress:
-    on = on or timezone.localdate()
-    year, start, end = training_year(membership, on)
-    requirement_set = (
-        RequirementSet.objects.filter(programme_id=membership.programme_id, training_year=year)
-        .prefetch_related("rules__assessment_type")
-        .first()
+    return progress_many([membership], on)[0]
+
+
+# --- The portfolio's own kinds of evidence ------------------------------------------------------
+
+
+@rule_kind("assessments", "Completed assessments of a type", "assessments", needs_assessment_type=True)
+def count_assessments(rule: Any, memberships: list[Any], windows: dict[int, Window]) -> dict[int, Counted]:
+    out = {m.pk: Counted(0) for m in memberships}
+    by_person = {m.person_id: m.pk for m in memberships}
+    first = min(w.start for w in windows.values())
+    done = Assessment.objects.filter(
+        person_id__in=by_person,
+        type=rule.assessment_type_id,
+        status=Assessment.Status.COMPLETED,
+        date__gte=first,
     )
-    if requirement_set is None:
-        return Progress(membership, year, None, [])
-    rules = []
-    for rule in requirement_set.rules.all():
-        rules.append(_evaluate(rule, membership, start, end))
-    return Progress(membership, year, requirement_set, rules)
+    for a in done:
+        mid = by_person[a.person_id]
+        if windows[mid].holds(a.date):
+            out[mid].count += 1
+            out[mid].evidence.append(f"{a.date:%d %b %Y}: {a.assessor_name}")
+    return out
 
 
-def _evaluate(rule: Rule, m: Membership, start: dt.date, end: dt.date) -> RuleProgress:
-    target = _scaled(rule.target, m)
-    if rule.kind == Rule.Kind.CLINICS:
-        entries = ClinicEntry.objects.filter(
-            placement__membership=m, status=ClinicEntry.Status.CONFIRMED, date__gte=start, date__lt=end
-        ).select_related("clinic_type")
-        evidence = [f"{e.date:%d %b %Y}: {e.clinic_type}" for e in entries]
-        return RuleProgress(
-            rule,
-            rule.get_kind_display(),
-            target,
-            len(evidence),
-            evidence,
-            f"{max(0, target - len(evidence))} more confirmed clinics",
-        )
-    if rule.kind == Rule.Kind.ASSESSMENTS:
-        done = Assessment.objects.filter(
-            person_id=m.person_id,
-            type=rule.assessment_type,
-            status=Assessment.Status.COMPLETED,
-            date__gte=start,
-            date__lt=end,
-        )
-        evidence = [f"{a.date:%d %b %Y}: {a.assessor_name}" for a in done]
-        code = rule.assessment_type.code if rule.assessment_type else "assessments"
-        return RuleProgress(
-            rule,
-            f"Completed {code}",
-            target,
-            len(evidence),
-            evidence,
-            f"{max(0, target - len(evidence))} more {code}",
-        )
-    if rule.kind == Rule.Kind.ATTENDANCE:
-        from enhance.teaching.services import attendance_summaries
+def _finished_reflections(memberships: list[Any], windows: dict[int, Window]) -> dict[int, list[Reflection]]:
+    by_person = {m.person_id: m.pk for m in memberships}
+    first = min(w.start for w in windows.values())
+    out: dict[int, list[Reflection]] = {m.pk: [] for m in memberships}
+    for r in Reflection.objects.filter(
+        person_id__in=by_person, draft=False, created_at__date__gte=first
+    ).prefetch_related("domains"):
+        mid = by_person[r.person_id]
+        if windows[mid].holds(timezone.localtime(r.created_at).date()):
+            out[mid].append(r)
+    return out
 
-        summary = attendance_summaries([m])[m.pk]
-        rate = summary["rate"] if summary["rate"] is not None else 0
-        return RuleProgress(
-            rule,
-            rule.get_kind_display(),
-            rule.target,
-            rate,
-            [f"{summary['attended']} of {summary['expected']} sessions"],
-            f"attendance of {rule.target}%",
+
+@rule_kind("reflections", "Finished reflections", "reflections")
+def count_reflections(rule: Any, memberships: list[Any], windows: dict[int, Window]) -> dict[int, Counted]:
+    found = _finished_reflections(memberships, windows)
+    return {mid: Counted(len(rs), [r.title for r in rs]) for mid, rs in found.items()}
+
+
+class DomainsCounted(Counted):
+    def __init__(self, total: int, covered: list[str], gaps: list[str]) -> None:
+        super().__init__(total, covered)
+        self.gaps = gaps
+
+
+@rule_kind("all_domains", "A finished reflection in every domain", "domains", scaled=False)
+def count_domains(rule: Any, memberships: list[Any], windows: dict[int, Window]) -> dict[int, Counted]:
+    found = _finished_reflections(memberships, windows)
+    framework = memberships[0].programme.framework_id
+    domains = list(Domain.objects.filter(framework_id=framework))
+    out: dict[int, Counted] = {}
+    for mid, rs in found.items():
+        covered = {d.pk for r in rs for d in r.domains.all()}
+        out[mid] = DomainsCounted(
+            len(domains),
+            [d.name for d in domains if d.pk in covered],
+            [d.name for d in domains if d.pk not in covered],
         )
-    reflections = Reflection.objects.filter(
-        person_id=m.person_id, draft=False, created_at__date__gte=start, created_at__date__lt=end
-    ).prefetch_related("domains")
-    if rule.kind == Rule.Kind.REFLECTIONS:
-        evidence = [r.title for r in reflections]
-        return RuleProgress(
-            rule,
-            rule.get_kind_display(),
-            target,
-            len(evidence),
-            evidence,
-            f"{max(0, target - len(evidence))} more reflections",
-        )
-    domains = list(Domain.objects.filter(framework_id=m.programme.framework_id))
-    covered = {d.pk for r in reflections for d in r.domains.all()}
-    gaps = [d.name for d in domains if d.pk not in covered]
-    return RuleProgress(
-        rule,
-        rule.get_kind_display(),
-        len(domains),
-        len(domains) - len(gaps),
-        [d.name for d in domains if d.pk in covered],
-        "reflections on: " + ", ".join(gaps),
-    )
+    return out
+
+
+# --- Configuration ----------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -171,10 +217,15 @@ def requirement_set_save(*, actor: User, requirement_set: RequirementSet) -> Req
 def rule_add(*, actor: User, requirement_set: RequirementSet, rule: Rule) -> Rule:
     if not programmes_run_by(actor).filter(pk=requirement_set.programme_id).exists():
         raise PermissionDenied
-    if rule.kind == Rule.Kind.ASSESSMENTS and rule.assessment_type_id is None:
+    kind = get_rule_kind(rule.kind)
+    if kind is None:
+        raise ValidationError({"kind": "Choose a rule."})
+    if kind.needs_assessment_type and rule.assessment_type_id is None:
         raise ValidationError({"assessment_type": "Choose which assessment counts."})
-    if rule.kind == Rule.Kind.ATTENDANCE and not 1 <= rule.target <= 100:
+    if kind.percent and not 1 <= rule.target <= 100:
         raise ValidationError({"target": "Attendance is a percentage from 1 to 100."})
+    if not kind.needs_assessment_type:
+        rule.assessment_type = None
     rule.requirement_set = requirement_set
     rule.full_clean()
     rule.save()

@@ -330,7 +330,7 @@ def readiness(request: AuthedHttpRequest) -> HttpResponse:
         .order_by("arcp_date", "person__surname")
     )
     page = page_of(request, memberships)
-    rows = [requirements.progress_for(m) for m in page.object_list]
+    rows = requirements.progress_many(list(page.object_list))
     if request.GET.get("sort") != "arcp":
         order = {"red": 0, "amber": 1, "green": 2, "none": 3}
         rows.sort(key=lambda p: order[p.rag])

@@ -7,4 +7,4 @@ class TeachingConfig(AppConfig):
     verbose_name = "Teaching"
 
     def ready(self) -> None:
-        from enhance.teaching import calendar, tasks  # noqa: F401  (registers calendar events, daily jobs)
+        from enhance.teaching import calendar, evidence, tasks  # noqa: F401  (registers events, evidence, jobs)

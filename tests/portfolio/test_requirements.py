@@ -188,3 +188,39 @@ def test_clinic_and_attendance_rules_count_what_the_other_areas_record(world, ra
         clinics, attendance = requirements.progress_for(world.learner_membership).rules
     assert (clinics.count, clinics.target, clinics.met) == (1, 2, False)  # only confirmed clinics count
     assert (attendance.count, attendance.target, attendance.met) == (50, 50, True)
+
+
+def test_readiness_page_costs_the_same_for_more_learners(client, world, year_one):
+    from tests.factories import MembershipFactory
+
+    client.force_login(world["programme_lead"])
+    with time_machine.travel(dt.datetime(2026, 10, 1, tzinfo=dt.UTC)):
+        opcat(world, dt.date(2026, 9, 1))
+        reflect(world)
+        with CaptureQueriesContext(connection) as few:
+            client.get(reverse("portfolio:readiness"))
+        for _ in range(6):
+            MembershipFactory(programme=world.programme, cohort=world.cohort, locality=world.locality)
+        with CaptureQueriesContext(connection) as many:
+            page = client.get(reverse("portfolio:readiness")).content.decode()
+    assert page.count('data-testid="rag-') == 8
+    assert len(many.captured_queries) <= len(few.captured_queries)
+
+
+def test_an_area_can_add_its_own_kind_of_evidence(world):
+    from enhance.core import evidence as registry
+
+    @registry.rule_kind("test_kind", "Test evidence", "things")
+    def count(rule, memberships, windows):  # type: ignore[no-untyped-def]
+        return {m.pk: registry.Counted(3, ["a", "b", "c"]) for m in memberships}
+
+    try:
+        rs = RequirementSet.objects.create(programme=world.programme, training_year=1, name="x")
+        requirements.rule_add(
+            actor=world["programme_lead"], requirement_set=rs, rule=Rule(kind="test_kind", target=2)
+        )
+        with time_machine.travel(dt.datetime(2026, 10, 1, tzinfo=dt.UTC)):
+            (row,) = requirements.progress_for(world.learner_membership).rules
+        assert (row.label, row.count, row.met) == ("Test evidence", 3, True)
+    finally:
+        registry._KINDS.pop("test_kind")
