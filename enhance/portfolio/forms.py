@@ -5,7 +5,7 @@ from typing import Any, cast
 from django import forms
 
 from enhance.curriculum.models import Domain, Theme
-from enhance.placements.models import Placement
+from enhance.placements.models import ClinicEntry, Placement
 from enhance.portfolio.models import Assessment, AssessmentType, Reflection, RequirementSet, Rule
 from enhance.programmes.forms import DateInput, choice_field
 from enhance.programmes.models import Person
@@ -32,12 +32,17 @@ class ReflectionForm(forms.ModelForm):
             "next_steps",
             "session",
             "placement",
+            "clinic",
             "domains",
             "themes",
             "visibility",
         ]
         widgets = {"visibility": forms.RadioSelect}
-        labels = {"session": "Linked teaching session", "placement": "Linked placement"}
+        labels = {
+            "session": "Linked teaching session",
+            "placement": "Linked placement",
+            "clinic": "Linked clinic",
+        }
 
     def __init__(self, *args: Any, user: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -45,6 +50,9 @@ class ReflectionForm(forms.ModelForm):
         choice_field(self, "placement").queryset = Placement.objects.filter(
             membership__person=person
         ).select_related("opportunity")
+        choice_field(self, "clinic").queryset = ClinicEntry.objects.filter(
+            placement__membership__person=person
+        ).select_related("clinic_type")
 
 
 class CommentForm(forms.Form):

@@ -26,6 +26,9 @@ class Reflection(models.Model):
     placement = models.ForeignKey(
         Placement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    clinic = models.ForeignKey(
+        "placements.ClinicEntry", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     domains = models.ManyToManyField("curriculum.Domain", blank=True)
     themes = models.ManyToManyField("curriculum.Theme", blank=True)
     visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.PRIVATE)

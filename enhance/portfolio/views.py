@@ -46,7 +46,11 @@ def reflection_list(request: AuthedHttpRequest) -> HttpResponse:
 
 def _reflection(request: AuthedHttpRequest, pk: int) -> Reflection:
     reflection = (
-        Reflection.objects.select_related("person", "session", "placement__opportunity").filter(pk=pk).first()
+        Reflection.objects.select_related(
+            "person", "session", "placement__opportunity", "clinic__clinic_type"
+        )
+        .filter(pk=pk)
+        .first()
     )
     if reflection is None:
         raise Http404
