@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "enhance.programmes",
     "enhance.teaching",
     "enhance.placements",
+    "enhance.projects",
     "enhance.expenses",
     "enhance.portfolio",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("expenses/", include("enhance.expenses.urls")),
     path("teaching/", include("enhance.teaching.urls")),
     path("portfolio/", include("enhance.portfolio.urls")),
+    path("projects/", include("enhance.projects.urls")),
     path("assess/<str:token>/", portfolio_views.assessor, name="assessor"),
     path("admin/", admin.site.urls),
     path("", include("enhance.programmes.urls")),

@@ -71,6 +71,7 @@ def ensure_reference_data() -> None:
         "enhance.expenses.migrations.0002_nhs_mileage_rates",
         "enhance.teaching.migrations.0002_topics",
         "enhance.portfolio.migrations.0003_assessment_types",
+        "enhance.projects.migrations.0002_populations",
     ):
         importlib.import_module(module).forwards(apps, None)
 

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from enhance.programmes.forms import InProgrammeChoiceField, choice_field
+from enhance.programmes.models import Organisation
+from enhance.projects.models import PairingRound, Partner, Population
+
+CHOICES = 3
+
+
+class PartnerForm(forms.ModelForm):
+    populations = forms.ModelMultipleChoiceField(
+        queryset=Population.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Who they work with",
+    )
+
+    class Meta:
+        model = Partner
+        fields = [
+            "organisation",
+            "summary",
+            "populations",
+            "location",
+            "travel_notes",
+            "learners_per_year",
+            "safeguarding_notes",
+            "induction_notes",
+            "active",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "organisation").queryset = Organisation.objects.filter(
+            kind__in=[Organisation.Kind.VOLUNTARY, Organisation.Kind.LOCAL_AUTHORITY]
+        )
+
+
+class RoundForm(forms.ModelForm):
+    partners = forms.ModelMultipleChoiceField(
+        queryset=Partner.objects.none(), widget=forms.CheckboxSelectMultiple, label="Partners offered"
+    )
+
+    class Meta:
+        model = PairingRound
+        fields = ["cohort", "name", "partners"]
+        field_classes = {"cohort": InProgrammeChoiceField}
+
+    def __init__(self, *args: Any, cohorts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "cohort").queryset = cohorts.select_related("programme")
+        self.fields["partners"].queryset = Partner.objects.filter(active=True).select_related(  # type: ignore[attr-defined]
+            "organisation"
+        )
+
+
+class RankForm(forms.Form):
+    interest = forms.CharField(widget=forms.Textarea, required=False, label="What interests you (optional)")
+
+    def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ordinal = ["First", "Second", "Third"]
+        for n in range(CHOICES):
+            self.fields[f"choice_{n}"] = forms.ModelChoiceField(
+                queryset=partners,
+                required=n == 0,
+                label=f"{ordinal[n]} choice",
+                empty_label="No choice" if n else None,
+            )
+
+    def ranked(self) -> list[int]:
+        return [p.pk for n in range(CHOICES) if (p := self.cleaned_data.get(f"choice_{n}"))]

@@ -1,0 +1,194 @@
+"""Partners, ranked choices and pairing learners with partners (by the placement solver's
+fair mode, then by hand), confirmed with notice to partner contacts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, QuerySet
+
+from enhance.accounts.models import User
+from enhance.notifications import kinds as notification_kinds
+from enhance.notifications.services import notify
+from enhance.programmes.access import programmes_run_by, scope_for
+from enhance.programmes.models import Membership, Organisation, Role, RoleAssignment
+from enhance.projects.models import Interest, Pairing, PairingRound, Partner, PartnerChoice
+
+PAIRED = notification_kinds.register("partner_paired", "Your immersive-experience partner", urgent=True)
+PARTNER_LEARNERS = notification_kinds.register("partner_learners", "Learners paired with your organisation")
+
+
+def can_manage_partners(user: User) -> bool:
+    return programmes_run_by(user).exists()
+
+
+def rounds_manageable_by(user: User) -> QuerySet[PairingRound]:
+    return PairingRound.objects.filter(cohort__programme__in=programmes_run_by(user))
+
+
+def partners_for_contact(user: User) -> QuerySet[Partner]:
+    return Partner.objects.filter(organisation__in=scope_for(user).partner_orgs)
+
+
+@transaction.atomic
+def partner_save(*, actor: User, partner: Partner, populations: Any) -> Partner:
+    if not can_manage_partners(actor):
+        raise PermissionDenied("Only programme leads add partners.")
+    if partner.organisation.kind not in (Organisation.Kind.VOLUNTARY, Organisation.Kind.LOCAL_AUTHORITY):
+        raise ValidationError({"organisation": "Partners are voluntary or community organisations."})
+    partner.full_clean()
+    partner.save()
+    partner.populations.set(populations)
+    return partner
+
+
+@transaction.atomic
+def round_create(*, actor: User, pairing_round: PairingRound, partners: Any) -> PairingRound:
+    if not programmes_run_by(actor).filter(pk=pairing_round.cohort.programme_id).exists():
+        raise PermissionDenied
+    pairing_round.created_by = actor
+    pairing_round.full_clean()
+    pairing_round.save()
+    pairing_round.partners.set(partners)
+    return pairing_round
+
+
+@transaction.atomic
+def choices_set(
+    *,
+    actor: User,
+    pairing_round: PairingRound,
+    membership: Membership,
+    partner_ids: list[int],
+    interest: str = "",
+) -> None:
+    if membership.person.user_id != actor.pk or membership.cohort_id != pairing_round.cohort_id:
+        raise PermissionDenied
+    if pairing_round.status != PairingRound.Status.OPEN:
+        raise ValidationError("Pairs are already confirmed for this round.")
+    if len(set(partner_ids)) != len(partner_ids):
+        raise ValidationError("Rank each partner once.")
+    offered = set(pairing_round.partners.values_list("pk", flat=True))
+    if not set(partner_ids) <= offered:
+        raise ValidationError("Choose only partners offered in this round.")
+    PartnerChoice.objects.filter(round=pairing_round, membership=membership).delete()
+    PartnerChoice.objects.bulk_create(
+        PartnerChoice(round=pairing_round, membership=membership, partner_id=pid, rank=n)
+        for n, pid in enumerate(partner_ids, start=1)
+    )
+    Interest.objects.update_or_create(
+        round=pairing_round, membership=membership, defaults={"text": interest.strip()}
+    )
+
+
+def _locked_open(actor: User, pairing_round: PairingRound) -> PairingRound:
+    if not rounds_manageable_by(actor).filter(pk=pairing_round.pk).exists():
+        raise PermissionDenied
+    locked = PairingRound.objects.select_for_update().get(pk=pairing_round.pk)
+    if locked.status != PairingRound.Status.OPEN:
+        raise ValidationError("Pairs are already confirmed for this round.")
+    return locked
+
+
+@transaction.atomic
+def pair_automatically(*, actor: User, pairing_round: PairingRound) -> int:
+    """Pair by the solver's fair mode: as many learners as possible, then as few as possible at
+    their worst-ranked choice. Replaces any earlier pairs of the round."""
+    from enhance.placements.solver import parse_instance, solve
+
+    locked = _locked_open(actor, pairing_round)
+    members = list(
+        Membership.objects.filter(cohort=locked.cohort, status=Membership.Status.ACTIVE).order_by("pk")
+    )
+    choices: dict[int, list[int]] = {}
+    for c in PartnerChoice.objects.filter(round=locked).order_by("membership_id", "rank"):
+        choices.setdefault(c.membership_id, []).append(c.partner_id)
+    partners = list(locked.partners.filter(active=True))
+    result = solve(
+        parse_instance(
+            {
+                "mode": "fair",
+                "learners": [
+                    {"id": m.pk, "preferences": choices.get(m.pk, []), "drives": True, "priority": n}
+                    for n, m in enumerate(members)
+                ],
+                "opportunities": [
+                    {"id": p.pk, "capacity": p.learners_per_year, "requires_driving": False} for p in partners
+                ],
+            }
+        )
+    )
+    Pairing.objects.filter(round=locked).delete()
+    Pairing.objects.bulk_create(
+        Pairing(round=locked, membership_id=a["learner"], partner_id=a["opportunity"], rank=a["rank"])
+        for a in result["assignments"]
+    )
+    return len(result["assignments"])
+
+
+@transaction.atomic
+def pairing_set(
+    *, actor: User, pairing_round: PairingRound, membership: Membership, partner: Partner | None
+) -> None:
+    """Pair (or unpair) one learner by hand, within the partner's capacity."""
+    locked = _locked_open(actor, pairing_round)
+    if membership.cohort_id != locked.cohort_id:
+        raise ValidationError("This learner is not in the round's cohort.")
+    Pairing.objects.filter(round=locked, membership=membership).delete()
+    if partner is None:
+        return
+    if not locked.partners.filter(pk=partner.pk).exists():
+        raise ValidationError("Choose a partner offered in this round.")
+    taken = Pairing.objects.filter(round=locked, partner=partner).count()
+    if taken >= partner.learners_per_year:
+        raise ValidationError(f"{partner} can host {partner.learners_per_year} learners and is full.")
+    rank = (
+        PartnerChoice.objects.filter(round=locked, membership=membership, partner=partner)
+        .values_list("rank", flat=True)
+        .first()
+    )
+    Pairing.objects.create(round=locked, membership=membership, partner=partner, rank=rank)
+
+
+@transaction.atomic
+def round_confirm(*, actor: User, pairing_round: PairingRound) -> None:
+    locked = _locked_open(actor, pairing_round)
+    locked.status = PairingRound.Status.CONFIRMED
+    locked.save(update_fields=["status"])
+    pairings = list(
+        Pairing.objects.filter(round=locked).select_related(
+            "membership__person__user", "partner__organisation"
+        )
+    )
+    by_org: dict[int, list[str]] = {}
+    for p in pairings:
+        by_org.setdefault(p.partner.organisation_id, []).append(p.membership.person.full_name)
+        if p.membership.person.user is not None:
+            notify(
+                recipient=p.membership.person.user,
+                kind=PAIRED.code,
+                title=f"Your immersive experience: {p.partner}",
+                url="/projects/",
+            )
+    contacts = RoleAssignment.objects.filter(
+        role=Role.PARTNER_CONTACT, organisation__in=by_org
+    ).select_related("user")
+    for role in contacts:
+        names = ", ".join(sorted(by_org.get(role.organisation_id or 0, [])))
+        notify(
+            recipient=role.user,
+            kind=PARTNER_LEARNERS.code,
+            title=f"Learners coming to you: {names}",
+            url="/projects/partner/",
+        )
+
+
+def capacity_use(pairing_round: PairingRound) -> dict[int, int]:
+    return dict(
+        Pairing.objects.filter(round=pairing_round)
+        .values("partner")
+        .annotate(n=Count("id"))
+        .values_list("partner", "n")
+    )

@@ -1,0 +1,123 @@
+"""Partners and pairing learners with them."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from enhance.notifications.models import Notification
+from enhance.projects import services
+from enhance.projects.models import Pairing, PairingRound, Partner, Population
+from tests.factories import OrganisationFactory
+
+
+@pytest.fixture
+def partners(world):
+    made = [Partner.objects.create(organisation=world.partner_org, learners_per_year=1)]
+    other = OrganisationFactory(name="Coventry Refugee Welcome", kind="voluntary")
+    made.append(Partner.objects.create(organisation=other, learners_per_year=1))
+    return made
+
+
+@pytest.fixture
+def pairing_round(world, partners):
+    return services.round_create(
+        actor=world["programme_lead"],
+        pairing_round=PairingRound(cohort=world.cohort, name="Immersive 2026"),
+        partners=partners,
+    )
+
+
+def test_leads_add_voluntary_organisations_as_partners(world):
+    partner = services.partner_save(
+        actor=world["programme_lead"],
+        partner=Partner(organisation=world.partner_org, learners_per_year=2),
+        populations=Population.objects.filter(name__startswith="People experiencing"),
+    )
+    assert partner.populations.count() == 1
+    with pytest.raises(ValidationError, match="voluntary or community"):
+        services.partner_save(
+            actor=world["programme_lead"], partner=Partner(organisation=world.trust), populations=[]
+        )
+    with pytest.raises(PermissionDenied):
+        services.partner_save(
+            actor=world["learner"], partner=Partner(organisation=world.partner_org), populations=[]
+        )
+
+
+def test_learners_rank_partners_and_the_solver_pairs_within_capacity(world, partners, pairing_round):
+    a, b = partners
+    services.choices_set(
+        actor=world["learner"],
+        pairing_round=pairing_round,
+        membership=world.learner_membership,
+        partner_ids=[a.pk, b.pk],
+    )
+    services.choices_set(
+        actor=world["second_learner"],
+        pairing_round=pairing_round,
+        membership=world.second_membership,
+        partner_ids=[a.pk],
+    )
+    with pytest.raises(ValidationError, match="once"):
+        services.choices_set(
+            actor=world["learner"],
+            pairing_round=pairing_round,
+            membership=world.learner_membership,
+            partner_ids=[a.pk, a.pk],
+        )
+    assert services.pair_automatically(actor=world["programme_lead"], pairing_round=pairing_round) == 2
+    pairs = dict(Pairing.objects.values_list("membership_id", "partner_id"))
+    # Fair: both are placed, so the learner who ranked two partners takes their second.
+    assert pairs == {world.second_membership.pk: a.pk, world.learner_membership.pk: b.pk}
+
+
+def test_hand_changes_respect_capacity_and_confirming_tells_only_the_right_contacts(
+    world, partners, pairing_round
+):
+    a, b = partners
+    services.pairing_set(
+        actor=world["programme_lead"],
+        pairing_round=pairing_round,
+        membership=world.learner_membership,
+        partner=a,
+    )
+    with pytest.raises(ValidationError, match="is full"):
+        services.pairing_set(
+            actor=world["programme_lead"],
+            pairing_round=pairing_round,
+            membership=world.second_membership,
+            partner=a,
+        )
+    services.round_confirm(actor=world["programme_lead"], pairing_round=pairing_round)
+    assert (
+        Notification.objects.filter(recipient=world["partner_contact"], kind="partner_learners").count() == 1
+    )
+    assert Notification.objects.filter(recipient=world["learner"], kind="partner_paired").exists()
+    with pytest.raises(ValidationError, match="already confirmed"):
+        services.pair_automatically(actor=world["programme_lead"], pairing_round=pairing_round)
+
+
+def test_partner_contacts_see_only_their_own_learners(client, world, partners, pairing_round):
+    a, b = partners
+    services.pairing_set(
+        actor=world["programme_lead"],
+        pairing_round=pairing_round,
+        membership=world.learner_membership,
+        partner=a,
+    )
+    services.pairing_set(
+        actor=world["programme_lead"],
+        pairing_round=pairing_round,
+        membership=world.second_membership,
+        partner=b,
+    )
+    services.round_confirm(actor=world["programme_lead"], pairing_round=pairing_round)
+    client.force_login(world["partner_contact"])
+    page = client.get(reverse("projects:partner_view")).content.decode()
+    assert "Asha Learner" in page and "Ben Second" not in page
+    assert client.get(reverse("projects:round", args=[pairing_round.pk])).status_code == 403
+    client.force_login(world["learner"])
+    assert client.get(reverse("projects:partner_view")).status_code == 403
+    assert client.get(reverse("projects:partner_list")).status_code == 403
