@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from enhance.projects.models import PairingRound, Partner, Population
+from enhance.projects.models import MilestoneTemplate, PairingRound, Partner, Population
 
 
 @admin.register(Population)
@@ -19,3 +19,9 @@ class PartnerAdmin(SimpleHistoryAdmin):
 class PairingRoundAdmin(admin.ModelAdmin):
     list_display = ["name", "cohort", "status"]
     list_select_related = ["cohort"]
+
+
+@admin.register(MilestoneTemplate)
+class MilestoneTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "programme", "training_year", "months_into_year", "completed_by_output"]
+    list_select_related = ["programme"]

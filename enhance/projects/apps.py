@@ -5,3 +5,6 @@ class ProjectsConfig(AppConfig):
     name = "enhance.projects"
     label = "projects"
     verbose_name = "Immersive experience and projects"
+
+    def ready(self) -> None:
+        from enhance.projects import calendar, tasks  # noqa: F401  (registers events and daily jobs)

@@ -4,9 +4,9 @@ from typing import Any
 
 from django import forms
 
-from enhance.programmes.forms import InProgrammeChoiceField, choice_field
+from enhance.programmes.forms import DateInput, InProgrammeChoiceField, choice_field
 from enhance.programmes.models import Organisation
-from enhance.projects.models import PairingRound, Partner, Population
+from enhance.projects.models import Output, PairingRound, Partner, Population, Project
 
 CHOICES = 3
 
@@ -74,3 +74,34 @@ class RankForm(forms.Form):
 
     def ranked(self) -> list[int]:
         return [p.pk for n in range(CHOICES) if (p := self.cleaned_data.get(f"choice_{n}"))]
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = ["title", "partner", "area", "problem"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "partner").queryset = Partner.objects.filter(active=True).select_related(
+            "organisation"
+        )
+
+
+class ProjectUpdateForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = ["stage", "area", "problem", "recommendation"]
+
+
+class MeetingForm(forms.Form):
+    date = forms.DateField(widget=DateInput(), label="Date of the meeting")
+    notes = forms.CharField(widget=forms.Textarea, label="What was discussed")
+
+
+class OutputForm(forms.ModelForm):
+    class Meta:
+        model = Output
+        fields = ["kind", "title", "venue", "date", "status", "doi", "pmid"]
+        widgets = {"date": DateInput()}
+        help_texts = {"doi": "For example 10.1136/bmj.n71", "pmid": "Up to 8 digits"}

@@ -101,3 +101,122 @@ class Pairing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership.person} with {self.partner}"
+
+
+class MilestoneTemplate(models.Model):
+    """A milestone every project of a programme has, due a number of months into a training
+    year (for full-time learners; LTFT learners' dates stretch pro rata)."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="milestone_templates"
+    )
+    name = models.CharField(max_length=200)
+    training_year = models.PositiveSmallIntegerField()
+    months_into_year = models.PositiveSmallIntegerField(validators=[MaxValueValidator(12)])
+    completed_by_output = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="An output of this kind, once submitted, completes the milestone.",
+    )
+
+    class Meta:
+        ordering = ["programme", "training_year", "months_into_year"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(models.Model):
+    class Stage(models.TextChoices):
+        IMMERSION = "immersion", "Immersion"
+        SCOPING = "scoping", "Scoping"
+        RECOMMENDATION = "recommendation", "Recommendation"
+        IMPLEMENTATION = "implementation", "Implementation"
+        EVALUATION = "evaluation", "Evaluation"
+        DISSEMINATION = "dissemination", "Dissemination"
+        CLOSED = "closed", "Closed"
+
+    lead = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="led_projects")
+    co_learners = models.ManyToManyField(Membership, blank=True, related_name="joined_projects")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="projects")
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supervised_projects",
+    )
+    title = models.CharField(max_length=200)
+    area = models.CharField("area of interest", max_length=300, blank=True)
+    problem = models.TextField("problem statement", blank=True)
+    recommendation = models.TextField(blank=True)
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.IMMERSION)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    name = models.CharField(max_length=200)
+    due_on = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)
+    completed_by_output = models.CharField(max_length=20, blank=True)
+    reminded_soon = models.BooleanField(default=False)
+    reminded_overdue = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Meeting(models.Model):
+    """A supervision meeting about a project."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField()
+    notes = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+
+class Output(models.Model):
+    class Kind(models.TextChoices):
+        ABSTRACT = "abstract", "Conference abstract"
+        POSTER = "poster", "Poster"
+        ORAL = "oral", "Oral presentation"
+        PUBLICATION = "publication", "Publication"
+        REPORT = "report", "Report to the partner"
+        CHANGE = "change", "Service change"
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        ACCEPTED = "accepted", "Accepted"
+        PRESENTED = "presented", "Presented"
+        PUBLISHED = "published", "Published"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="outputs")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=300)
+    venue = models.CharField("venue or journal", max_length=300, blank=True)
+    date = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    doi = models.CharField("DOI", max_length=200, blank=True)
+    pmid = models.CharField("PubMed ID", max_length=12, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -13,4 +13,8 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("rounds/<int:pk>/action/", views.round_action, name="round_action"),
     path("partner/", views.partner_view, name="partner_view"),
+    path("mine/", views.my_projects, name="my_projects"),
+    path("p/<int:pk>/", views.project_detail, name="project"),
+    path("board/", views.board, name="board"),
+    path("supervising/", views.supervising, name="supervising"),
 ]

@@ -2,16 +2,34 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enhance.core.http import AuthedHttpRequest
-from enhance.programmes.access import programmes_run_by, scope_for
+from enhance.programmes.access import memberships_manageable_by, programmes_run_by, scope_for
 from enhance.programmes.models import Cohort, Membership
-from enhance.projects import services
-from enhance.projects.forms import PartnerForm, RankForm, RoundForm
-from enhance.projects.models import Interest, Pairing, PairingRound, Partner, PartnerChoice
+from enhance.projects import projects, services
+from enhance.projects.forms import (
+    MeetingForm,
+    OutputForm,
+    PartnerForm,
+    ProjectForm,
+    ProjectUpdateForm,
+    RankForm,
+    RoundForm,
+)
+from enhance.projects.models import (
+    Interest,
+    Milestone,
+    Pairing,
+    PairingRound,
+    Partner,
+    PartnerChoice,
+    Project,
+)
 
 
 def home(request: AuthedHttpRequest) -> HttpResponse:
@@ -188,4 +206,135 @@ def partner_view(request: AuthedHttpRequest) -> HttpResponse:
         .select_related("membership__person", "partner__organisation", "round__cohort")
         .order_by("membership__person__surname")
     )
-    return render(request, "projects/partner_view.html", {"pairs": pairs})
+    their_projects = Project.objects.filter(partner__in=partners).select_related("lead__person")
+    return render(request, "projects/partner_view.html", {"pairs": pairs, "projects": their_projects})
+
+
+# --- Projects -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def my_projects(request: AuthedHttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    membership = Membership.objects.filter(person_id=scope.person_id or 0, status="active").first()
+    if membership is None:
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        project = form.save(commit=False)
+        project.lead = membership
+        made = projects.project_create(actor=request.user, project=project)
+        messages.success(request, "Project started, with its milestones.")
+        return redirect("projects:project", pk=made.pk)
+    mine = (
+        projects.projects_visible_to(request.user)
+        .filter(Q(lead__person_id=scope.person_id) | Q(co_learners__person_id=scope.person_id))
+        .distinct()
+        .select_related("partner__organisation")
+    )
+    return render(request, "projects/my_projects.html", {"projects": mine, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def project_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    project = (
+        Project.objects.select_related("lead__person", "partner__organisation", "supervisor")
+        .filter(pk=pk)
+        .first()
+    )
+    if project is None:
+        raise Http404
+    user = request.user
+    if not projects.projects_visible_to(user).filter(pk=pk).exists():
+        raise PermissionDenied
+    can_edit = projects._can_edit(user, project)
+    manager = memberships_manageable_by(user).filter(pk=project.lead_id).exists()
+    update_form = ProjectUpdateForm(
+        request.POST if request.POST.get("form") == "update" else None, instance=project
+    )
+    output_form = OutputForm(request.POST if request.POST.get("form") == "output" else None)
+    meeting_form = MeetingForm(request.POST if request.POST.get("form") == "meeting" else None)
+    if request.method == "POST":
+        which = request.POST.get("form")
+        try:
+            if which == "update" and update_form.is_valid():
+                projects.project_update(actor=user, project=project, **update_form.cleaned_data)
+                messages.success(request, "Project saved.")
+                return redirect("projects:project", pk=pk)
+            if which == "output" and output_form.is_valid():
+                projects.output_add(actor=user, project=project, output=output_form.save(commit=False))
+                messages.success(request, "Output recorded.")
+                return redirect("projects:project", pk=pk)
+            if which == "meeting" and meeting_form.is_valid():
+                projects.meeting_add(actor=user, project=project, **meeting_form.cleaned_data)
+                messages.success(request, "Meeting logged.")
+                return redirect("projects:project", pk=pk)
+            if which == "milestone":
+                milestone = get_object_or_404(
+                    Milestone, pk=request.POST.get("milestone") or 0, project=project
+                )
+                projects.milestone_complete(actor=user, milestone=milestone)
+                messages.success(request, f"{milestone.name} marked complete.")
+                return redirect("projects:project", pk=pk)
+            if which == "handover":
+                to = get_object_or_404(
+                    Membership, pk=request.POST.get("to") or 0, cohort=project.lead.cohort_id
+                )
+                projects.handover(actor=user, project=project, to=to)
+                messages.success(request, f"Project handed over to {to.person}.")
+                return redirect("projects:project", pk=pk)
+        except ValidationError as exc:
+            target = output_form if which == "output" else meeting_form if which == "meeting" else update_form
+            target.add_error(None, exc)
+    milestones = [(m, projects.rag(m)) for m in project.milestones.all()]
+    cohort_mates = (
+        Membership.objects.filter(cohort=project.lead.cohort_id, status="active")
+        .exclude(pk=project.lead_id)
+        .select_related("person")
+        if manager
+        else []
+    )
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "milestones": milestones,
+            "can_edit": can_edit,
+            "manager": manager,
+            "update_form": update_form,
+            "output_form": output_form,
+            "meeting_form": meeting_form,
+            "outputs": project.outputs.all(),
+            "meetings": project.meetings.select_related("recorded_by"),
+            "is_supervisor": project.supervisor_id == user.pk or manager,
+            "cohort_mates": cohort_mates,
+            "history": project.history.select_related("history_user")[:10],
+        },
+    )
+
+
+def board(request: AuthedHttpRequest) -> HttpResponse:
+    """Leads: projects stage by stage, overdue first."""
+    if not scope_for(request.user).manages_learners:
+        raise PermissionDenied
+    today = timezone.localdate()
+    visible = (
+        Project.objects.filter(lead__in=memberships_manageable_by(request.user))
+        .select_related("lead__person", "partner__organisation")
+        .annotate(
+            overdue=Count(
+                "milestones", filter=Q(milestones__completed_on__isnull=True, milestones__due_on__lt=today)
+            )
+        )
+        .order_by("-overdue", "title")
+    )
+    stages = [(label, [p for p in visible if p.stage == value]) for value, label in Project.Stage.choices]
+    return render(request, "projects/board_projects.html", {"stages": stages})
+
+
+def supervising(request: AuthedHttpRequest) -> HttpResponse:
+    mine = Project.objects.filter(supervisor=request.user).select_related(
+        "lead__person", "partner__organisation"
+    )
+    return render(request, "projects/supervising.html", {"projects": mine})

@@ -1,0 +1,31 @@
+"""Project milestones in learners' calendars."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from enhance.accounts.models import User
+from enhance.calendars.events import Event, register
+from enhance.projects.models import Milestone
+
+
+@register("project_milestones")
+def milestone_events(user: User) -> Iterable[Event]:
+    milestones = (
+        Milestone.objects.filter(
+            Q(project__lead__person__user=user) | Q(project__co_learners__person__user=user)
+        )
+        .distinct()
+        .select_related("project")
+    )
+    for m in milestones:
+        yield Event(
+            uid=f"milestone-{m.pk}",
+            title=f"{'Done: ' if m.completed_on else 'Due: '}{m.name} ({m.project.title})",
+            start=m.due_on,
+            end=m.due_on + dt.timedelta(days=1),
+            url=f"/projects/p/{m.project_id}/",
+        )

@@ -1,0 +1,190 @@
+"""Projects with their partner: stages, milestones from the programme's templates (dates
+stretched for less-than-full-time learners), supervision meetings, outputs, hand-over and
+reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from enhance.accounts.models import User
+from enhance.notifications import kinds as notification_kinds
+from enhance.notifications.services import notify
+from enhance.programmes.access import memberships_manageable_by, scope_for
+from enhance.programmes.models import Membership
+from enhance.projects.models import Meeting, Milestone, MilestoneTemplate, Output, Project
+
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+PMID_RE = re.compile(r"^\d{1,8}$")
+SOON = dt.timedelta(days=60)
+MILESTONE_REMINDER = notification_kinds.register(
+    "milestone_reminder", "Project milestones due soon or overdue"
+)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.month - 1 + months, 12)
+    return day.replace(year=day.year + year, month=month + 1, day=min(day.day, 28))
+
+
+def due_date(membership: Membership, template: MilestoneTemplate) -> dt.date:
+    """Months from the start of training, stretched by 1 / WTE for less-than-full-time."""
+    months = (template.training_year - 1) * 12 + template.months_into_year
+    return add_months(membership.starts_on, round(months / float(membership.wte)))
+
+
+def rag(milestone: Milestone, today: dt.date | None = None) -> str:
+    today = today or timezone.localdate()
+    if milestone.completed_on:
+        return "complete"
+    if milestone.due_on < today:
+        return "red"
+    return "amber" if milestone.due_on - today <= SOON else "green"
+
+
+def projects_visible_to(user: User) -> QuerySet[Project]:
+    scope = scope_for(user)
+    if scope.admin:
+        return Project.objects.all()
+    return Project.objects.filter(
+        Q(lead__person_id=scope.person_id or 0)
+        | Q(co_learners__person_id=scope.person_id or 0)
+        | Q(supervisor=user)
+        | Q(partner__organisation__in=scope.partner_orgs)
+        | Q(lead__in=memberships_manageable_by(user))
+    ).distinct()
+
+
+def _can_edit(user: User, project: Project) -> bool:
+    scope = scope_for(user)
+    return (
+        project.lead.person_id == scope.person_id
+        or project.co_learners.filter(person_id=scope.person_id or 0).exists()
+        or project.supervisor_id == user.pk
+        or memberships_manageable_by(user).filter(pk=project.lead_id).exists()
+    )
+
+
+@transaction.atomic
+def project_create(*, actor: User, project: Project) -> Project:
+    scope = scope_for(actor)
+    own = project.lead.person_id == scope.person_id
+    if not own and not memberships_manageable_by(actor).filter(pk=project.lead_id).exists():
+        raise PermissionDenied("Learners start their own projects; leads start them for learners in scope.")
+    project.full_clean()
+    project.save()
+    for template in MilestoneTemplate.objects.filter(programme_id=project.lead.programme_id):
+        Milestone.objects.create(
+            project=project,
+            name=template.name,
+            due_on=due_date(project.lead, template),
+            completed_by_output=template.completed_by_output,
+        )
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor: User, project: Project, **fields: Any) -> Project:
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if not _can_edit(actor, locked):
+        raise PermissionDenied
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def meeting_add(*, actor: User, project: Project, date: dt.date, notes: str) -> Meeting:
+    if (
+        project.supervisor_id != actor.pk
+        and not memberships_manageable_by(actor).filter(pk=project.lead_id).exists()
+    ):
+        raise PermissionDenied("Supervisors and leads log supervision meetings.")
+    if not notes.strip():
+        raise ValidationError({"notes": "Say what was discussed."})
+    return Meeting.objects.create(project=project, date=date, notes=notes.strip(), recorded_by=actor)
+
+
+@transaction.atomic
+def milestone_complete(*, actor: User, milestone: Milestone, on: dt.date | None = None) -> Milestone:
+    if not _can_edit(actor, milestone.project):
+        raise PermissionDenied
+    milestone.completed_on = on or timezone.localdate()
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def output_add(*, actor: User, project: Project, output: Output) -> Output:
+    if not _can_edit(actor, project):
+        raise PermissionDenied
+    output.doi = output.doi.strip().removeprefix("https://doi.org/")
+    output.pmid = output.pmid.strip()
+    errors = {}
+    if output.doi and not DOI_RE.match(output.doi):
+        errors["doi"] = "Enter a DOI like 10.1136/bmj.n71."
+    if output.pmid and not PMID_RE.match(output.pmid):
+        errors["pmid"] = "Enter a PubMed ID: up to 8 digits, like 33782057."
+    if errors:
+        raise ValidationError(errors)
+    output.project = project
+    output.full_clean()
+    output.save()
+    project.milestones.filter(completed_on__isnull=True, completed_by_output=output.kind).update(
+        completed_on=output.date
+    )
+    return output
+
+
+@transaction.atomic
+def handover(*, actor: User, project: Project, to: Membership) -> Project:
+    """Hand a project to another learner (when the lead leaves or pauses); history is kept."""
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if not memberships_manageable_by(actor).filter(pk=locked.lead_id).exists():
+        raise PermissionDenied("Only a lead in scope hands a project over.")
+    if to.pk == locked.lead_id:
+        raise ValidationError("The project already belongs to this learner.")
+    locked.co_learners.remove(to)
+    locked.lead = to
+    locked.save()
+    return locked
+
+
+def send_milestone_reminders(today: dt.date | None = None) -> int:
+    """Remind the lead learner and supervisor once when a milestone is due soon, and once when
+    it becomes overdue. Each reminder is claimed with a conditional update, so it goes once."""
+    today = today or timezone.localdate()
+    sent = 0
+    open_ones = Milestone.objects.filter(completed_on__isnull=True).select_related(
+        "project__lead__person__user", "project__supervisor"
+    )
+    for m in open_ones.filter(due_on__lt=today, reminded_overdue=False):
+        if Milestone.objects.filter(pk=m.pk, reminded_overdue=False).update(reminded_overdue=True):
+            sent += _remind(m, f"Overdue: {m.name} (due {m.due_on:%d %B %Y})")
+    for m in open_ones.filter(due_on__gte=today, due_on__lte=today + SOON, reminded_soon=False):
+        if Milestone.objects.filter(pk=m.pk, reminded_soon=False).update(reminded_soon=True):
+            sent += _remind(m, f"Due soon: {m.name} (by {m.due_on:%d %B %Y})")
+    return sent
+
+
+def _remind(milestone: Milestone, title: str) -> int:
+    people = [milestone.project.lead.person.user, milestone.project.supervisor]
+    count = 0
+    for user in people:
+        if user is not None:
+            notify(
+                recipient=user,
+                kind=MILESTONE_REMINDER.code,
+                title=f"{milestone.project}: {title}",
+                url=f"/projects/p/{milestone.project_id}/",
+            )
+            count += 1
+    return count

@@ -1,0 +1,164 @@
+"""Projects: milestones from templates, RAG over time, outputs, meetings, hand-over, reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from enhance.notifications.models import Notification
+from enhance.projects import projects
+from enhance.projects.models import Milestone, MilestoneTemplate, Output, Partner, Project
+from tests.factories import MembershipFactory, OrganisationFactory
+
+
+@pytest.fixture
+def templates(world):
+    return [
+        MilestoneTemplate.objects.create(
+            programme=world.programme, name="Recommendation", training_year=1, months_into_year=11
+        ),
+        MilestoneTemplate.objects.create(
+            programme=world.programme,
+            name="Conference abstract",
+            training_year=2,
+            months_into_year=9,
+            completed_by_output="abstract",
+        ),
+    ]
+
+
+@pytest.fixture
+def project(world, templates):
+    partner = Partner.objects.create(organisation=world.partner_org)
+    made = projects.project_create(
+        actor=world["learner"],
+        project=Project(
+            lead=world.learner_membership,
+            partner=partner,
+            title="Discharge to shelters",
+            supervisor=world["supervisor"],
+        ),
+    )
+    return made
+
+
+def test_milestone_dates_come_from_templates_and_stretch_for_ltft(world, templates, project):
+    # Started 5 August 2026, full time.
+    assert [(m.name, m.due_on) for m in project.milestones.all()] == [
+        ("Recommendation", dt.date(2027, 7, 5)),
+        ("Conference abstract", dt.date(2028, 5, 5)),
+    ]
+    part_time = MembershipFactory(programme=world.programme, cohort=world.cohort, wte=Decimal("0.6"))
+    assert projects.due_date(part_time, templates[0]) == dt.date(2028, 2, 5)  # 11 / 0.6 = 18 months
+
+
+def test_rag_turns_amber_then_red_as_dates_pass(project):
+    m = project.milestones.get(name="Recommendation")
+    assert projects.rag(m, dt.date(2027, 1, 1)) == "green"
+    assert projects.rag(m, dt.date(2027, 6, 1)) == "amber"
+    assert projects.rag(m, dt.date(2027, 7, 6)) == "red"
+    m.completed_on = dt.date(2027, 7, 10)
+    assert projects.rag(m, dt.date(2027, 8, 1)) == "complete"
+
+
+def test_an_abstract_output_completes_its_milestone_and_bad_identifiers_are_refused(world, project):
+    with pytest.raises(ValidationError) as err:
+        projects.output_add(
+            actor=world["learner"],
+            project=project,
+            output=Output(
+                kind="publication", title="t", date=dt.date(2027, 1, 1), doi="doi:xyz", pmid="12ab"
+            ),
+        )
+    assert set(err.value.message_dict) == {"doi", "pmid"}
+    projects.output_add(
+        actor=world["learner"],
+        project=project,
+        output=Output(
+            kind="abstract",
+            title="Shelters and discharge",
+            venue="RCP conference",
+            date=dt.date(2027, 3, 1),
+            doi="https://doi.org/10.1136/bmj.n71",
+            pmid="33782057",
+        ),
+    )
+    assert Output.objects.get().doi == "10.1136/bmj.n71"
+    assert project.milestones.get(name="Conference abstract").completed_on == dt.date(2027, 3, 1)
+
+
+def test_supervisor_logs_meetings_and_learners_cannot(world, project):
+    projects.meeting_add(
+        actor=world["supervisor"], project=project, date=dt.date(2026, 11, 1), notes="Scoping"
+    )
+    with pytest.raises(PermissionDenied):
+        projects.meeting_add(
+            actor=world["second_learner"], project=project, date=dt.date(2026, 11, 1), notes="x"
+        )
+
+
+def test_hand_over_keeps_the_history(client, world, project):
+    projects.project_update(
+        actor=world["learner"], project=project, stage="scoping", recommendation="A link worker"
+    )
+    projects.handover(actor=world["programme_lead"], project=project, to=world.second_membership)
+    project.refresh_from_db()
+    assert project.lead == world.second_membership
+    leads = [h.lead_id for h in project.history.order_by("history_date")]
+    assert leads[0] == world.learner_membership.pk and leads[-1] == world.second_membership.pk
+    assert project.recommendation == "A link worker"
+    with pytest.raises(PermissionDenied):
+        projects.handover(actor=world["learner"], project=project, to=world.learner_membership)
+
+
+def test_partner_contacts_see_only_their_organisations_projects(client, world, project):
+    other = Partner.objects.create(
+        organisation=OrganisationFactory(name="Elsewhere Outreach", kind="voluntary")
+    )
+    elsewhere = Project.objects.create(lead=world.second_membership, partner=other, title="Elsewhere project")
+    client.force_login(world["partner_contact"])
+    assert client.get(reverse("projects:project", args=[project.pk])).status_code == 200
+    assert client.get(reverse("projects:project", args=[elsewhere.pk])).status_code == 403
+    assert "Elsewhere project" not in client.get(reverse("projects:partner_view")).content.decode()
+
+
+def test_reminders_are_sent_once_per_state(world, project):
+    with time_machine.travel(dt.datetime(2027, 6, 1, tzinfo=dt.UTC)):
+        assert projects.send_milestone_reminders() == 2  # learner and supervisor: due soon
+        assert projects.send_milestone_reminders() == 0
+    with time_machine.travel(dt.datetime(2027, 7, 10, tzinfo=dt.UTC)):
+        assert projects.send_milestone_reminders() == 2  # now overdue
+        assert projects.send_milestone_reminders() == 0
+    assert Notification.objects.filter(recipient=world["supervisor"], kind="milestone_reminder").count() == 2
+
+
+def test_board_and_lists_cost_the_same_whatever_their_size(client, world, project):
+    def count(persona, url):
+        client.force_login(world[persona])
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    urls = [
+        ("programme_lead", reverse("projects:board")),
+        ("supervisor", reverse("projects:supervising")),
+        ("learner", reverse("projects:my_projects")),
+    ]
+    before = {u: count(p, u) for p, u in urls}
+    for n in range(5):
+        Project.objects.create(
+            lead=world.learner_membership,
+            partner=project.partner,
+            title=f"P{n}",
+            supervisor=world["supervisor"],
+        )
+        Milestone.objects.create(project=project, name=f"M{n}", due_on=dt.date(2026, 1, 1))
+    for p, u in urls:
+        assert count(p, u) <= before[u], u
