@@ -220,3 +220,22 @@ class Output(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ImmersiveDay(models.Model):
+    """A planned day with the partner; the partner contact confirms the learner came."""
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField()
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    observations = models.TextField("what I observed", blank=True)
+
+    class Meta:
+        ordering = ["date", "pk"]
+        constraints = [models.UniqueConstraint(fields=["pairing", "date"], name="one_immersive_day_per_date")]
+
+    def __str__(self) -> str:
+        return f"{self.pairing} on {self.date}"

@@ -192,3 +192,45 @@ def capacity_use(pairing_round: PairingRound) -> dict[int, int]:
         .annotate(n=Count("id"))
         .values_list("partner", "n")
     )
+
+
+# --- Immersive days -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def day_plan(*, actor: User, pairing: Pairing, date: Any) -> Any:
+    from enhance.projects.models import ImmersiveDay
+
+    if (
+        pairing.membership.person.user_id != actor.pk
+        and not rounds_manageable_by(actor).filter(pk=pairing.round_id).exists()
+    ):
+        raise PermissionDenied
+    if pairing.round.status != PairingRound.Status.CONFIRMED:
+        raise ValidationError("Plan days once the pairs are confirmed.")
+    if ImmersiveDay.objects.filter(pairing=pairing, date=date).exists():
+        raise ValidationError({"date": "That day is already planned."})
+    return ImmersiveDay.objects.create(pairing=pairing, date=date)
+
+
+@transaction.atomic
+def day_confirm(*, actor: User, day: Any) -> Any:
+    from django.utils import timezone
+
+    if day.pairing.partner.organisation_id not in scope_for(actor).partner_orgs:
+        raise PermissionDenied("Only the partner's contacts confirm attendance.")
+    if day.date > timezone.localdate():
+        raise ValidationError("Confirm attendance on or after the day.")
+    day.confirmed_by = actor
+    day.confirmed_at = timezone.now()
+    day.save(update_fields=["confirmed_by", "confirmed_at"])
+    return day
+
+
+@transaction.atomic
+def day_observe(*, actor: User, day: Any, observations: str) -> Any:
+    if day.pairing.membership.person.user_id != actor.pk:
+        raise PermissionDenied
+    day.observations = observations.strip()
+    day.save(update_fields=["observations"])
+    return day

@@ -13,6 +13,7 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("rounds/<int:pk>/action/", views.round_action, name="round_action"),
     path("partner/", views.partner_view, name="partner_view"),
+    path("days/", views.day_action, name="day_action"),
     path("mine/", views.my_projects, name="my_projects"),
     path("p/<int:pk>/", views.project_detail, name="project"),
     path("board/", views.board, name="board"),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -22,6 +24,7 @@ from enhance.projects.forms import (
     RoundForm,
 )
 from enhance.projects.models import (
+    ImmersiveDay,
     Interest,
     Milestone,
     Pairing,
@@ -49,6 +52,9 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
         ).select_related("partner__organisation"),
         "is_contact": bool(scope.partner_orgs),
     }
+    context["days"] = ImmersiveDay.objects.filter(
+        pairing__membership__person_id=scope.person_id or 0
+    ).select_related("pairing__partner__organisation")
     return render(request, "projects/home.html", context)
 
 
@@ -207,7 +213,42 @@ def partner_view(request: AuthedHttpRequest) -> HttpResponse:
         .order_by("membership__person__surname")
     )
     their_projects = Project.objects.filter(partner__in=partners).select_related("lead__person")
-    return render(request, "projects/partner_view.html", {"pairs": pairs, "projects": their_projects})
+    days = ImmersiveDay.objects.filter(pairing__partner__in=partners).select_related(
+        "pairing__membership__person", "confirmed_by"
+    )
+    return render(
+        request, "projects/partner_view.html", {"pairs": pairs, "projects": their_projects, "days": days}
+    )
+
+
+@require_POST
+def day_action(request: AuthedHttpRequest) -> HttpResponse:
+    action = request.POST.get("action")
+    try:
+        if action == "plan":
+            pairing = get_object_or_404(Pairing, pk=request.POST.get("pairing") or 0)
+            try:
+                day = dt.date.fromisoformat(request.POST.get("date", ""))
+            except ValueError:
+                raise ValidationError("Enter the date of the day.") from None
+            services.day_plan(actor=request.user, pairing=pairing, date=day)
+            messages.success(request, "Immersive day planned.")
+        elif action == "confirm":
+            day_obj = get_object_or_404(ImmersiveDay, pk=request.POST.get("day") or 0)
+            services.day_confirm(actor=request.user, day=day_obj)
+            messages.success(request, "Attendance confirmed.")
+            return redirect("projects:partner_view")
+        elif action == "observe":
+            day_obj = get_object_or_404(ImmersiveDay, pk=request.POST.get("day") or 0)
+            services.day_observe(
+                actor=request.user, day=day_obj, observations=request.POST.get("observations", "")
+            )
+            messages.success(request, "Observations saved.")
+        else:
+            return HttpResponse("Unknown action.", status=400)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("projects:home")
 
 
 # --- Projects -------------------------------------------------------------------------------
@@ -249,11 +290,12 @@ def project_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     can_edit = projects._can_edit(user, project)
     manager = memberships_manageable_by(user).filter(pk=project.lead_id).exists()
+    posted = request.POST.get("form")
     update_form = ProjectUpdateForm(
-        request.POST if request.POST.get("form") == "update" else None, instance=project
+        request.POST if posted == "update" else None, instance=project, prefix="project"
     )
-    output_form = OutputForm(request.POST if request.POST.get("form") == "output" else None)
-    meeting_form = MeetingForm(request.POST if request.POST.get("form") == "meeting" else None)
+    output_form = OutputForm(request.POST if posted == "output" else None, prefix="output")
+    meeting_form = MeetingForm(request.POST if posted == "meeting" else None, prefix="meeting")
     if request.method == "POST":
         which = request.POST.get("form")
         try:

@@ -121,3 +121,34 @@ def test_partner_contacts_see_only_their_own_learners(client, world, partners, p
     client.force_login(world["learner"])
     assert client.get(reverse("projects:partner_view")).status_code == 403
     assert client.get(reverse("projects:partner_list")).status_code == 403
+
+
+def test_partner_contact_confirms_a_planned_immersive_day_and_the_learner_records_observations(
+    world, partners, pairing_round
+):
+    import datetime as dt
+
+    import time_machine
+
+    a, _ = partners
+    services.pairing_set(
+        actor=world["programme_lead"],
+        pairing_round=pairing_round,
+        membership=world.learner_membership,
+        partner=a,
+    )
+    pairing = Pairing.objects.get()
+    with pytest.raises(ValidationError, match="once the pairs are confirmed"):
+        services.day_plan(actor=world["learner"], pairing=pairing, date=dt.date(2026, 12, 1))
+    services.round_confirm(actor=world["programme_lead"], pairing_round=pairing_round)
+    pairing.refresh_from_db()
+    day = services.day_plan(actor=world["learner"], pairing=pairing, date=dt.date(2026, 12, 1))
+    with pytest.raises(ValidationError, match="on or after the day"):
+        services.day_confirm(actor=world["partner_contact"], day=day)
+    with time_machine.travel(dt.datetime(2026, 12, 1, 16, tzinfo=dt.UTC)):
+        with pytest.raises(PermissionDenied):
+            services.day_confirm(actor=world["learner"], day=day)
+        services.day_confirm(actor=world["partner_contact"], day=day)
+    services.day_observe(actor=world["learner"], day=day, observations="Outreach van, three services")
+    day.refresh_from_db()
+    assert day.confirmed_by == world["partner_contact"] and day.observations.startswith("Outreach")
