@@ -58,6 +58,14 @@ def collect(person_id: int, start: dt.date, end: dt.date) -> dict[str, Any]:
         .exclude(visibility=Reflection.Visibility.PRIVATE)
         .prefetch_related("domains", "themes")
     )
+    from enhance.projects.models import Output, Project
+
+    projects = (
+        Project.objects.filter(lead__person_id=person_id)
+        .select_related("partner__organisation")
+        .prefetch_related("milestones")
+    )
+    outputs = Output.objects.filter(project__lead__person_id=person_id, date__gte=start, date__lte=end)
     coverage = coverage_for([person_id])[person_id]
     from enhance.curriculum.models import Domain
 
@@ -108,6 +116,35 @@ def collect(person_id: int, start: dt.date, end: dt.date) -> dict[str, Any]:
             }
             for r in reflections
         ],
+        "projects": [
+            {
+                "title": p.title,
+                "partner": str(p.partner),
+                "stage": p.get_stage_display(),
+                "recommendation": p.recommendation,
+                "milestones": [
+                    {
+                        "name": m.name,
+                        "due": m.due_on.isoformat(),
+                        "done": m.completed_on.isoformat() if m.completed_on else None,
+                    }
+                    for m in p.milestones.all()
+                ],
+            }
+            for p in projects
+        ],
+        "outputs": [
+            {
+                "date": o.date.isoformat(),
+                "kind": o.get_kind_display(),
+                "title": o.title,
+                "venue": o.venue,
+                "status": o.get_status_display(),
+                "doi": o.doi,
+                "pmid": o.pmid,
+            }
+            for o in outputs
+        ],
         "coverage": [
             {"domain": d.name, "evidence": len(coverage.get(("domain", d.pk), []))} for d in domains
         ],
@@ -126,6 +163,8 @@ def _csv(data: dict[str, Any]) -> str:
         writer.writerow(["Assessment", a["date"], a["type"], f"{a['judgement']}: {a['assessor']}"])
     for r in data["reflections"]:
         writer.writerow(["Reflection", r["date"], r["title"], "; ".join(r["domains"])])
+    for o in data["outputs"]:
+        writer.writerow(["Output", o["date"], o["title"], f"{o['kind']}, {o['status']}"])
     return out.getvalue()
 
 

@@ -7,4 +7,4 @@ class ProjectsConfig(AppConfig):
     verbose_name = "Immersive experience and projects"
 
     def ready(self) -> None:
-        from enhance.projects import calendar, tasks  # noqa: F401  (registers events and daily jobs)
+        from enhance.projects import calendar, evidence, tasks  # noqa: F401  (registers events, evidence, jobs)

@@ -102,6 +102,10 @@ class MeetingForm(forms.Form):
 class OutputForm(forms.ModelForm):
     class Meta:
         model = Output
-        fields = ["kind", "title", "venue", "date", "status", "doi", "pmid"]
+        fields = ["kind", "title", "venue", "date", "status", "doi", "pmid", "evidence"]
         widgets = {"date": DateInput()}
-        help_texts = {"doi": "For example 10.1136/bmj.n71", "pmid": "Up to 8 digits"}
+        help_texts = {
+            "doi": "For example 10.1136/bmj.n71",
+            "pmid": "Up to 8 digits",
+            "evidence": "The abstract, poster or paper: a PDF or an image, up to 10 MB.",
+        }

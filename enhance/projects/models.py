@@ -213,6 +213,7 @@ class Output(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     doi = models.CharField("DOI", max_length=200, blank=True)
     pmid = models.CharField("PubMed ID", max_length=12, blank=True)
+    evidence = models.FileField("evidence file", upload_to="outputs/%Y/%m/", blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -133,6 +133,13 @@ def output_add(*, actor: User, project: Project, output: Output) -> Output:
         errors["doi"] = "Enter a DOI like 10.1136/bmj.n71."
     if output.pmid and not PMID_RE.match(output.pmid):
         errors["pmid"] = "Enter a PubMed ID: up to 8 digits, like 33782057."
+    if output.evidence:
+        head = output.evidence.read(8)
+        output.evidence.seek(0)
+        if output.evidence.size > 10 * 1024 * 1024:
+            errors["evidence"] = "The file must be smaller than 10 MB."
+        elif not head.startswith((b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+            errors["evidence"] = "Upload a PDF, PNG or JPEG file."
     if errors:
         raise ValidationError(errors)
     output.project = project

@@ -27,6 +27,7 @@ from enhance.projects.models import (
     ImmersiveDay,
     Interest,
     Milestone,
+    Output,
     Pairing,
     PairingRound,
     Partner,
@@ -294,7 +295,11 @@ def project_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     update_form = ProjectUpdateForm(
         request.POST if posted == "update" else None, instance=project, prefix="project"
     )
-    output_form = OutputForm(request.POST if posted == "output" else None, prefix="output")
+    output_form = OutputForm(
+        request.POST if posted == "output" else None,
+        request.FILES if posted == "output" else None,
+        prefix="output",
+    )
     meeting_form = MeetingForm(request.POST if posted == "meeting" else None, prefix="meeting")
     if request.method == "POST":
         which = request.POST.get("form")
@@ -372,7 +377,18 @@ def board(request: AuthedHttpRequest) -> HttpResponse:
         .order_by("-overdue", "title")
     )
     stages = [(label, [p for p in visible if p.stage == value]) for value, label in Project.Stage.choices]
-    return render(request, "projects/board_projects.html", {"stages": stages})
+    counts = (
+        Output.objects.filter(project__lead__in=memberships_manageable_by(request.user))
+        .values("project__lead__programme__name", "project__lead__cohort__name", "kind")
+        .annotate(n=Count("id"))
+        .order_by("project__lead__programme__name", "project__lead__cohort__name", "kind")
+    )
+    kinds = dict(Output.Kind.choices)
+    output_counts = [
+        (c["project__lead__programme__name"], c["project__lead__cohort__name"], kinds[c["kind"]], c["n"])
+        for c in counts
+    ]
+    return render(request, "projects/board_projects.html", {"stages": stages, "output_counts": output_counts})
 
 
 def supervising(request: AuthedHttpRequest) -> HttpResponse:

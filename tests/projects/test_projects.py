@@ -162,3 +162,50 @@ def test_board_and_lists_cost_the_same_whatever_their_size(client, world, projec
         Milestone.objects.create(project=project, name=f"M{n}", due_on=dt.date(2026, 1, 1))
     for p, u in urls:
         assert count(p, u) <= before[u], u
+
+
+def test_output_evidence_files_are_checked_and_counted_per_cohort(client, world, project):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with pytest.raises(ValidationError, match="PDF, PNG or JPEG"):
+        projects.output_add(
+            actor=world["learner"],
+            project=project,
+            output=Output(
+                kind="poster",
+                title="p",
+                date=dt.date(2027, 1, 1),
+                evidence=SimpleUploadedFile("poster.pdf", b"MZ not a pdf"),
+            ),
+        )
+    projects.output_add(
+        actor=world["learner"],
+        project=project,
+        output=Output(
+            kind="poster",
+            title="p",
+            date=dt.date(2027, 1, 1),
+            evidence=SimpleUploadedFile("poster.pdf", b"%PDF-1.4 poster"),
+        ),
+    )
+    client.force_login(world["programme_lead"])
+    page = client.get(reverse("projects:board")).content.decode()
+    assert "Midlands IMT, August 2026 intake: 1 poster" in page
+
+
+def test_milestones_done_on_time_count_towards_arcp_and_appear_in_the_evidence_pack(world, project):
+    from enhance.portfolio import requirements
+    from enhance.portfolio.evidence import collect
+    from enhance.portfolio.models import RequirementSet, Rule
+
+    rs = RequirementSet.objects.create(programme=world.programme, training_year=1, name="year 1")
+    requirements.rule_add(
+        actor=world["programme_lead"], requirement_set=rs, rule=Rule(kind="project_milestones", target=1)
+    )
+    m = project.milestones.get(name="Recommendation")
+    projects.milestone_complete(actor=world["learner"], milestone=m, on=dt.date(2027, 6, 1))
+    with time_machine.travel(dt.datetime(2027, 7, 1, tzinfo=dt.UTC)):
+        (row,) = requirements.progress_for(world.learner_membership).rules
+    assert (row.count, row.met) == (1, True)
+    data = collect(world.learner_membership.person_id, dt.date(2026, 8, 1), dt.date(2027, 7, 31))
+    assert data["projects"][0]["title"] == "Discharge to shelters"
