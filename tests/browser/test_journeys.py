@@ -92,7 +92,8 @@ def test_programme_lead_signs_in_with_two_factors_finds_a_learner_and_imports_tr
     expect(page.get_by_text("Programme membership saved.")).to_be_visible()
     expect(page.get_by_text("Membership changed: whole-time equivalent")).to_be_visible()
 
-    page.get_by_role("link", name="Import trainees").first.click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Learners").click()
+    page.get_by_role("link", name="Import trainees").click()
     expect(page.get_by_role("heading", name="Import recruited trainees")).to_be_visible()
     assert_accessible(page)
     bad = tmp_path / "bad.csv"

@@ -123,7 +123,7 @@ def test_placement_journey_from_opportunity_to_confirmed_clinic(new_page, world,
         learner.goto("/placements/my/")
         expect(learner.get_by_role("heading", name=placement.opportunity.title)).to_be_visible()
         assert_accessible(learner)
-        menu(learner, "Calendar")
+        learner.get_by_role("navigation", name="Account").get_by_role("link", name="Calendar").click()
         expect(learner.get_by_test_id("upcoming")).to_contain_text(
             f"Placement: {placement.opportunity.title}"
         )
