@@ -152,6 +152,15 @@ def output_add(*, actor: User, project: Project, output: Output) -> Output:
 
 
 @transaction.atomic
+def co_learner_add(*, actor: User, project: Project, membership: Membership) -> None:
+    if not _can_edit(actor, project):
+        raise PermissionDenied
+    if membership.pk == project.lead_id or membership.cohort_id != project.lead.cohort_id:
+        raise ValidationError("Choose another learner from the same cohort.")
+    project.co_learners.add(membership)
+
+
+@transaction.atomic
 def handover(*, actor: User, project: Project, to: Membership) -> Project:
     """Hand a project to another learner (when the lead leaves or pauses); history is kept."""
     locked = Project.objects.select_for_update().get(pk=project.pk)

@@ -323,6 +323,11 @@ def project_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 projects.milestone_complete(actor=user, milestone=milestone)
                 messages.success(request, f"{milestone.name} marked complete.")
                 return redirect("projects:project", pk=pk)
+            if which == "co_learner":
+                mate = get_object_or_404(Membership, pk=request.POST.get("member") or 0)
+                projects.co_learner_add(actor=user, project=project, membership=mate)
+                messages.success(request, f"{mate.person} joined the project.")
+                return redirect("projects:project", pk=pk)
             if which == "handover":
                 to = get_object_or_404(
                     Membership, pk=request.POST.get("to") or 0, cohort=project.lead.cohort_id
@@ -338,7 +343,7 @@ def project_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         Membership.objects.filter(cohort=project.lead.cohort_id, status="active")
         .exclude(pk=project.lead_id)
         .select_related("person")
-        if manager
+        if manager or can_edit
         else []
     )
     return render(
@@ -357,6 +362,7 @@ def project_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "is_supervisor": project.supervisor_id == user.pk or manager,
             "cohort_mates": cohort_mates,
             "history": project.history.select_related("history_user")[:10],
+            "co_learners": project.co_learners.select_related("person"),
         },
     )
 

@@ -209,3 +209,11 @@ def test_milestones_done_on_time_count_towards_arcp_and_appear_in_the_evidence_p
     assert (row.count, row.met) == (1, True)
     data = collect(world.learner_membership.person_id, dt.date(2026, 8, 1), dt.date(2027, 7, 31))
     assert data["projects"][0]["title"] == "Discharge to shelters"
+
+
+def test_co_learners_join_from_the_cohort_and_see_the_project(client, world, project):
+    projects.co_learner_add(actor=world["learner"], project=project, membership=world.second_membership)
+    with pytest.raises(ValidationError):
+        projects.co_learner_add(actor=world["learner"], project=project, membership=world.far_membership)
+    client.force_login(world["second_learner"])
+    assert client.get(reverse("projects:project", args=[project.pk])).status_code == 200
