@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from enhance.accounts.models import User
+from enhance.core.uploads import JPEG, PDF, PNG, sniff
 from enhance.notifications import kinds as notification_kinds
 from enhance.notifications.services import notify
 from enhance.programmes.access import memberships_manageable_by, scope_for
@@ -134,12 +135,17 @@ def output_add(*, actor: User, project: Project, output: Output) -> Output:
     if output.pmid and not PMID_RE.match(output.pmid):
         errors["pmid"] = "Enter a PubMed ID: up to 8 digits, like 33782057."
     if output.evidence:
-        head = output.evidence.read(8)
-        output.evidence.seek(0)
-        if output.evidence.size > 10 * 1024 * 1024:
-            errors["evidence"] = "The file must be smaller than 10 MB."
-        elif not head.startswith((b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
-            errors["evidence"] = "Upload a PDF, PNG or JPEG file."
+        try:
+            sniff(
+                output.evidence,
+                [PDF, PNG, JPEG],
+                max_bytes=10 * 1024 * 1024,
+                empty="The file is empty.",
+                too_big="The file must be smaller than 10 MB.",
+                wrong_type="Upload a PDF, PNG or JPEG file.",
+            )
+        except ValidationError as exc:
+            errors["evidence"] = exc.messages[0]
     if errors:
         raise ValidationError(errors)
     output.project = project

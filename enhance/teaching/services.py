@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from enhance.accounts.models import User
+from enhance.core.uploads import JPEG, OFFICE, PDF, PNG, sniff
 from enhance.notifications import kinds as notification_kinds
 from enhance.notifications.services import notify
 from enhance.programmes.access import programmes_run_by, scope_for
@@ -524,12 +525,6 @@ def place_cancel(*, actor: User, session: Session) -> None:
 # --- Materials -----------------------------------------------------------------------------
 
 MATERIAL_MAX_BYTES = 20 * 1024 * 1024
-MATERIAL_TYPES = [
-    (b"%PDF-", "application/pdf"),
-    (b"PK\x03\x04", "application/vnd.openxmlformats-officedocument"),  # .pptx, .docx, .xlsx
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-]
 
 
 @transaction.atomic
@@ -541,17 +536,17 @@ def material_add(*, actor: User, session: Session, title: str, upload: Any) -> A
         raise PermissionDenied
     if not title.strip():
         raise ValidationError({"title": "Give the file a title learners will recognise."})
-    if not upload.size:
-        raise ValidationError({"file": "The file is empty."})
-    if upload.size > MATERIAL_MAX_BYTES:
-        raise ValidationError({"file": "Files must be smaller than 20 MB."})
-    head = upload.read(8)
-    upload.seek(0)
-    kind = next((k for sig, k in MATERIAL_TYPES if head.startswith(sig)), None)
-    if kind is None:
-        raise ValidationError(
-            {"file": "Upload a PDF, an Office document (Word, PowerPoint, Excel) or an image."}
+    try:
+        kind = sniff(
+            upload,
+            [PDF, OFFICE, PNG, JPEG],
+            max_bytes=MATERIAL_MAX_BYTES,
+            empty="The file is empty.",
+            too_big="Files must be smaller than 20 MB.",
+            wrong_type="Upload a PDF, an Office document (Word, PowerPoint, Excel) or an image.",
         )
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
     return Material.objects.create(
         session=session, title=title.strip(), file=upload, content_type=kind, uploaded_by=actor
     )
