@@ -57,16 +57,25 @@ def expected_memberships(session: Session) -> QuerySet[Membership]:
     return qs
 
 
+def _audience_includes(membership: Membership) -> Q:
+    """Sessions of the membership's programme meant for its cohort and locality (or for all)."""
+    return (
+        Q(programme_id=membership.programme_id)
+        & (Q(cohorts__isnull=True) | Q(cohorts=membership.cohort_id))
+        & (Q(localities__isnull=True) | Q(localities=membership.locality_id))
+    )
+
+
+def sessions_for_membership(membership: Membership) -> QuerySet[Session]:
+    return Session.objects.filter(_audience_includes(membership)).distinct()
+
+
 def sessions_for_learner(user: User) -> QuerySet[Session]:
     scope = scope_for(user)
     memberships = Membership.objects.filter(person_id=scope.person_id or 0, status=Membership.Status.ACTIVE)
     q = Q(pk__in=[])
     for m in memberships:
-        q |= (
-            Q(programme_id=m.programme_id)
-            & (Q(cohorts__isnull=True) | Q(cohorts=m.cohort_id))
-            & (Q(localities__isnull=True) | Q(localities=m.locality_id))
-        )
+        q |= _audience_includes(m)
     return Session.objects.filter(q).distinct()
 
 
@@ -350,14 +359,6 @@ def _warn_on_repeated_absence(session: Session, membership_ids: list[int]) -> No
                     body=f"{previous.title} and {session.title}, both without apologies.",
                     url=f"/learners/{membership.person_id}/",
                 )
-
-
-def sessions_for_membership(membership: Membership) -> QuerySet[Session]:
-    return Session.objects.filter(
-        Q(programme_id=membership.programme_id)
-        & (Q(cohorts__isnull=True) | Q(cohorts=membership.cohort_id))
-        & (Q(localities__isnull=True) | Q(localities=membership.locality_id))
-    ).distinct()
 
 
 def code_for_display(session: Session) -> tuple[str, str]:
