@@ -25,15 +25,18 @@ node_modules/.installed: package.json package-lock.json
 
 # NHS.UK frontend and htmx, copied from npm into our static files. The stylesheet's absolute
 # image paths are made relative and the remote font faces dropped (our CSP allows only 'self').
+# Source-map comments are dropped: the maps are not shipped (the stylesheet no longer matches
+# its map), and the production manifest storage refuses a reference to a missing file.
 assets: $(VENDOR)/.built
 
-$(VENDOR)/.built: node_modules/.installed
+$(VENDOR)/.built: node_modules/.installed Makefile
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/nhsuk $(VENDOR)/htmx
 	cp -R node_modules/nhsuk-frontend/dist/nhsuk/assets $(VENDOR)/nhsuk/assets
-	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js $(VENDOR)/nhsuk/
-	sed -e 's#url(/assets/#url(assets/#g' -e 's#@font-face{[^}]*}##g' \
+	sed -e 's#//\# sourceMappingURL=[^ ]*$$##' \
+		node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js > $(VENDOR)/nhsuk/nhsuk-frontend.min.js
+	sed -e 's#url(/assets/#url(assets/#g' -e 's#@font-face{[^}]*}##g' -e 's#/\*\# sourceMappingURL=[^*]*\*/##g' \
 		node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css > $(VENDOR)/nhsuk/nhsuk-frontend.min.css
-	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	sed -e 's#//\# sourceMappingURL=[^ ]*$$##' node_modules/htmx.org/dist/htmx.min.js > $(VENDOR)/htmx/htmx.min.js
 	touch $@
 
 migrate: setup

@@ -1,15 +1,20 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from enhance.accounts import views as account_views
 from enhance.portfolio import views as portfolio_views
 from enhance.programmes import views as programme_views
 
 admin.site.site_header = "enhance administration"
 admin.site.site_title = "enhance admin"
+# The admin signs in through the app's own sign-in (two factors, throttled), never its own form.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", programme_views.home, name="home"),
     path("health", programme_views.health, name="health"),
+    path("accounts/2fa/totp/activate/", account_views.activate_authenticator, name="mfa_activate_totp"),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("enhance.notifications.urls")),
     path("placements/", include("enhance.placements.urls")),

@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import time
 from dataclasses import dataclass
 
 import pytest
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from django.core.cache import cache
+from django.test import Client
 from django.utils import timezone
 
 from enhance.accounts.models import User
@@ -29,6 +32,23 @@ from tests.factories import (
     UserFactory,
     staff_user,
 )
+
+
+class SignedInClient(Client):
+    """`force_login` stands for a completed sign-in: for staff that includes the second factor,
+    recorded in the session as allauth records it (the middleware refuses a session without it)."""
+
+    def _login(self, user, backend=None):  # type: ignore[no-untyped-def]
+        super()._login(user, backend)
+        session = self.session
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "mfa", "at": time.time(), "type": "totp"}]
+        session["account_authentication_methods_user"] = str(user.pk)
+        session.save()
+
+
+@pytest.fixture
+def client() -> Client:
+    return SignedInClient()
 
 
 @pytest.fixture(autouse=True)

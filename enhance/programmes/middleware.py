@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
@@ -11,9 +14,16 @@ from enhance.programmes.access import scope_for
 EXEMPT_PREFIXES = ("/accounts/", "/static/", "/media/", "/health", "/assess/")
 
 
+def session_used_second_factor(request: HttpRequest) -> bool:
+    """Whether this session's sign-in included the authenticator code (or set one up)."""
+    records = get_authentication_records(request, request.user)  # type: ignore[arg-type]
+    return any(record.get("method") == "mfa" for record in records)
+
+
 class StaffMfaRequiredMiddleware:
-    """Every staff role must sign in with two factors: until a staff user has set up an
-    authenticator app, every page sends them to the set-up page."""
+    """Every staff role (and every Django staff account) works with two factors: until the
+    person has set up an authenticator app, every page sends them to the set-up page; a
+    session that signed in without the code (by any route) is ended and sent to sign in."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -23,8 +33,11 @@ class StaffMfaRequiredMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(EXEMPT_PREFIXES)
-            and scope_for(user).is_staff  # type: ignore[arg-type]
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+            and (user.is_staff or user.is_superuser or scope_for(user).is_staff)  # type: ignore[arg-type]
         ):
-            return HttpResponseRedirect(reverse("mfa_activate_totp"))
+            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                return HttpResponseRedirect(reverse("mfa_activate_totp"))
+            if not session_used_second_factor(request):
+                logout(request)
+                return redirect_to_login(request.get_full_path())
         return self.get_response(request)

@@ -69,6 +69,7 @@ def test_staff_without_an_authenticator_must_set_one_up_before_anything_else(cli
     secret = client.session[SECRET_SESSION_KEY]
     client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
     assert Authenticator.objects.filter(user=lead, type="totp").exists()
+    # The code entered at set-up counts as this session's second factor.
     assert client.get(reverse("home")).status_code == 200
 
 
@@ -108,3 +109,60 @@ def test_pages_carry_a_strict_content_security_policy(client, world):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
+
+
+def test_admin_login_page_sends_people_to_the_app_sign_in_with_two_factors(client, world):
+    admin_user = world["national_admin"]
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    response = client.post(reverse("admin:login"), {"username": admin_user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
+    # The app's sign-in asks for the authenticator code before the admin opens.
+    sign_in(client, admin_user.email)
+    assert "_auth_user_id" not in client.session
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(TOTP_SECRET)})
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_admin_login_form_accepts_no_password_guessing(client, world):
+    """Password guesses posted to the admin's own form never sign anyone in; the app's sign-in
+    (which the admin now uses) throttles them."""
+    admin_user = world["national_admin"]
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    for _ in range(10):
+        client.post(reverse("admin:login"), {"username": admin_user.email, "password": "guess"})
+    client.post(reverse("admin:login"), {"username": admin_user.email, "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    for _ in range(5):
+        sign_in(client, admin_user.email, "wrong-password")
+    response = sign_in(client, admin_user.email)
+    assert response.status_code == 429 or "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_session_signed_in_without_the_second_factor_is_ended_for_staff(world):
+    """A staff session made by any route that skipped the code (here, a password-only login)
+    opens no page: it is signed out and sent to sign in."""
+    from django.test import Client
+
+    for url in (reverse("home"), reverse("programmes:learner_list"), "/admin/"):
+        plain = Client()
+        plain.force_login(world["programme_lead"])
+        response = plain.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+        assert "_auth_user_id" not in plain.session
+
+
+def test_superuser_without_a_role_still_needs_the_second_factor(world):
+    from django.test import Client
+
+    from enhance.accounts.models import User
+
+    root = User.objects.create_superuser("root@example.org", PASSWORD)
+    plain = Client()
+    plain.force_login(root)
+    assert plain.get("/admin/")["Location"] == reverse("mfa_activate_totp")
