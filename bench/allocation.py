@@ -17,7 +17,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from enhance.placements.solver import allowed, parse_instance
+from enhance.core.solver import allowed, parse_instance
 
 SIZES = [(150, 60), (1_000, 300), (10_000, 2_000)]
 CHOICES = 10
@@ -58,7 +58,7 @@ def run_process(instance: dict[str, Any], mode: str) -> tuple[float, dict[str, A
         path = handle.name
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "enhance.placements.solver", path], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "enhance.core.solver", path], capture_output=True, text=True, check=True
     )
     took = time.perf_counter() - start
     Path(path).unlink()

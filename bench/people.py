@@ -44,7 +44,7 @@ def main() -> None:
     import io
 
     from enhance.accounts.models import User
-    from enhance.programmes.demo import load_demo
+    from enhance.demo.loader import load_demo
     from enhance.programmes.imports import import_preview
     from enhance.programmes.models import Membership, Person
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "enhance.projects",
     "enhance.expenses",
     "enhance.portfolio",
+    "enhance.demo",
 ]
 
 MIDDLEWARE = [
@@ -83,7 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "enhance.notifications.context_processors.unread_notifications",
-                "enhance.programmes.context_processors.navigation",
+                "enhance.navigation.navigation",
             ],
             "builtins": ["enhance.core.templatetags.enhance_tags"],
         },

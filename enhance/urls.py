@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from enhance.accounts import views as account_views
+from enhance.core import views as core_views
 from enhance.portfolio import views as portfolio_views
 from enhance.programmes import views as programme_views
 
@@ -13,7 +14,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 
 urlpatterns = [
     path("", programme_views.home, name="home"),
-    path("health", programme_views.health, name="health"),
+    path("health", core_views.health, name="health"),
     path("accounts/2fa/totp/activate/", account_views.activate_authenticator, name="mfa_activate_totp"),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("enhance.notifications.urls")),

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from enhance.accounts.http import AuthedHttpRequest
 from enhance.calendars.events import events_for
 from enhance.calendars.models import FeedToken
 from enhance.calendars.services import feed_token_for, feed_token_reset, to_ical
-from enhance.core.http import AuthedHttpRequest
 
 
 def my_calendar(request: AuthedHttpRequest) -> HttpResponse:

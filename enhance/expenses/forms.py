@@ -6,10 +6,10 @@ from typing import Any, cast
 
 from django import forms
 
+from enhance.core.forms import DateInput, choice_field
 from enhance.expenses.models import Cost, Journey
 from enhance.expenses.services import months_ago
 from enhance.placements.models import Placement
-from enhance.programmes.forms import DateInput, choice_field
 from enhance.programmes.models import Membership
 
 

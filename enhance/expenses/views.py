@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from enhance.core.http import AuthedHttpRequest
+from enhance.accounts.http import AuthedHttpRequest
 from enhance.core.paging import page_of
 from enhance.expenses import services
 from enhance.expenses.forms import ClaimMonthForm, JourneyForm, PaidForm, PaymentFileForm, ReturnForm

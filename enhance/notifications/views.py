@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from enhance.core.http import AuthedHttpRequest
+from enhance.accounts.http import AuthedHttpRequest
 from enhance.core.paging import page_of
 from enhance.notifications import kinds
 from enhance.notifications.models import EmailPreference, Notification

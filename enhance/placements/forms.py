@@ -6,10 +6,10 @@ from django import forms
 from django.utils import timezone
 
 from enhance.accounts.models import User
+from enhance.core.forms import DateInput, DateTimeInput, choice_field
 from enhance.curriculum.models import Domain
 from enhance.placements.access import opportunities_visible_to
 from enhance.placements.models import AllocationRun, ClinicEntry, Opportunity, OpportunityType, PlacementBlock
-from enhance.programmes.forms import DateInput, choice_field
 from enhance.programmes.models import Site
 
 
@@ -50,13 +50,6 @@ class OpportunityForm(forms.ModelForm):
         if site and organisation and site.organisation_id != organisation.pk:
             self.add_error("site", "Choose a site of this organisation.")
         return self.cleaned_data
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class BlockForm(forms.ModelForm):

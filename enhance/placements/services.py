@@ -4,8 +4,6 @@ publication and the clinic log. Rules live here; views and tasks call these."""
 from __future__ import annotations
 
 import datetime as dt
-import random
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +15,7 @@ from enhance.accounts.models import User
 from enhance.core.validation import save_valid
 from enhance.notifications.services import notify
 from enhance.placements import access, kinds
+from enhance.placements.allocation import block_instance
 from enhance.placements.models import (
     AllocationRun,
     ClinicEntry,
@@ -27,6 +26,7 @@ from enhance.placements.models import (
     Preference,
     PreferenceSet,
 )
+from enhance.placements.tasks import run_allocation
 from enhance.programmes.access import scope_for
 from enhance.programmes.models import Membership
 
@@ -133,61 +133,6 @@ def constraint_set(
 # --- Allocation runs -----------------------------------------------------------------------
 
 
-def block_instance(block: PlacementBlock, mode: str) -> dict[str, Any]:
-    """The solver input for a block as it stands: every active learner of the cohort (learner
-    id = membership id), the offered opportunities, pins and forbids. Ties are broken by a
-    random order fixed by the block's seed, so the same data always gives the same input."""
-    members = list(
-        Membership.objects.filter(cohort=block.cohort, status=Membership.Status.ACTIVE)
-        .order_by("pk")
-        .values_list("pk", "holds_driving_licence")
-    )
-    order = [pk for pk, _ in members]
-    random.Random(block.seed).shuffle(order)
-    priority = {pk: n for n, pk in enumerate(order)}
-    choices: dict[int, list[int]] = {}
-    for membership_id, opportunity_id in (
-        Preference.objects.filter(preference_set__block=block)
-        .order_by("preference_set__membership_id", "rank")
-        .values_list("preference_set__membership_id", "opportunity_id")
-    ):
-        choices.setdefault(membership_id, []).append(opportunity_id)
-    opportunities = list(
-        block.opportunities.order_by("pk").values_list("pk", "capacity", "requires_driver", "active")
-    )
-    offered = {pk for pk, _, _, active in opportunities if active}
-    constraints = list(
-        block.constraints.order_by("pk").values_list("membership_id", "opportunity_id", "kind")
-    )
-    member_ids = set(order)
-    return {
-        "mode": mode,
-        "learners": [
-            {
-                "id": pk,
-                "preferences": [o for o in choices.get(pk, []) if o in offered],
-                "drives": drives,
-                "priority": priority[pk],
-            }
-            for pk, drives in members
-        ],
-        "opportunities": [
-            {"id": pk, "capacity": capacity if active else 0, "requires_driving": needs_car}
-            for pk, capacity, needs_car, active in opportunities
-        ],
-        "pinned": [
-            {"learner": m, "opportunity": o}
-            for m, o, k in constraints
-            if k == Constraint.Kind.PIN and m in member_ids and o in offered
-        ],
-        "forbidden": [
-            {"learner": m, "opportunity": o}
-            for m, o, k in constraints
-            if k == Constraint.Kind.FORBID and m in member_ids and o in offered
-        ],
-    }
-
-
 @transaction.atomic
 def allocation_run_start(*, actor: User, block: PlacementBlock, mode: str) -> AllocationRun:
     if not access.blocks_manageable_by(actor).filter(pk=block.pk).exists():
@@ -201,37 +146,8 @@ def allocation_run_start(*, actor: User, block: PlacementBlock, mode: str) -> Al
     run = AllocationRun.objects.create(
         block=block, number=number, mode=mode, instance=block_instance(block, mode), created_by=actor
     )
-    from enhance.placements.tasks import run_allocation
-
     transaction.on_commit(lambda: run_allocation.enqueue(run_id=run.pk))
     return run
-
-
-def allocation_run_execute(run_id: int) -> str:
-    """Solve a queued run (claimed with a conditional update: one worker only)."""
-    from enhance.placements.solver import InstanceError, parse_instance, solve
-
-    claimed = AllocationRun.objects.filter(pk=run_id, status=AllocationRun.Status.QUEUED).update(
-        status=AllocationRun.Status.RUNNING
-    )
-    if not claimed:
-        return "skipped"
-    run = AllocationRun.objects.select_related("block", "created_by").get(pk=run_id)
-    try:
-        run.result = solve(parse_instance(run.instance))
-        run.status = AllocationRun.Status.DONE
-    except InstanceError as exc:
-        run.error = str(exc)
-        run.status = AllocationRun.Status.FAILED
-    run.finished_at = timezone.now()
-    run.save(update_fields=["result", "status", "error", "finished_at"])
-    notify(
-        recipient=run.created_by,
-        kind=kinds.ALLOCATION_FINISHED.code,
-        title=f"{run.block}: run {run.number} {run.get_status_display().lower()}",
-        url=f"/placements/runs/{run.pk}/",
-    )
-    return run.status
 
 
 @transaction.atomic
@@ -304,62 +220,6 @@ def allocation_run_publish(*, actor: User, run: AllocationRun) -> list[Placement
             url="/placements/incoming/",
         )
     return placements
-
-
-@dataclass(frozen=True)
-class Reason:
-    rank: int
-    opportunity: str
-    why: str
-
-
-def explain(run: AllocationRun, membership_id: int) -> list[Reason]:
-    """Why a learner did not get each choice above the one they got (or any, if unplaced)."""
-    instance = run.instance
-    result = run.result or {}
-    learner = next((x for x in instance["learners"] if x["id"] == membership_id), None)
-    if learner is None:
-        return []
-    got = next((a for a in result.get("assignments", []) if a["learner"] == membership_id), None)
-    above = learner["preferences"][: (got["rank"] - 1) if got else None]
-    opps = {o["id"]: o for o in instance["opportunities"]}
-    names = dict(Opportunity.objects.filter(pk__in=above).values_list("pk", "title"))
-    forbidden = {(f["learner"], f["opportunity"]) for f in instance.get("forbidden", [])}
-    pinned = {p["learner"]: p["opportunity"] for p in instance.get("pinned", [])}
-    ranks_by_opp: dict[int, list[int]] = {}
-    for a in result.get("assignments", []):
-        ranks_by_opp.setdefault(a["opportunity"], []).append(a["rank"])
-    reasons = []
-    for position, oid in enumerate(above, start=1):
-        opp = opps[oid]
-        name = names.get(oid, str(oid))
-        if pinned.get(membership_id) not in (None, oid):
-            why = "Your programme lead placed you directly, so other choices were not considered."
-        elif (membership_id, oid) in forbidden:
-            why = "Your programme lead ruled this option out for you."
-        elif opp["requires_driving"] and not learner["drives"]:
-            why = "It needs a driver and your record shows no driving licence."
-        elif opp["capacity"] == 0:
-            why = "It had no places in this block."
-        else:
-            taken = sorted(ranks_by_opp.get(oid, []))
-            ordinal = ", ".join(_ordinal(r) for r in taken)
-            why = (
-                f"All {len(taken)} place{'s' if len(taken) != 1 else ''} went to learners who chose it "
-                f"as their {ordinal} choice; "
-                + (
-                    "each was ahead of you in this block's tie-break order."
-                    if run.mode == AllocationRun.Mode.STABLE
-                    else "giving it to you would have left someone else with a worse choice or no placement."
-                )
-            )
-        reasons.append(Reason(rank=position, opportunity=name, why=why))
-    return reasons
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 # --- Clinic log ----------------------------------------------------------------------------

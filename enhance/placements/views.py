@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from enhance.core.http import AuthedHttpRequest
+from enhance.accounts.http import AuthedHttpRequest
 from enhance.core.paging import page_of
-from enhance.placements import access, selectors, services
+from enhance.placements import access, allocation, selectors, services
 from enhance.placements.forms import BlockForm, ClinicEntryForm, OpportunityForm, ReviewForm, RunForm
 from enhance.placements.models import (
     AllocationRun,
@@ -407,7 +407,7 @@ def my_placements(request: AuthedHttpRequest) -> HttpResponse:
             logged=Count("clinics"),
         )
     )
-    items = [{"placement": p, "reasons": services.explain(p.run, p.membership_id)} for p in placements]
+    items = [{"placement": p, "reasons": allocation.explain(p.run, p.membership_id)} for p in placements]
     unplaced = []
     published = PlacementBlock.objects.filter(
         status=PlacementBlock.Status.PUBLISHED,
@@ -417,7 +417,7 @@ def my_placements(request: AuthedHttpRequest) -> HttpResponse:
         run = block.runs.filter(published_at__isnull=False).first()
         member = access.learner_memberships(request.user).filter(cohort=block.cohort).first()
         if run and member:
-            unplaced.append({"pblock": block, "reasons": services.explain(run, member.pk)})
+            unplaced.append({"pblock": block, "reasons": allocation.explain(run, member.pk)})
     clinic_years = selectors.confirmed_clinics_by_year(access.learner_memberships(request.user))
     return render(
         request,

@@ -4,10 +4,10 @@ from typing import Any, cast
 
 from django import forms
 
+from enhance.core.forms import DateInput, choice_field
 from enhance.curriculum.models import Domain, Theme
 from enhance.placements.models import ClinicEntry, Placement
 from enhance.portfolio.models import Assessment, AssessmentType, Reflection, RequirementSet, Rule
-from enhance.programmes.forms import DateInput, choice_field
 from enhance.programmes.models import Person
 from enhance.teaching.services import sessions_for_learner
 

@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from enhance.core.http import AuthedHttpRequest
+from enhance.accounts.http import AuthedHttpRequest
 from enhance.core.paging import page_of
 from enhance.portfolio import assessments, coverage, evidence, requirements, services
 from enhance.portfolio.forms import (

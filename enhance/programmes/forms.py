@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 
 from enhance.accounts.models import User
+from enhance.core.forms import DateInput, VersionedForm, choice_field
 from enhance.programmes.access import localities_manageable_by, programmes_manageable_by
 from enhance.programmes.models import (
     Cohort,
@@ -20,36 +21,11 @@ from enhance.programmes.models import (
 )
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
-    """A form's model-choice field, typed as such."""
-    return cast(forms.ModelChoiceField, form.fields[name])
-
-
 class InProgrammeChoiceField(forms.ModelChoiceField):
     """Choices of cohorts or localities, labelled with their programme."""
 
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.programme.name}: {obj.name}"
-
-
-class VersionedForm(forms.ModelForm):
-    """Carries the version of the record the form was shown with, to refuse stale saves."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-        else:
-            del self.fields["version"]
 
 
 class PersonForm(VersionedForm):

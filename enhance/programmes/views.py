@@ -3,16 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from enhance.accounts.http import AuthedHttpRequest
 from enhance.core.audit import AuditEntry, audit_entries
-from enhance.core.http import AuthedHttpRequest
 from enhance.core.paging import page_of
 from enhance.programmes import access, selectors, services
 from enhance.programmes.forms import ImportUploadForm, LearnerFilterForm, MembershipForm, PersonForm
@@ -340,11 +339,6 @@ def organisation_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     ):
         raise PermissionDenied
     return render(request, "programmes/organisation_detail.html", {"organisation": organisation})
-
-
-@login_not_required
-def health(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def import_template(request: AuthedHttpRequest) -> HttpResponse:

@@ -4,7 +4,8 @@ from typing import Any
 
 from django import forms
 
-from enhance.programmes.forms import DateInput, InProgrammeChoiceField, choice_field
+from enhance.core.forms import DateInput, choice_field
+from enhance.programmes.forms import InProgrammeChoiceField
 from enhance.programmes.models import Organisation
 from enhance.projects.models import Output, PairingRound, Partner, Population, Project
 

@@ -96,7 +96,7 @@ def _locked_open(actor: User, pairing_round: PairingRound) -> PairingRound:
 def pair_automatically(*, actor: User, pairing_round: PairingRound) -> int:
     """Pair by the solver's fair mode: as many learners as possible, then as few as possible at
     their worst-ranked choice. Replaces any earlier pairs of the round."""
-    from enhance.placements.solver import parse_instance, solve
+    from enhance.core.solver import parse_instance, solve
 
     locked = _locked_open(actor, pairing_round)
     members = list(

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from enhance.core.http import AuthedHttpRequest
+from enhance.accounts.http import AuthedHttpRequest
 from enhance.programmes.access import memberships_manageable_by, programmes_run_by, scope_for
 from enhance.programmes.models import Cohort, Membership
 from enhance.projects import projects, services

@@ -5,9 +5,8 @@ from typing import Any
 from django import forms
 
 from enhance.accounts.models import User
+from enhance.core.forms import DateInput, DateTimeInput, choice_field
 from enhance.curriculum.models import Domain, Theme
-from enhance.placements.forms import DateTimeInput
-from enhance.programmes.forms import DateInput, choice_field
 from enhance.programmes.models import Cohort, Locality, Site
 from enhance.teaching.models import Attendance, Session, Topic
 from enhance.teaching.services import programmes_run_by

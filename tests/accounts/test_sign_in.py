@@ -9,7 +9,7 @@ from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.core import mail
 from django.urls import reverse
 
-from enhance.programmes.demo import totp_code
+from enhance.demo.accounts import totp_code
 from tests.factories import PASSWORD, TOTP_SECRET
 
 

@@ -68,7 +68,7 @@ def new_page(browser: Browser, live_server) -> Iterator:  # type: ignore[no-unty
 
 def sign_in(new_page, email: str, staff: bool = True, phone: bool = False) -> Page:  # type: ignore[no-untyped-def]
     """A fresh browser for one person, signed in (with the authenticator code for staff)."""
-    from enhance.programmes.demo import totp_code
+    from enhance.demo.accounts import totp_code
     from tests.factories import PASSWORD, TOTP_SECRET
 
     page = new_page()

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from enhance.programmes.demo import totp_code
+from enhance.demo.accounts import totp_code
 from enhance.programmes.models import Membership
 from tests.browser.conftest import assert_accessible
 from tests.factories import PASSWORD, TOTP_SECRET

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enhance.notifications.models import Notification
-from enhance.placements import services
+from enhance.placements import allocation, services
 from enhance.placements.models import AllocationRun, ClinicEntry, Constraint, Placement, PreferenceSet
 from tests.conftest import BLOCK_START, PERSONAS
 
@@ -283,7 +283,7 @@ def test_explanations_name_driving_and_forbidden_reasons(world, ranked_block, op
         kind="forbid",
     )
     run = start_run(world, ranked_block)
-    reasons = {r.opportunity: r.why for r in services.explain(run, m.pk)}
+    reasons = {r.opportunity: r.why for r in allocation.explain(run, m.pk)}
     assert reasons["Diabetes clinic"] == "Your programme lead ruled this option out for you."
     if "Home visits" in reasons:
         assert "needs a driver" in reasons["Home visits"]
@@ -396,11 +396,11 @@ def test_block_run_and_placement_pages_cost_the_same_whatever_their_size(
         services.preferences_set(
             actor=m.person.user, block=ranked_block, membership=m, opportunity_ids=ids[: 1 + n % 5]
         )
-    run.instance = services.block_instance(ranked_block, "balanced")
+    run.instance = allocation.block_instance(ranked_block, "balanced")
     run.result = None
     run.status = AllocationRun.Status.QUEUED
     run.save()
-    services.allocation_run_execute(run.pk)
+    allocation.allocation_run_execute(run.pk)
     for persona, pages in urls.items():
         client.force_login(world[persona])
         for url in pages:

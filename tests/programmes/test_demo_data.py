@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from enhance.programmes.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, totp_code
+from enhance.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET, totp_code
 from enhance.programmes.models import Locality, Membership, Programme, Region
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """Allocation of learners to placement opportunities: exact optima, no Django.
 
-Run as ``python -m enhance.placements.solver INSTANCE.json`` (or ``-`` for standard input);
+Run as ``python -m enhance.core.solver INSTANCE.json`` (or ``-`` for standard input);
 the allocation is written as JSON to standard output. A bad instance exits with status 2 and
 one message on standard error naming the item at fault.
 
@@ -501,7 +501,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) != 1:
         print(
-            "usage: python -m enhance.placements.solver INSTANCE.json (or - for standard input)",
+            "usage: python -m enhance.core.solver INSTANCE.json (or - for standard input)",
             file=sys.stderr,
         )
         return 2

@@ -5,7 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from enhance.programmes.demo import DEMO_DOMAIN, DEMO_PASSWORD, load_demo
+from enhance.demo.accounts import DEMO_DOMAIN, DEMO_PASSWORD
+from enhance.demo.loader import load_demo
 from enhance.programmes.models import Person, Programme
 
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from enhance.placements.solver import InstanceError, allowed, parse_instance, solve
+from enhance.core.solver import InstanceError, allowed, parse_instance, solve
 
 # ---------------------------------------------------------------------------------------------
 # Small random instances
@@ -392,7 +392,7 @@ def test_bad_instances_are_refused_with_a_message_naming_the_item(label, data, m
 
 def cli(stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "enhance.placements.solver", *(args or ("-",))],
+        [sys.executable, "-m", "enhance.core.solver", *(args or ("-",))],
         input=stdin,
         capture_output=True,
         text=True,
@@ -436,6 +436,6 @@ def test_command_line_missing_file_exits_2(tmp_path):
 
 
 def test_solver_module_does_not_import_django():
-    code = "import sys, enhance.placements.solver; print('django' in sys.modules)"
+    code = "import sys, enhance.core.solver; print('django' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from enhance.programmes.demo import totp_code
+from enhance.demo.accounts import totp_code
 
 
 class Command(BaseCommand):

@@ -1,3 +1,6 @@
+"""The site menu: which areas a signed-in person sees, from their scope. Project-level wiring
+(like urls.py), so it may name every area."""
+
 from __future__ import annotations
 
 from typing import Any
