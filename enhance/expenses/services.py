@@ -4,9 +4,7 @@ batches and marks them paid. Money is whole pence throughout."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +16,7 @@ from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 
 from enhance.accounts.models import User
+from enhance.core.spreadsheets import SpreadsheetError, csv_text, read_table, xlsx_bytes
 from enhance.core.validation import save_valid
 from enhance.expenses import kinds
 from enhance.expenses.models import Claim, Cost, ExportBatch, Journey, Mode
@@ -412,30 +411,11 @@ def batch_lines(batch: ExportBatch) -> list[list[Any]]:
 
 
 def batch_csv(batch: ExportBatch) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    for line in batch_lines(batch):
-        writer.writerow([f"{v:%d/%m/%Y}" if isinstance(v, dt.date) else v for v in line])
-    return out.getvalue()
+    return csv_text([HEADER, *batch_lines(batch)])
 
 
 def batch_xlsx(batch: ExportBatch) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Expenses"
-    ws.append(HEADER)
-    for line in batch_lines(batch):
-        ws.append([float(v) if isinstance(v, Decimal) else v for v in line])
-    for row in ws.iter_rows(min_row=2, min_col=5, max_col=5):
-        for cell in row:
-            cell.number_format = "DD/MM/YYYY"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes({"Expenses": [HEADER, *batch_lines(batch)]})
 
 
 @transaction.atomic
@@ -463,12 +443,12 @@ def claim_mark_paid(*, actor: User, claim: Claim, paid_on: dt.date) -> Claim:
 def payment_file_apply(*, actor: User, organisation: Organisation, data: bytes) -> int:
     """Mark claims paid from the Trust's payment file (columns: Claim reference, Paid on).
     All or nothing: any bad row and nothing changes."""
-    from enhance.programmes.imports import ImportFileError, parse_date, read_table
+    from enhance.programmes.imports import parse_date
 
     _finance(actor, organisation)
     try:
         table = read_table(data)
-    except ImportFileError as exc:
+    except SpreadsheetError as exc:
         raise ValidationError(str(exc)) from None
     header = [h.strip().lower() for h in table[0]]
     if "claim reference" not in header or "paid on" not in header:

@@ -3,7 +3,6 @@ and as CSV and JSON, in one zip."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from enhance.accounts.models import User
+from enhance.core.spreadsheets import csv_text
 from enhance.notifications import kinds as notification_kinds
 from enhance.notifications.services import notify
 from enhance.placements.models import ClinicEntry
@@ -152,20 +152,19 @@ def collect(person_id: int, start: dt.date, end: dt.date) -> dict[str, Any]:
 
 
 def _csv(data: dict[str, Any]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Kind", "Date", "Title", "Detail"])
-    for s in data["sessions"]:
-        writer.writerow(["Teaching session", s["date"], s["title"], s["status"]])
-    for c in data["clinics"]:
-        writer.writerow(["Clinic", c["date"], c["type"], f"{c['site']}, supervised by {c['supervisor']}"])
-    for a in data["assessments"]:
-        writer.writerow(["Assessment", a["date"], a["type"], f"{a['judgement']}: {a['assessor']}"])
-    for r in data["reflections"]:
-        writer.writerow(["Reflection", r["date"], r["title"], "; ".join(r["domains"])])
-    for o in data["outputs"]:
-        writer.writerow(["Output", o["date"], o["title"], f"{o['kind']}, {o['status']}"])
-    return out.getvalue()
+    rows: list[list[Any]] = [["Kind", "Date", "Title", "Detail"]]
+    rows += [["Teaching session", s["date"], s["title"], s["status"]] for s in data["sessions"]]
+    rows += [
+        ["Clinic", c["date"], c["type"], f"{c['site']}, supervised by {c['supervisor']}"]
+        for c in data["clinics"]
+    ]
+    rows += [
+        ["Assessment", a["date"], a["type"], f"{a['judgement']}: {a['assessor']}"]
+        for a in data["assessments"]
+    ]
+    rows += [["Reflection", r["date"], r["title"], "; ".join(r["domains"])] for r in data["reflections"]]
+    rows += [["Output", o["date"], o["title"], f"{o['kind']}, {o['status']}"] for o in data["outputs"]]
+    return csv_text(rows)
 
 
 def build_zip(person_id: int, start: dt.date, end: dt.date) -> bytes:

@@ -6,12 +6,9 @@ programme data changes until commit, and a re-imported file creates no duplicate
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -23,6 +20,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from enhance.accounts.models import User
+from enhance.core.spreadsheets import SpreadsheetError, read_table
 from enhance.notifications import kinds
 from enhance.notifications.services import notify
 from enhance.programmes.access import localities_manageable_by, programmes_manageable_by
@@ -94,52 +92,6 @@ class Preview:
 
 def _key(header: str) -> str:
     return re.sub(r"[^a-z0-9]", "", header.lower())
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def read_table(data: bytes) -> list[list[str]]:
-    """Rows of cells from CSV or XLSX bytes, judged by content, not by the file's name."""
-    if data.startswith(b"PK\x03\x04"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise ImportFileError("This file is not a readable Excel (.xlsx) workbook.") from exc
-        sheet = workbook.worksheets[0]
-        rows = [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
-    else:
-        if b"\x00" in data[:4096]:
-            raise ImportFileError("This file is not a spreadsheet: upload a CSV or Excel (.xlsx) file.")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError:
-                raise ImportFileError(
-                    "This file is not a spreadsheet: upload a CSV or Excel (.xlsx) file."
-                ) from None
-        try:
-            rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
-        except csv.Error as exc:
-            raise ImportFileError(f"This CSV file cannot be read: {exc}.") from exc
-    rows = [row for row in rows if any(cell for cell in row)]
-    if not rows:
-        raise ImportFileError("The file has no rows. Add a header row and one row per trainee.")
-    return rows
 
 
 def _map_header(header: list[str]) -> dict[str, int]:
@@ -326,13 +278,14 @@ def _match_people(rows: list[RowResult], look: _Lookups) -> None:
 def import_preview(*, actor: User, filename: str, data: bytes) -> Preview:
     """Read and check a file. Raises ImportFileError for a file that cannot be read at all;
     returns a preview with errors per row and column, or with a stored batch when all is well."""
-    table = read_table(data)
+    try:
+        table = read_table(data, max_rows=MAX_ROWS)
+    except SpreadsheetError as exc:
+        raise ImportFileError(str(exc)) from None
     columns = _map_header(table[0])
     body = table[1:]
     if not body:
         raise ImportFileError("The file has a header row but no trainees.")
-    if len(body) > MAX_ROWS:
-        raise ImportFileError(f"The file has {len(body)} rows; import at most {MAX_ROWS} at a time.")
     look = _Lookups(actor)
     rows = []
     for number, cells in enumerate(body, start=2):

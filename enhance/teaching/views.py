@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import io
 
 import qrcode
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enhance.accounts.http import AuthedHttpRequest
+from enhance.core import spreadsheets
 from enhance.core.paging import page_of
 from enhance.programmes.access import scope_for
 from enhance.teaching import leave as leave_rules
@@ -359,27 +359,7 @@ def register_export(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpRespon
                 f"{timezone.localtime(a.checked_in_at):%H:%M}" if a and a.checked_in_at else "",
             ]
         )
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        assert sheet is not None
-        sheet.title = "Register"
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        out = io.StringIO()
-        csv.writer(out).writerows(rows)
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="register-{session.pk}.{fmt}"'
-    return response
+    return spreadsheets.download(rows, filename=f"register-{session.pk}", fmt=fmt, sheet="Register")
 
 
 def leave(request: AuthedHttpRequest) -> HttpResponse:

@@ -379,3 +379,25 @@ def test_claim_lists_cost_the_same_whatever_their_size(client, world, driver):
         after = counts()
     for url, n in after.items():
         assert n <= before[url], url
+
+
+def test_finance_exports_carry_no_live_formulas(client, world, driver):
+    """A name or code typed as a spreadsheet formula reaches the Trust's export as text."""
+    approved_claim(world, dt.date(2026, 2, 1), [(dt.date(2026, 2, 2), "10")])
+    person = world.learner_membership.person
+    person.forename = "=cmd|' /C calc'!A0"
+    person.save()
+    membership = world.learner_membership
+    membership.cost_centre = "@SUM(1+1)"
+    membership.save()
+    batch = services.export_batch_create(actor=world["finance_officer"], organisation=world.trust)
+    client.force_login(world["finance_officer"])
+    xlsx = client.get(reverse("expenses:batch_download", args=[batch.pk, "xlsx"]))
+    cells = [c for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows() for c in row]
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    assert any(t.startswith("'=cmd") for t in texts)
+    assert not any(c.data_type == "f" for c in cells)
+    assert not any(t.startswith("=") for t in texts)
+    csv_body = client.get(reverse("expenses:batch_download", args=[batch.pk, "csv"])).content.decode()
+    assert "'=cmd" in csv_body and "'@SUM(1+1)" in csv_body
+    assert ",=cmd" not in csv_body and ",@SUM" not in csv_body

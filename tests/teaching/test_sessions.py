@@ -329,3 +329,21 @@ def test_facilitators_attach_files_checked_by_content_and_learners_download_them
     assert (
         client.get(reverse("teaching:material_download", args=[session.pk, material.pk])).status_code == 403
     )
+
+
+def test_register_exports_carry_no_live_formulas(client, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    (session,) = series(world, repeat="none", count=1)
+    person = world.learner_membership.person
+    person.forename, person.email = "=1+1", "+plus@example.org"
+    person.save()
+    client.force_login(world["programme_lead"])
+    csv_body = client.get(reverse("teaching:register_export", args=[session.pk, "csv"])).content.decode()
+    assert "'=1+1 Learner" in csv_body and "'+plus@example.org" in csv_body
+    xlsx = client.get(reverse("teaching:register_export", args=[session.pk, "xlsx"])).content
+    cells = [c for row in load_workbook(io.BytesIO(xlsx)).active.iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+    assert "'=1+1 Learner" in [c.value for c in cells]

@@ -1,0 +1,181 @@
+"""Spreadsheets in and out: reading CSV or XLSX uploads, and writing CSV or XLSX downloads.
+
+Reading judges a file by its content, never its name, reads XLSX lazily and stops at a row
+limit, and refuses archives that are not workbooks or that would unpack too large. Writing
+neutralises every text cell that a spreadsheet program would treat as a formula (a cell
+starting with = + - @, or a tab or carriage return), so an exported name such as
+"=HYPERLINK(...)" stays text."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpResponse
+
+Row = Sequence[Any]
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+# An upload's XLSX may unpack to at most this many bytes (a workbook of 10,000 rows of trainees
+# is well under 10 MB unpacked).
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_ROWS = 10_000
+
+NOT_A_SPREADSHEET = "This file is not a spreadsheet: upload a CSV or Excel (.xlsx) file."
+NOT_A_WORKBOOK = "This file is not a readable Excel (.xlsx) workbook."
+TOO_LARGE_UNPACKED = "This workbook is too large once unpacked: split it into smaller files."
+NO_ROWS = "The file has no rows. Add a header row and one row per record."
+TOO_MANY_ROWS = "The file has more than {limit} rows; upload at most {limit} at a time."
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class SpreadsheetError(ValueError):
+    """The file as a whole cannot be read; the message says why, for the person uploading it."""
+
+
+# --- Reading -------------------------------------------------------------------------------
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _xlsx_rows(data: bytes, max_rows: int) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+        unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise SpreadsheetError(NOT_A_WORKBOOK) from exc
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        raise SpreadsheetError(NOT_A_WORKBOOK)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise SpreadsheetError(TOO_LARGE_UNPACKED)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise SpreadsheetError(NOT_A_WORKBOOK) from exc
+    rows: list[list[str]] = []
+    try:
+        if not workbook.worksheets:
+            raise SpreadsheetError(NOT_A_WORKBOOK)
+        for values in workbook.worksheets[0].iter_rows(values_only=True):
+            row = [_cell_text(c) for c in values]
+            if any(row):
+                rows.append(row)
+                if len(rows) > max_rows + 1:  # the header and one row past the limit
+                    raise SpreadsheetError(TOO_MANY_ROWS.format(limit=max_rows))
+    except (KeyError, OSError, ValueError, TypeError, zipfile.BadZipFile) as exc:
+        if isinstance(exc, SpreadsheetError):
+            raise
+        raise SpreadsheetError(NOT_A_WORKBOOK) from exc
+    finally:
+        workbook.close()
+    return rows
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise SpreadsheetError(NOT_A_SPREADSHEET) from None
+
+
+def _csv_rows(data: bytes, max_rows: int) -> list[list[str]]:
+    if b"\x00" in data[:4096]:
+        raise SpreadsheetError(NOT_A_SPREADSHEET)
+    rows: list[list[str]] = []
+    try:
+        for values in csv.reader(io.StringIO(_decode(data))):
+            row = [c.strip() for c in values]
+            if any(row):
+                rows.append(row)
+                if len(rows) > max_rows + 1:
+                    raise SpreadsheetError(TOO_MANY_ROWS.format(limit=max_rows))
+    except csv.Error as exc:
+        raise SpreadsheetError(f"This CSV file cannot be read: {exc}.") from exc
+    return rows
+
+
+def read_table(data: bytes, *, max_rows: int = DEFAULT_MAX_ROWS) -> list[list[str]]:
+    """Rows of text cells (blank rows dropped) from CSV or XLSX bytes: a header row and at
+    most `max_rows` more. Raises SpreadsheetError with a message for the uploader."""
+    rows = _xlsx_rows(data, max_rows) if data.startswith(b"PK\x03\x04") else _csv_rows(data, max_rows)
+    if not rows:
+        raise SpreadsheetError(NO_ROWS)
+    return rows
+
+
+# --- Writing -------------------------------------------------------------------------------
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell that would start a formula is prefixed with an apostrophe; numbers, dates
+    and other text pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_text(rows: Iterable[Row]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([neutralise(f"{v:%d/%m/%Y}" if isinstance(v, dt.date) else v) for v in row])
+    return out.getvalue()
+
+
+def _xlsx_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    return neutralise(value)
+
+
+def xlsx_bytes(sheets: dict[str, Iterable[Row]]) -> bytes:
+    """A workbook with one sheet per entry (title: rows). Dates show as DD/MM/YYYY."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title=title[:31])
+        for row in rows:
+            sheet.append([_xlsx_value(v) for v in row])
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                if isinstance(cell.value, dt.date):
+                    cell.number_format = "DD/MM/YYYY"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def download(rows: Iterable[Row], *, filename: str, fmt: str, sheet: str = "Sheet1") -> HttpResponse:
+    """A CSV or XLSX attachment of `rows`, named `filename`.`fmt`."""
+    if fmt == "xlsx":
+        response = HttpResponse(xlsx_bytes({sheet: rows}), content_type=XLSX_CONTENT_TYPE)
+    else:
+        response = HttpResponse(csv_text(rows), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
