@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.internal.flows.login import record_authentication
-from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.views import ActivateTOTPView
 from django.http import HttpResponse
+
+from enhance.accounts.selectors import authenticator_app_of
 
 
 class ActivateAuthenticatorView(ActivateTOTPView):
@@ -17,7 +18,8 @@ class ActivateAuthenticatorView(ActivateTOTPView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        authenticator = Authenticator.objects.get(user=self.request.user, type=Authenticator.Type.TOTP)
+        authenticator = authenticator_app_of(self.request.user)  # type: ignore[arg-type]
+        assert authenticator is not None  # just activated
         record_authentication(self.request, self.request.user, "mfa", id=authenticator.pk, type="totp")
         return response
 

@@ -2,23 +2,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from enhance.accounts.http import AuthedHttpRequest
+from enhance.calendars import selectors
+from enhance.calendars.access import get_feed_owner_for
 from enhance.calendars.events import events_for
-from enhance.calendars.models import FeedToken
 from enhance.calendars.services import feed_token_for, feed_token_reset, to_ical
 
 
 def my_calendar(request: AuthedHttpRequest) -> HttpResponse:
     token = feed_token_for(request.user)
-    today = timezone.localdate()
-    events = events_for(request.user)
-    upcoming = [e for e in events if e.end_date() >= today]
+    upcoming = selectors.upcoming_events_for(request.user)
     feed_url = request.build_absolute_uri(reverse("calendars:feed", args=[token.token]))
     return render(request, "calendars/my_calendar.html", {"events": upcoming, "feed_url": feed_url})
 
@@ -32,10 +30,7 @@ def reset_feed(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_not_required
 def feed(request: HttpRequest, token: str) -> HttpResponse:
-    found = FeedToken.objects.select_related("user").filter(token=token, user__is_active=True).first()
-    if found is None:
-        raise Http404("No calendar at this address.")
-    body = to_ical(events_for(found.user), name="enhance")
+    body = to_ical(events_for(get_feed_owner_for(token)), name="enhance")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
     return response

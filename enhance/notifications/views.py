@@ -1,30 +1,27 @@
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enhance.accounts.http import AuthedHttpRequest
 from enhance.core.paging import page_of
-from enhance.notifications import kinds
-from enhance.notifications.models import EmailPreference, Notification
+from enhance.notifications import kinds, selectors
+from enhance.notifications.access import get_notification_for
+from enhance.notifications.forms import PreferencesForm
 from enhance.notifications.services import email_preferences_set, notifications_mark_read
 
 
 def notification_list(request: AuthedHttpRequest) -> HttpResponse:
-    qs = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")
-    page = page_of(request, qs)
+    page = page_of(request, selectors.notifications_newest_first(request.user))
     return render(request, "notifications/list.html", {"page": page})
 
 
 @require_POST
 def notification_open(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notification = get_notification_for(request.user, pk)
     notifications_mark_read(actor=request.user, ids=[notification.pk])
     target = notification.url
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -39,21 +36,9 @@ def notification_mark_all_read(request: AuthedHttpRequest) -> HttpResponse:
     return redirect("notifications:list")
 
 
-class PreferencesForm(forms.Form):
-    def __init__(self, *args: Any, current: dict[str, bool], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for kind in kinds.all_kinds():
-            if kind.urgent:
-                continue
-            self.fields[kind.code] = forms.BooleanField(
-                label=kind.label, required=False, initial=current.get(kind.code, True)
-            )
-
-
 @require_http_methods(["GET", "POST"])
 def preferences(request: AuthedHttpRequest) -> HttpResponse:
-    current = dict(EmailPreference.objects.filter(user=request.user).values_list("kind", "email"))
-    form = PreferencesForm(request.POST or None, current=current)
+    form = PreferencesForm(request.POST or None, current=selectors.email_choices_of(request.user))
     if request.method == "POST" and form.is_valid():
         email_preferences_set(actor=request.user, choices=form.cleaned_data)
         messages.success(request, "Your email choices were saved.")

@@ -3,12 +3,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from allauth.account.authentication import get_authentication_records
-from allauth.mfa.models import Authenticator
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from enhance.accounts.selectors import authenticator_app_of
 from enhance.programmes.access import scope_for
 
 EXEMPT_PREFIXES = ("/accounts/", "/static/", "/media/", "/health", "/assess/")
@@ -35,7 +35,7 @@ class StaffMfaRequiredMiddleware:
             and not request.path.startswith(EXEMPT_PREFIXES)
             and (user.is_staff or user.is_superuser or scope_for(user).is_staff)  # type: ignore[arg-type]
         ):
-            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            if authenticator_app_of(user) is None:  # type: ignore[arg-type]
                 return HttpResponseRedirect(reverse("mfa_activate_totp"))
             if not session_used_second_factor(request):
                 logout(request)
