@@ -41,11 +41,13 @@ class VersionedForm(forms.ModelForm):
             del self.fields["version"]
 
 
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError onto the form: messages keyed by a field the form has
-    go next to that field, everything else to the top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+def add_service_errors(error: ValidationError, *forms_: forms.BaseForm) -> None:
+    """Put a service's ValidationError onto the form(s) it came from: each message keyed by a
+    field goes next to that field on the first form that has it; the rest go to the top of
+    the last form."""
+    errors: list[tuple[str | None, Any]] = (
+        list(error.error_dict.items()) if hasattr(error, "error_dict") else [(None, error.error_list)]
+    )
+    for field, messages in errors:
+        target = next((f for f in forms_ if field in f.fields), forms_[-1])
+        target.add_error(field if field in target.fields else None, messages)

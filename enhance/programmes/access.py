@@ -14,6 +14,7 @@ from django.http import Http404
 from enhance.accounts.models import User
 from enhance.programmes.models import (
     Cohort,
+    ImportBatch,
     Locality,
     Membership,
     Organisation,
@@ -251,3 +252,32 @@ def get_cohort_for(user: User, pk: int) -> Cohort:
 def organisations_of_staff(user: User) -> QuerySet[Organisation]:
     scope = scope_for(user)
     return Organisation.objects.filter(id__in=scope.finance_orgs | scope.community_orgs | scope.partner_orgs)
+
+
+def ensure_manages_learners(user: User) -> None:
+    """Adding learners, importing and editing memberships: leads of any level only."""
+    if not scope_for(user).manages_learners:
+        raise PermissionDenied
+
+
+def can_add_learners(user: User) -> bool:
+    return scope_for(user).manages_learners
+
+
+def ensure_staff(user: User) -> None:
+    if not scope_for(user).is_staff:
+        raise PermissionDenied
+
+
+def get_import_batch_for(user: User, pk: int) -> ImportBatch:
+    """An import is seen only by the lead who uploaded it."""
+    ensure_manages_learners(user)
+    return _get_or_deny(ImportBatch.objects.all(), ImportBatch.objects.filter(created_by=user), pk)
+
+
+def get_organisation_for(user: User, pk: int) -> Organisation:
+    """Admins see every organisation; staff, the organisations their roles are in."""
+    scope = scope_for(user)
+    visible = Organisation.objects.all() if scope.admin else organisations_of_staff(user)
+    qs = Organisation.objects.select_related("region").prefetch_related("sites")
+    return _get_or_deny(qs, visible, pk)

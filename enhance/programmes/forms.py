@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -129,8 +128,14 @@ class MembershipForm(VersionedForm):
             self.add_error("grade_from", "A grade cannot start before the membership does.")
         return data
 
-    def grade_start(self) -> dt.date:
-        return self.cleaned_data.get("grade_from") or self.cleaned_data["starts_on"]
+    def service_fields(self) -> dict[str, Any]:
+        """The cleaned data as the membership services take it."""
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("grade_from", "version")}
+        data["grade_starts_on"] = self.cleaned_data.get("grade_from")
+        if self.instance.pk:
+            data.pop("programme", None)
+            data["expected_version"] = self.cleaned_data.get("version")
+        return data
 
 
 class LearnerFilterForm(forms.Form):

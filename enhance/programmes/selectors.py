@@ -9,8 +9,19 @@ from typing import Any
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from enhance.accounts.models import User
+from enhance.core.audit import AuditEntry, audit_entries
+from enhance.programmes import access
 from enhance.programmes.access import memberships_visible_to, programmes_visible_to
-from enhance.programmes.models import GradePeriod, Membership, Programme, Role, RoleAssignment
+from enhance.programmes.models import (
+    GradePeriod,
+    ImportBatch,
+    Locality,
+    Membership,
+    Person,
+    Programme,
+    Role,
+    RoleAssignment,
+)
 
 
 def current_grade_subquery(on: dt.date | None = None) -> Subquery:
@@ -107,3 +118,70 @@ def leads_of(membership: Membership) -> list[User]:
         | Q(role=Role.LOCALITY_LEAD, locality=membership.locality_id)
     ).select_related("user")
     return list({r.user_id: r.user for r in roles}.values())
+
+
+def learner_home(user: User, person_id: int) -> dict[str, Any]:
+    """A learner's home: their memberships, their leads and their supervisors."""
+    memberships = list(person_memberships(user, person_id))
+    localities = [m.locality_id for m in memberships if m.locality_id]
+    leads = RoleAssignment.objects.filter(
+        Q(programme_id__in=[m.programme_id for m in memberships], role=Role.PROGRAMME_LEAD)
+        | Q(locality_id__in=localities, role=Role.LOCALITY_LEAD)
+    ).select_related("user", "programme", "locality")
+    return {"memberships": memberships, "leads": list(leads), "supervisors": list(supervisors_of(person_id))}
+
+
+def staff_home(user: User) -> dict[str, Any]:
+    """A staff member's home: their roles, programmes, learners and organisations."""
+    active = access.memberships_visible_to(user).filter(status=Membership.Status.ACTIVE)
+    return {
+        "roles": RoleAssignment.objects.filter(user=user)
+        .select_related("region", "programme", "locality", "organisation", "learner")
+        .order_by("role"),
+        "programmes": programme_list(user)[:20],
+        "learner_total": active.count(),
+        "recent_learners": learner_list(user)
+        .filter(status=Membership.Status.ACTIVE)
+        .order_by("-starts_on", "pk")[:5],
+        "organisations": access.organisations_of_staff(user).prefetch_related("sites"),
+    }
+
+
+def supervisors_of(person_id: int) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.filter(learner_id=person_id, role=Role.SUPERVISOR).select_related("user")
+
+
+def locality_leads(locality: Locality) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.filter(role=Role.LOCALITY_LEAD, locality=locality).select_related("user")
+
+
+def person_history(person: Person, limit: int = 15) -> list[AuditEntry]:
+    """Changes to a person's details and memberships, newest first."""
+    history = audit_entries(
+        list(Person.history.filter(id=person.pk).select_related("history_user")), "Personal details"
+    ) + audit_entries(
+        list(Membership.history.filter(person_id=person.pk).select_related("history_user")), "Membership"
+    )
+    history.sort(key=lambda h: h.when, reverse=True)
+    return history[:limit]
+
+
+def learner_profile(user: User, person: Person) -> dict[str, Any]:
+    """Everything the learner page shows about `person` to `user`."""
+    scope = access.scope_for(user)
+    manageable = set(
+        access.memberships_manageable_by(user).filter(person=person).values_list("id", flat=True)
+    )
+    return {
+        "person": person,
+        "memberships": list(person_memberships(user, person.pk)),
+        "manageable": manageable,
+        "history": person_history(person) if manageable or scope.admin else [],
+        "supervisors": supervisors_of(person.pk),
+        "is_self": scope.person_id == person.pk,
+        "can_add_membership": scope.manages_learners,
+    }
+
+
+def recent_imports(user: User) -> QuerySet[ImportBatch]:
+    return ImportBatch.objects.filter(created_by=user).order_by("-created_at")[:10]

@@ -125,6 +125,7 @@ def membership_create(
     assignment_number: str = "",
     cost_centre: str = "",
     arcp_date: dt.date | None = None,
+    grade_starts_on: dt.date | None = None,
 ) -> Membership:
     _check_can_manage(actor, programme, locality)
     if Membership.objects.filter(person=person, programme=programme).exists():
@@ -148,13 +149,28 @@ def membership_create(
     )
     save_valid(membership)
     if grade is not None:
-        grade_set(actor=actor, membership=membership, grade=grade, starts_on=starts_on)
+        grade_set(actor=actor, membership=membership, grade=grade, starts_on=grade_starts_on or starts_on)
     return membership
 
 
 @transaction.atomic
+def learner_add(
+    *, actor: User, person_fields: dict[str, Any], membership_fields: dict[str, Any]
+) -> Membership:
+    """A new person and their first programme membership, together or not at all."""
+    person = person_create(actor=actor, **person_fields)
+    return membership_create(actor=actor, person=person, **membership_fields)
+
+
+@transaction.atomic
 def membership_update(
-    *, actor: User, membership: Membership, expected_version: int | None = None, **fields: Any
+    *,
+    actor: User,
+    membership: Membership,
+    expected_version: int | None = None,
+    grade: Grade | None = None,
+    grade_starts_on: dt.date | None = None,
+    **fields: Any,
 ) -> Membership:
     """Change a membership. With expected_version (the version the editor's form showed), an
     edit made on stale data is refused instead of silently undoing someone else's change."""
@@ -169,6 +185,8 @@ def membership_update(
         locked.status_since = dt.date.today()
     locked.version += 1
     save_valid(locked)
+    if grade is not None:
+        grade_set(actor=actor, membership=locked, grade=grade, starts_on=grade_starts_on or locked.starts_on)
     return locked
 
 
