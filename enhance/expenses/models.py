@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from enhance.placements.models import Placement
@@ -98,6 +99,9 @@ class Claim(models.Model):
     def __str__(self) -> str:
         return f"{self.membership.person} {self.month:%B %Y}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("expenses:claim_detail", args=[self.pk])
+
     @property
     def reference(self) -> str:
         return f"ENH-{self.pk:06d}"
@@ -105,6 +109,19 @@ class Claim(models.Model):
     @property
     def editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def awaiting_decision(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def returned(self) -> bool:
+        return self.status == self.Status.RETURNED
+
+    @property
+    def provisional(self) -> bool:
+        """Until approved, its total may still change."""
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED, self.Status.SUBMITTED)
 
 
 class Journey(models.Model):

@@ -11,24 +11,24 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 
 from enhance.accounts.models import User
-from enhance.core.spreadsheets import SpreadsheetError, csv_text, read_table, xlsx_bytes
+from enhance.core.spreadsheets import SpreadsheetError, read_table
 from enhance.core.validation import save_valid
 from enhance.expenses import kinds
+from enhance.expenses.access import APPROVED_STATUSES, can_approve
 from enhance.expenses.models import Claim, Cost, ExportBatch, Journey, Mode
 from enhance.expenses.rates import RateTable, mileage_year_start, price
 from enhance.expenses.receipts import receipt_type
 from enhance.notifications.services import notify
-from enhance.programmes.access import memberships_manageable_by, scope_for
+from enhance.programmes.access import scope_for
 from enhance.programmes.models import Membership, Organisation
 from enhance.programmes.selectors import leads_of
 
 LOCKED = "This claim has been submitted and cannot be changed."
-APPROVED_STATUSES = (Claim.Status.APPROVED, Claim.Status.EXPORTED, Claim.Status.PAID)
 
 
 def months_ago(today: dt.date, months: int) -> dt.date:
@@ -38,21 +38,6 @@ def months_ago(today: dt.date, months: int) -> dt.date:
 
 
 # --- Permissions ---------------------------------------------------------------------------
-
-
-def claims_visible_to(user: User) -> QuerySet[Claim]:
-    scope = scope_for(user)
-    if scope.admin:
-        return Claim.objects.all()
-    return Claim.objects.filter(
-        Q(membership__person_id=scope.person_id or 0)
-        | Q(membership__in=memberships_manageable_by(user))
-        | Q(membership__employing_organisation__in=scope.finance_orgs, status__in=APPROVED_STATUSES)
-    )
-
-
-def can_approve(user: User, claim: Claim) -> bool:
-    return memberships_manageable_by(user).filter(pk=claim.membership_id).exists()
 
 
 def _own(actor: User, claim: Claim) -> None:
@@ -408,14 +393,6 @@ def batch_lines(batch: ExportBatch) -> list[list[Any]]:
                 )
     lines.append(["Total", "", "", "", "", "", "", "", Decimal(batch.total_pence) / 100])
     return lines
-
-
-def batch_csv(batch: ExportBatch) -> str:
-    return csv_text([HEADER, *batch_lines(batch)])
-
-
-def batch_xlsx(batch: ExportBatch) -> bytes:
-    return xlsx_bytes({"Expenses": [HEADER, *batch_lines(batch)]})
 
 
 @transaction.atomic

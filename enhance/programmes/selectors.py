@@ -185,3 +185,16 @@ def learner_profile(user: User, person: Person) -> dict[str, Any]:
 
 def recent_imports(user: User) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.filter(created_by=user).order_by("-created_at")[:10]
+
+
+def current_membership(user: User) -> Membership | None:
+    """A learner's current (most recently started, active) programme membership."""
+    scope = access.scope_for(user)
+    if scope.person_id is None:
+        return None
+    return (
+        Membership.objects.filter(person_id=scope.person_id, status=Membership.Status.ACTIVE)
+        .select_related("programme", "programme__region", "person", "cohort", "locality")
+        .order_by("-starts_on")
+        .first()
+    )

@@ -47,8 +47,10 @@ def test_vendored_assets_name_no_missing_source_maps():
 
 
 def test_check_deploy_is_clean_behind_a_tls_proxy():
+    # The browser tests' relaxation of async safety is for the test process only.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "enhance.settings",
         "DEBUG": "false",
         "SECRET_KEY": "a-production-like-secret-key-of-sufficient-length-0123456789",

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from enhance.expenses import services
+from enhance.expenses import access, services
 from enhance.expenses.models import Claim, Cost, Journey, MileageRate
 from tests.factories import MembershipFactory, OrganisationFactory
 
@@ -282,7 +282,7 @@ def test_finance_officers_of_another_trust_see_nothing(client, world, driver):
 
     other_trust = OrganisationFactory(name="Elsewhere Hospitals NHS Trust")
     outsider = staff_user(Role.FINANCE_OFFICER, organisation=other_trust)
-    assert not services.claims_visible_to(outsider).exists()
+    assert not access.claims_visible_to(outsider).exists()
     with pytest.raises(PermissionDenied):
         services.export_batch_create(actor=outsider, organisation=world.trust)
     client.force_login(outsider)
