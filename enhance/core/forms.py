@@ -41,6 +41,26 @@ class VersionedForm(forms.ModelForm):
             del self.fields["version"]
 
 
+class ActionForm(forms.Form):
+    """Which of a form's submit buttons was pressed (`<button name="action" value="...">`),
+    read through a form like any other input. An unknown value is refused, not guessed."""
+
+    action = forms.CharField(required=False)
+
+    def __init__(self, *args: Any, choices: tuple[str, ...], default: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.choices, self.default = choices, default
+
+    def clean_action(self) -> str:
+        value = self.cleaned_data["action"] or self.default
+        if value not in self.choices:
+            raise ValidationError("Choose one of the buttons.")
+        return value
+
+    def chosen(self) -> str:
+        return self.cleaned_data["action"] if self.is_valid() else self.default
+
+
 def add_service_errors(error: ValidationError, *forms_: forms.BaseForm) -> None:
     """Put a service's ValidationError onto the form(s) it came from: each message keyed by a
     field goes next to that field on the first form that has it; the rest go to the top of

@@ -8,7 +8,7 @@ from enhance.core.forms import DateInput, choice_field
 from enhance.curriculum.models import Domain, Theme
 from enhance.placements.models import ClinicEntry, Placement
 from enhance.portfolio.models import Assessment, AssessmentType, Reflection, RequirementSet, Rule
-from enhance.programmes.models import Person
+from enhance.programmes.access import scope_for
 from enhance.teaching.services import sessions_for_learner
 
 
@@ -44,14 +44,15 @@ class ReflectionForm(forms.ModelForm):
             "clinic": "Linked clinic",
         }
 
-    def __init__(self, *args: Any, user: Any, person: Person, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        person_id = scope_for(user).person_id or 0
         choice_field(self, "session").queryset = sessions_for_learner(user).order_by("-starts_at")
         choice_field(self, "placement").queryset = Placement.objects.filter(
-            membership__person=person
+            membership__person_id=person_id
         ).select_related("opportunity")
         choice_field(self, "clinic").queryset = ClinicEntry.objects.filter(
-            placement__membership__person=person
+            placement__membership__person_id=person_id
         ).select_related("clinic_type")
 
 
@@ -69,6 +70,7 @@ class AssessmentRequestForm(forms.Form):
 
     def __init__(self, *args: Any, kind: AssessmentType, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.kind = kind
         for spec in kind.extra_fields:
             name = f"extra_{spec['name']}"
             if spec.get("choices"):
@@ -80,6 +82,18 @@ class AssessmentRequestForm(forms.Form):
 
     def details(self) -> dict[str, str]:
         return {k.removeprefix("extra_"): v for k, v in self.cleaned_data.items() if k.startswith("extra_")}
+
+    def assessment(self) -> Assessment:
+        """The requested assessment, unsaved, as the request service takes it."""
+        data = self.cleaned_data
+        return Assessment(
+            type=self.kind,
+            setting=data["setting"],
+            date=data["date"],
+            encounter=data["encounter"],
+            assessor_email=data["assessor_email"],
+            details=self.details(),
+        )
 
 
 class AssessorForm(forms.Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from enhance.placements.models import Placement
@@ -42,6 +43,9 @@ class Reflection(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:reflection_detail", args=[self.pk])
 
 
 class Comment(models.Model):
@@ -112,6 +116,17 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.type} for {self.person} on {self.date}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:assessment_detail", args=[self.pk])
+
+    @property
+    def completed(self) -> bool:
+        return self.status == self.Status.COMPLETED
+
+    @property
+    def awaiting_assessor(self) -> bool:
+        return self.status == self.Status.REQUESTED
+
 
 class RequirementSet(models.Model):
     """What a programme asks of a learner in one training year, for their ARCP."""
@@ -134,6 +149,9 @@ class RequirementSet(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:requirement_set", args=[self.pk])
 
 
 class Rule(models.Model):
@@ -184,3 +202,14 @@ class EvidencePack(models.Model):
 
     def __str__(self) -> str:
         return f"Evidence pack {self.starts_on} to {self.ends_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:evidence_pack", args=[self.pk])
+
+    @property
+    def ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def failed(self) -> bool:
+        return self.status == self.Status.FAILED

@@ -230,3 +230,10 @@ def rule_add(*, actor: User, requirement_set: RequirementSet, rule: Rule) -> Rul
     rule.full_clean()
     rule.save()
     return rule
+
+
+@transaction.atomic
+def rule_remove(*, actor: User, rule: Rule) -> None:
+    if not programmes_run_by(actor).filter(pk=rule.requirement_set.programme_id).exists():
+        raise PermissionDenied
+    rule.delete()

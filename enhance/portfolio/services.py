@@ -6,41 +6,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
 
 from enhance.accounts.models import User
 from enhance.notifications import kinds as notification_kinds
 from enhance.notifications.services import notify
+from enhance.portfolio.access import can_comment
 from enhance.portfolio.models import Comment, Reflection
-from enhance.programmes.access import memberships_manageable_by, scope_for
+from enhance.programmes.access import scope_for
 from enhance.programmes.models import Role, RoleAssignment
 
 REFLECTION_SHARED = notification_kinds.register("reflection_shared", "Reflections shared with you")
 REFLECTION_COMMENT = notification_kinds.register("reflection_comment", "Comments on your reflections")
-
-
-def reflections_visible_to(user: User) -> QuerySet[Reflection]:
-    """A learner sees their own; a supervisor the shared reflections of their learners; the
-    programme team those shared with the programme. Drafts stay with their author."""
-    scope = scope_for(user)
-    shared = Q(draft=False) & (
-        Q(
-            visibility__in=[Reflection.Visibility.SUPERVISOR, Reflection.Visibility.PROGRAMME],
-            person__in=scope.supervised,
-        )
-        | Q(
-            visibility=Reflection.Visibility.PROGRAMME,
-            person__in=memberships_manageable_by(user).values("person_id"),
-        )
-    )
-    return Reflection.objects.filter(Q(person_id=scope.person_id or 0) | shared).distinct()
-
-
-def can_comment(user: User, reflection: Reflection) -> bool:
-    return (
-        reflection.person.user_id != user.pk
-        and reflections_visible_to(user).filter(pk=reflection.pk).exists()
-    )
 
 
 @transaction.atomic

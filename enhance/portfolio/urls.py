@@ -16,9 +16,11 @@ urlpatterns = [
     path("readiness/", views.readiness, name="readiness"),
     path("requirements/", views.requirement_sets, name="requirement_sets"),
     path("requirements/<int:pk>/", views.requirement_set, name="requirement_set"),
+    path("requirements/<int:pk>/rules/<int:rule_pk>/remove/", views.rule_remove, name="rule_remove"),
     path("coverage/cohorts/<int:pk>/", views.cohort_coverage, name="cohort_coverage"),
     path("assessments/", views.assessment_list, name="assessment_list"),
     path("assessments/new/", views.assessment_request, name="assessment_request"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment_detail"),
-    path("assessments/<int:pk>/action/", views.assessment_action, name="assessment_action"),
+    path("assessments/<int:pk>/resend/", views.assessment_resend, name="assessment_resend"),
+    path("assessments/<int:pk>/withdraw/", views.assessment_withdraw, name="assessment_withdraw"),
 ]

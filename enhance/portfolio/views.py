@@ -3,13 +3,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from enhance.accounts.http import AuthedHttpRequest
+from enhance.core.forms import ActionForm, add_service_errors
 from enhance.core.paging import page_of
-from enhance.portfolio import assessments, coverage, evidence, requirements, services
+from enhance.portfolio import access, assessments, coverage, evidence, requirements, selectors, services
 from enhance.portfolio.forms import (
     AssessmentRequestForm,
     AssessorForm,
@@ -19,187 +20,120 @@ from enhance.portfolio.forms import (
     RequirementSetForm,
     RuleForm,
 )
-from enhance.portfolio.models import Assessment, AssessmentType, EvidencePack, Reflection, RequirementSet
-from enhance.programmes.access import get_cohort_for, memberships_manageable_by, programmes_run_by, scope_for
-from enhance.programmes.models import Membership, Person
+from enhance.portfolio.models import Reflection
+from enhance.programmes.access import get_cohort_for, programmes_run_by, scope_for
+from enhance.programmes.selectors import current_membership
 
 
 def reflection_list(request: AuthedHttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    visible = (
-        services.reflections_visible_to(request.user).select_related("person").prefetch_related("domains")
-    )
-    mine = visible.filter(person_id=scope.person_id or 0)
-    shared = visible.exclude(person_id=scope.person_id or 0)
     if not scope.is_learner and not scope.is_staff:
         raise PermissionDenied
-    return render(
-        request,
-        "portfolio/reflection_list.html",
-        {
-            "mine": page_of(request, mine) if scope.is_learner else None,
-            "shared": shared[:50],
-            "is_learner": scope.is_learner,
-        },
-    )
-
-
-def _reflection(request: AuthedHttpRequest, pk: int) -> Reflection:
-    reflection = (
-        Reflection.objects.select_related(
-            "person", "session", "placement__opportunity", "clinic__clinic_type"
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if reflection is None:
-        raise Http404
-    if not services.reflections_visible_to(request.user).filter(pk=pk).exists():
-        raise PermissionDenied
-    return reflection
+    context = {
+        "mine": page_of(request, selectors.reflections_of(request.user)) if scope.is_learner else None,
+        "shared": selectors.reflections_shared_with(request.user),
+        "is_learner": scope.is_learner,
+    }
+    return render(request, "portfolio/reflection_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def reflection_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
-    scope = scope_for(request.user)
-    if scope.person_id is None:
-        raise PermissionDenied
-    reflection = _reflection(request, pk) if pk else Reflection()
-    if pk and reflection.person_id != scope.person_id:
-        raise PermissionDenied
-    person = Person.objects.get(pk=scope.person_id)
-    form = ReflectionForm(request.POST or None, instance=reflection, user=request.user, person=person)
+    access.learner_person_id(request.user)
+    reflection = access.get_reflection_for(request.user, pk, write=True) if pk else Reflection()
+    form = ReflectionForm(request.POST or None, instance=reflection, user=request.user)
     if request.method == "POST" and form.is_valid():
-        publish = request.POST.get("action") == "finish"
+        publish = ActionForm(request.POST, choices=("finish", "draft"), default="draft").chosen() == "finish"
+        data = form.cleaned_data
         try:
             saved = services.reflection_save(
                 actor=request.user,
                 reflection=form.save(commit=False),
-                domains=form.cleaned_data["domains"],
-                themes=form.cleaned_data["themes"],
+                domains=data["domains"],
+                themes=data["themes"],
                 publish=publish,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(exc, form)
         else:
             messages.success(request, "Reflection saved." if publish else "Draft saved.")
-            return redirect("portfolio:reflection_detail", pk=saved.pk)
+            return redirect(saved)
     return render(request, "portfolio/reflection_form.html", {"form": form, "reflection": reflection})
 
 
 @require_http_methods(["GET", "POST"])
 def reflection_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    reflection = _reflection(request, pk)
-    can_comment = services.can_comment(request.user, reflection)
-    form = CommentForm(request.POST or None) if can_comment else None
+    reflection = access.get_reflection_for(request.user, pk)
+    form = CommentForm(request.POST or None) if access.can_comment(request.user, reflection) else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
         if form.is_valid():
             services.comment_add(actor=request.user, reflection=reflection, text=form.cleaned_data["text"])
             messages.success(request, "Comment added.")
-            return redirect("portfolio:reflection_detail", pk=pk)
-    return render(
-        request,
-        "portfolio/reflection_detail.html",
-        {
-            "reflection": reflection,
-            "form": form,
-            "comments": reflection.comments.select_related("author"),
-            "is_author": reflection.person.user_id == request.user.pk,
-            "domains": reflection.domains.all(),
-            "themes": reflection.themes.all(),
-        },
-    )
+            return redirect(reflection)
+    context = selectors.reflection_page(request.user, reflection)
+    return render(request, "portfolio/reflection_detail.html", {**context, "form": form})
 
 
 # --- Assessments --------------------------------------------------------------------------
 
 
 def assessment_list(request: AuthedHttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    mine = Assessment.objects.filter(person_id=scope.person_id or 0).select_related("type")
-    completed_by_me = Assessment.objects.filter(
-        assessor_email__iexact=request.user.email, status=Assessment.Status.COMPLETED
-    ).select_related("type", "person")
-    return render(
-        request,
-        "portfolio/assessment_list.html",
-        {
-            "page": page_of(request, mine) if scope.is_learner else None,
-            "types": AssessmentType.objects.all(),
-            "completed_by_me": completed_by_me[:50],
-        },
-    )
+    mine = selectors.assessments_of(request.user)
+    context = {
+        "page": page_of(request, mine) if scope_for(request.user).is_learner else None,
+        "types": selectors.assessment_types(),
+        "completed_by_me": selectors.assessments_completed_by(request.user),
+    }
+    return render(request, "portfolio/assessment_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def assessment_request(request: AuthedHttpRequest) -> HttpResponse:
-    if scope_for(request.user).person_id is None:
-        raise PermissionDenied
-    kind = AssessmentType.objects.filter(code=request.GET.get("type", "")).first()
+    access.learner_person_id(request.user)
+    kind = selectors.assessment_type_by_code(request.GET.get("type", ""))
     if kind is None:
-        return render(request, "portfolio/assessment_type.html", {"types": AssessmentType.objects.all()})
+        return render(request, "portfolio/assessment_type.html", {"types": selectors.assessment_types()})
     form = AssessmentRequestForm(request.POST or None, kind=kind)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            made = assessments.assessment_request(
-                actor=request.user,
-                assessment=Assessment(
-                    type=kind,
-                    setting=data["setting"],
-                    date=data["date"],
-                    encounter=data["encounter"],
-                    assessor_email=data["assessor_email"],
-                    details=form.details(),
-                ),
-            )
+            made = assessments.assessment_request(actor=request.user, assessment=form.assessment())
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(exc, form)
         else:
             messages.success(request, f"Request sent to {made.assessor_email}.")
-            return redirect("portfolio:assessment_detail", pk=made.pk)
+            return redirect(made)
     return render(request, "portfolio/assessment_form.html", {"form": form, "kind": kind})
 
 
-def _assessment(request: AuthedHttpRequest, pk: int) -> Assessment:
-    found = Assessment.objects.select_related("type", "person").filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    scope = scope_for(request.user)
-    visible = (
-        found.person_id == scope.person_id
-        or found.person_id in scope.supervised
-        or found.assessor_email.lower() == request.user.email.lower()
-    )
-    if not visible:
-        raise PermissionDenied
-    return found
-
-
 def assessment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    found = _assessment(request, pk)
-    return render(
-        request,
-        "portfolio/assessment_detail.html",
-        {"a": found, "is_owner": found.person.user_id == request.user.pk},
-    )
+    found = access.get_assessment_for(request.user, pk)
+    context = {"a": found, "is_owner": found.person.user_id == request.user.pk}
+    return render(request, "portfolio/assessment_detail.html", context)
 
 
-@require_http_methods(["POST"])
-def assessment_action(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    found = _assessment(request, pk)
+def _assessment_step(request: AuthedHttpRequest, pk: int, step: object, done: str) -> HttpResponse:
+    found = access.get_assessment_for(request.user, pk)
     try:
-        if request.POST.get("action") == "withdraw":
-            assessments.assessment_withdraw(actor=request.user, assessment=found)
-            messages.success(request, "Request withdrawn: the link no longer works.")
-        else:
-            assessments.assessment_resend(actor=request.user, assessment=found)
-            messages.success(request, "A new link was sent; the old one no longer works.")
+        step(actor=request.user, assessment=found)  # type: ignore[operator]
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("portfolio:assessment_detail", pk=pk)
+    else:
+        messages.success(request, done)
+    return redirect(found)
+
+
+@require_POST
+def assessment_resend(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    done = "A new link was sent; the old one no longer works."
+    return _assessment_step(request, pk, assessments.assessment_resend, done)
+
+
+@require_POST
+def assessment_withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    done = "Request withdrawn: the link no longer works."
+    return _assessment_step(request, pk, assessments.assessment_withdraw, done)
 
 
 @login_not_required
@@ -214,14 +148,10 @@ def assessor(request: HttpRequest, token: str) -> HttpResponse:
         try:
             assessments.assessment_complete(token=token, answers=form.cleaned_data)
         except ValidationError as exc:
-            return render(
-                request, "portfolio/assessor_done.html", {"message": " ".join(exc.messages)}, status=410
-            )
-        return render(
-            request,
-            "portfolio/assessor_done.html",
-            {"message": "Thank you: the assessment is complete and now locked.", "done": True},
-        )
+            context = {"message": " ".join(exc.messages)}
+            return render(request, "portfolio/assessor_done.html", context, status=410)
+        thanks = "Thank you: the assessment is complete and now locked."
+        return render(request, "portfolio/assessor_done.html", {"message": thanks, "done": True})
     return render(request, "portfolio/assessor.html", {"a": found, "form": form})
 
 
@@ -229,12 +159,7 @@ def assessor(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def my_coverage(request: AuthedHttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    membership = (
-        Membership.objects.filter(person_id=scope.person_id or 0, status="active")
-        .select_related("programme", "person")
-        .first()
-    )
+    membership = current_membership(request.user)
     if membership is None:
         raise PermissionDenied
     return render(request, "portfolio/coverage.html", {"membership": membership, **coverage.grid(membership)})
@@ -242,18 +167,12 @@ def my_coverage(request: AuthedHttpRequest) -> HttpResponse:
 
 def cohort_coverage(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     cohort = get_cohort_for(request.user, pk)
-    memberships = list(
-        memberships_manageable_by(request.user)
-        .filter(cohort=cohort, status="active")
-        .select_related("person", "programme")
-        .order_by("person__surname")
-    )
-    if not memberships and not scope_for(request.user).manages_learners:
+    heat_map = selectors.cohort_heat_map(request.user, cohort)
+    if heat_map is None:
         raise PermissionDenied
-    domains, rows = coverage.heat_map(memberships)
-    return render(
-        request, "portfolio/cohort_coverage.html", {"cohort": cohort, "domains": domains, "rows": rows}
-    )
+    domains, rows = heat_map
+    context = {"cohort": cohort, "domains": domains, "rows": rows}
+    return render(request, "portfolio/cohort_coverage.html", context)
 
 
 # --- Requirements and ARCP readiness ---------------------------------------------------------
@@ -261,9 +180,8 @@ def cohort_coverage(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def requirement_sets(request: AuthedHttpRequest) -> HttpResponse:
+    access.ensure_runs_a_programme(request.user)
     programmes = programmes_run_by(request.user)
-    if not programmes.exists():
-        raise PermissionDenied
     form = RequirementSetForm(request.POST or None, programmes=programmes)
     if request.method == "POST" and form.is_valid():
         try:
@@ -271,52 +189,39 @@ def requirement_sets(request: AuthedHttpRequest) -> HttpResponse:
                 actor=request.user, requirement_set=form.save(commit=False)
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(exc, form)
         else:
-            return redirect("portfolio:requirement_set", pk=made.pk)
-    sets = (
-        RequirementSet.objects.filter(programme__in=programmes)
-        .select_related("programme")
-        .prefetch_related("rules__assessment_type")
-    )
-    return render(request, "portfolio/requirement_sets.html", {"sets": sets, "form": form})
+            return redirect(made)
+    context = {"sets": selectors.requirement_sets_of(programmes), "form": form}
+    return render(request, "portfolio/requirement_sets.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def requirement_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    found = RequirementSet.objects.select_related("programme").filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    if not programmes_run_by(request.user).filter(pk=found.programme_id).exists():
-        raise PermissionDenied
+    found = access.get_requirement_set_for(request.user, pk)
     form = RuleForm(request.POST or None)
-    if request.method == "POST":
-        if request.POST.get("delete"):
-            found.rules.filter(pk=request.POST["delete"]).delete()
-            messages.success(request, "Rule removed.")
-            return redirect("portfolio:requirement_set", pk=pk)
-        if form.is_valid():
-            try:
-                requirements.rule_add(actor=request.user, requirement_set=found, rule=form.save(commit=False))
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, "Rule added.")
-                return redirect("portfolio:requirement_set", pk=pk)
-    return render(
-        request,
-        "portfolio/requirement_set.html",
-        {"set": found, "rules": found.rules.select_related("assessment_type"), "form": form},
-    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            requirements.rule_add(actor=request.user, requirement_set=found, rule=form.save(commit=False))
+        except ValidationError as exc:
+            add_service_errors(exc, form)
+        else:
+            messages.success(request, "Rule added.")
+            return redirect(found)
+    context = {"set": found, "rules": found.rules.select_related("assessment_type"), "form": form}
+    return render(request, "portfolio/requirement_set.html", context)
+
+
+@require_POST
+def rule_remove(request: AuthedHttpRequest, pk: int, rule_pk: int) -> HttpResponse:
+    rule = access.get_rule_for(request.user, pk, rule_pk)
+    requirements.rule_remove(actor=request.user, rule=rule)
+    messages.success(request, "Rule removed.")
+    return redirect("portfolio:requirement_set", pk=pk)
 
 
 def my_progress(request: AuthedHttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    membership = (
-        Membership.objects.filter(person_id=scope.person_id or 0, status="active")
-        .select_related("programme", "person")
-        .first()
-    )
+    membership = current_membership(request.user)
     if membership is None:
         raise PermissionDenied
     return render(request, "portfolio/progress.html", {"progress": requirements.progress_for(membership)})
@@ -324,20 +229,9 @@ def my_progress(request: AuthedHttpRequest) -> HttpResponse:
 
 def readiness(request: AuthedHttpRequest) -> HttpResponse:
     """Leads: who is behind before their ARCP, red first (or by ARCP date)."""
-    user = request.user
-    if not scope_for(user).manages_learners:
-        raise PermissionDenied
-    memberships = (
-        memberships_manageable_by(user)
-        .filter(status="active")
-        .select_related("person", "programme", "cohort")
-        .order_by("arcp_date", "person__surname")
-    )
-    page = page_of(request, memberships)
-    rows = requirements.progress_many(list(page.object_list))
-    if request.GET.get("sort") != "arcp":
-        order = {"red": 0, "amber": 1, "green": 2, "none": 3}
-        rows.sort(key=lambda p: order[p.rag])
+    access.ensure_manages_learners(request.user)
+    page = page_of(request, selectors.learners_for_readiness(request.user))
+    rows = selectors.readiness_rows(request.user, list(page.object_list), request.GET.get("sort", ""))
     return render(request, "portfolio/readiness.html", {"page": page, "rows": rows})
 
 
@@ -346,35 +240,25 @@ def readiness(request: AuthedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def evidence_packs(request: AuthedHttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    if scope.person_id is None:
-        raise PermissionDenied
+    person_id = access.learner_person_id(request.user)
     form = EvidencePackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        start, end = form.cleaned_data["starts_on"], form.cleaned_data["ends_on"]
         try:
-            pack = evidence.pack_request(
-                actor=request.user, start=form.cleaned_data["starts_on"], end=form.cleaned_data["ends_on"]
-            )
+            pack = evidence.pack_request(actor=request.user, start=start, end=end)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(exc, form)
         else:
-            return redirect("portfolio:evidence_pack", pk=pack.pk)
-    packs = EvidencePack.objects.filter(person_id=scope.person_id)[:20]
-    return render(request, "portfolio/evidence_packs.html", {"form": form, "packs": packs})
+            return redirect(pack)
+    context = {"form": form, "packs": selectors.evidence_packs_of(person_id)}
+    return render(request, "portfolio/evidence_packs.html", context)
 
 
 def evidence_pack(request: AuthedHttpRequest, pk: int) -> HttpResponse | FileResponse:
-    pack = EvidencePack.objects.filter(pk=pk).first()
-    if pack is None:
-        raise Http404
-    if pack.person_id != scope_for(request.user).person_id:
-        raise PermissionDenied
-    if request.GET.get("download") and pack.status == EvidencePack.Status.READY:
-        response = FileResponse(
-            pack.file.open("rb"),
-            content_type="application/zip",
-            as_attachment=True,
-            filename=f"enhance-evidence-{pack.starts_on}-to-{pack.ends_on}.zip",
+    pack = access.get_evidence_pack_for(request.user, pk)
+    if request.GET.get("download") and pack.ready:
+        name = f"enhance-evidence-{pack.starts_on}-to-{pack.ends_on}.zip"
+        return FileResponse(
+            pack.file.open("rb"), content_type="application/zip", as_attachment=True, filename=name
         )
-        return response
     return render(request, "portfolio/evidence_pack_status.html", {"pack": pack})

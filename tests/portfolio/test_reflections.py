@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from enhance.curriculum.models import Domain
 from enhance.notifications.models import Notification
-from enhance.portfolio import services
+from enhance.portfolio import access, services
 from enhance.portfolio.models import Reflection
 from tests.conftest import PERSONAS
 
@@ -32,9 +32,9 @@ def write(world, visibility="supervisor", publish=True, **fields):
 
 def test_drafts_stay_private_until_finished_then_the_supervisor_is_told(world):
     draft = write(world, publish=False)
-    assert not services.reflections_visible_to(world["supervisor"]).filter(pk=draft.pk).exists()
+    assert not access.reflections_visible_to(world["supervisor"]).filter(pk=draft.pk).exists()
     services.reflection_save(actor=world["learner"], reflection=draft, domains=[], themes=[], publish=True)
-    assert services.reflections_visible_to(world["supervisor"]).filter(pk=draft.pk).exists()
+    assert access.reflections_visible_to(world["supervisor"]).filter(pk=draft.pk).exists()
     assert Notification.objects.filter(recipient=world["supervisor"], kind="reflection_shared").count() == 1
 
 

@@ -224,3 +224,21 @@ def test_an_area_can_add_its_own_kind_of_evidence(world):
         assert (row.label, row.count, row.met) == ("Test evidence", 3, True)
     finally:
         registry._KINDS.pop("test_kind")
+
+
+def test_only_the_programmes_leads_remove_a_rule_and_only_from_its_own_set(client, world, year_one):
+    rule = year_one.rules.get(kind="reflections")
+    url = reverse("portfolio:rule_remove", args=[year_one.pk, rule.pk])
+    for persona in ("locality_lead", "faculty", "learner"):
+        client.force_login(world[persona])
+        assert client.post(url).status_code == 403
+    assert year_one.rules.filter(pk=rule.pk).exists()
+    client.force_login(world["programme_lead"])
+    assert client.get(url).status_code == 405
+    other = RequirementSet.objects.create(programme=world.programme, training_year=2, name="IMY2")
+    wrong_set = reverse("portfolio:rule_remove", args=[other.pk, rule.pk])
+    assert client.post(wrong_set).status_code == 404
+    response = client.post(url)
+    assert response.status_code == 302
+    assert not year_one.rules.filter(pk=rule.pk).exists()
+    assert year_one.rules.count() == 1

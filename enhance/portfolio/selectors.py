@@ -1,0 +1,104 @@
+"""Reads for the portfolio pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from enhance.accounts.models import User
+from enhance.portfolio import coverage, requirements
+from enhance.portfolio.access import reflections_visible_to
+from enhance.portfolio.models import Assessment, AssessmentType, EvidencePack, Reflection, RequirementSet
+from enhance.programmes.access import memberships_manageable_by, scope_for
+from enhance.programmes.models import Cohort, Membership, Programme
+
+
+def reflections_of(user: User) -> QuerySet[Reflection]:
+    """The signed-in learner's own reflections (drafts included)."""
+    return (
+        reflections_visible_to(user)
+        .filter(person_id=scope_for(user).person_id or 0)
+        .select_related("person")
+        .prefetch_related("domains")
+    )
+
+
+def reflections_shared_with(user: User, limit: int = 50) -> QuerySet[Reflection]:
+    """Other people's reflections shared with the signed-in person."""
+    return (
+        reflections_visible_to(user)
+        .exclude(person_id=scope_for(user).person_id or 0)
+        .select_related("person")
+        .prefetch_related("domains")[:limit]
+    )
+
+
+def reflection_page(user: User, reflection: Reflection) -> dict[str, Any]:
+    return {
+        "reflection": reflection,
+        "comments": reflection.comments.select_related("author"),
+        "is_author": reflection.person.user_id == user.pk,
+        "domains": reflection.domains.all(),
+        "themes": reflection.themes.all(),
+    }
+
+
+def assessment_types() -> QuerySet[AssessmentType]:
+    return AssessmentType.objects.all()
+
+
+def assessment_type_by_code(code: str) -> AssessmentType | None:
+    return AssessmentType.objects.filter(code=code).first()
+
+
+def assessments_of(user: User) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(person_id=scope_for(user).person_id or 0).select_related("type")
+
+
+def assessments_completed_by(user: User, limit: int = 50) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(
+        assessor_email__iexact=user.email, status=Assessment.Status.COMPLETED
+    ).select_related("type", "person")[:limit]
+
+
+def cohort_heat_map(user: User, cohort: Cohort) -> tuple[Any, Any] | None:
+    """Domain coverage of the cohort's active learners the user manages; None if none."""
+    memberships = list(
+        memberships_manageable_by(user)
+        .filter(cohort=cohort, status=Membership.Status.ACTIVE)
+        .select_related("person", "programme")
+        .order_by("person__surname")
+    )
+    if not memberships and not scope_for(user).manages_learners:
+        return None
+    return coverage.heat_map(memberships)
+
+
+def requirement_sets_of(programmes: QuerySet[Programme]) -> QuerySet[RequirementSet]:
+    return (
+        RequirementSet.objects.filter(programme__in=programmes)
+        .select_related("programme")
+        .prefetch_related("rules__assessment_type")
+    )
+
+
+def readiness_rows(user: User, page_of_memberships: list[Membership], sort: str) -> list[Any]:
+    rows = requirements.progress_many(page_of_memberships)
+    if sort != "arcp":
+        order = {"red": 0, "amber": 1, "green": 2, "none": 3}
+        rows.sort(key=lambda p: order[p.rag])
+    return rows
+
+
+def learners_for_readiness(user: User) -> QuerySet[Membership]:
+    return (
+        memberships_manageable_by(user)
+        .filter(status=Membership.Status.ACTIVE)
+        .select_related("person", "programme", "cohort")
+        .order_by("arcp_date", "person__surname")
+    )
+
+
+def evidence_packs_of(person_id: int, limit: int = 20) -> QuerySet[EvidencePack]:
+    return EvidencePack.objects.filter(person_id=person_id)[:limit]
