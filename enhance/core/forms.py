@@ -71,3 +71,8 @@ def add_service_errors(error: ValidationError, *forms_: forms.BaseForm) -> None:
     for field, messages in errors:
         target = next((f for f in forms_ if field in f.fields), forms_[-1])
         target.add_error(field if field in target.fields else None, messages)
+
+
+def form_errors(form: forms.BaseForm) -> str:
+    """All of a form's messages as one sentence, for a page that shows them in a banner."""
+    return " ".join(str(message) for messages in form.errors.values() for message in messages)

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from enhance.accounts.models import User
 from enhance.demo.accounts import DEMO_DOMAIN
 from enhance.programmes.models import Programme, Site
+from enhance.teaching.access import expected_memberships
 from enhance.teaching.models import Attendance, Session, Topic
-from enhance.teaching.services import expected_memberships
 
 
 def load_teaching(midlands: Programme, today: dt.date) -> None:

@@ -95,7 +95,7 @@ def _placements(person_ids: list[int]) -> dict[int, Coverage]:
 def grid(membership: Membership) -> dict[str, object]:
     """The learner's grid of domains and themes, with suggestions for each empty domain."""
     from enhance.placements.models import PlacementBlock
-    from enhance.teaching.services import sessions_for_membership
+    from enhance.teaching.access import sessions_for_membership
 
     framework = membership.programme.framework_id
     domains = list(Domain.objects.filter(framework_id=framework))

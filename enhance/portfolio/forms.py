@@ -9,7 +9,7 @@ from enhance.curriculum.models import Domain, Theme
 from enhance.placements.models import ClinicEntry, Placement
 from enhance.portfolio.models import Assessment, AssessmentType, Reflection, RequirementSet, Rule
 from enhance.programmes.access import scope_for
-from enhance.teaching.services import sessions_for_learner
+from enhance.teaching.access import sessions_for_learner
 
 
 class ReflectionForm(forms.ModelForm):

@@ -9,8 +9,8 @@ from django.db.models import Q
 
 from enhance.accounts.models import User
 from enhance.calendars.events import Event, register
+from enhance.teaching.access import sessions_for_learner, sessions_for_staff
 from enhance.teaching.models import LeaveRequest, Session
-from enhance.teaching.services import sessions_for_learner, sessions_for_staff
 
 
 @register("teaching")

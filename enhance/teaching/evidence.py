@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from enhance.core.evidence import Counted, Window, rule_kind
-from enhance.teaching.services import attendance_summaries
+from enhance.teaching.selectors import attendance_summaries
 
 
 @rule_kind("attendance", "Attendance at enhance sessions (percent)", "attendance", scaled=False, percent=True)

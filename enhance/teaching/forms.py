@@ -7,9 +7,9 @@ from django import forms
 from enhance.accounts.models import User
 from enhance.core.forms import DateInput, DateTimeInput, choice_field
 from enhance.curriculum.models import Domain, Theme
+from enhance.programmes.access import programmes_run_by
 from enhance.programmes.models import Cohort, Locality, Site
 from enhance.teaching.models import Attendance, Session, Topic
-from enhance.teaching.services import programmes_run_by
 
 
 class InProgrammeMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -110,6 +110,22 @@ class SessionForm(forms.ModelForm):
             for name in ("cohorts", "localities", "facilitators", "domains", "themes")
         }
 
+    def series(self) -> dict[str, Any]:
+        """A new session (or series) as session_series_create takes it."""
+        return {
+            "session": self.save(commit=False),
+            "m2m": self.m2m(),
+            "repeat": self.cleaned_data.get("repeat") or "none",
+            "count": self.cleaned_data.get("count") or 1,
+        }
+
+    def changes(self) -> dict[str, Any]:
+        """The changed session fields as session_update takes them."""
+        return {k: v for k, v in self.cleaned_data.items() if k in EDITABLE_FIELDS}
+
+
+EDITABLE_FIELDS = ("title", "topic", "mode", "venue", "online_link", "starts_at", "ends_at", "materials")
+
 
 class CheckInForm(forms.Form):
     code = forms.CharField(max_length=40, label="Code shown on the screen")
@@ -157,6 +173,77 @@ class LeaveForm(forms.Form):
         super().__init__(*args, **kwargs)
         choice_field(self, "session").queryset = sessions
 
+    def service_fields(self) -> dict[str, Any]:
+        """The request as leave_request_submit takes it (the cost in whole pence)."""
+        data = dict(self.cleaned_data)
+        data["estimated_cost_pence"] = int((data.pop("estimated_cost") or 0) * 100)
+        return data
+
 
 class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("refuse", "Refuse")], required=False)
     comment = forms.CharField(widget=forms.Textarea, required=False, label="Comment (needed to refuse)")
+
+    @property
+    def approve(self) -> bool:
+        return self.is_valid() and self.cleaned_data["decision"] == "approve"
+
+
+class SessionScopeForm(forms.Form):
+    """When a session of a series is edited: this one only, or this and the later ones."""
+
+    scope = forms.ChoiceField(
+        choices=[("one", "This session only"), ("series", "This and later sessions of the series")],
+        initial="one",
+        widget=forms.RadioSelect,
+        label="Apply the change to",
+    )
+
+    def whole_series(self) -> bool:
+        return self.is_valid() and self.cleaned_data["scope"] == "series"
+
+
+class ApologiesForm(forms.Form):
+    note = forms.CharField(max_length=200, required=False, label="Reason")
+
+
+class MaterialForm(forms.Form):
+    title = forms.CharField(
+        max_length=200,
+        label="Title",
+        error_messages={"max_length": "Keep the title to 200 characters or fewer."},
+    )
+    file = forms.FileField(
+        label="File",
+        help_text="PDF, Word, PowerPoint, Excel or an image, up to 20 MB.",
+        error_messages={"required": "Choose a file to upload."},
+    )
+
+    def upload(self) -> dict[str, Any]:
+        return {"title": self.cleaned_data["title"], "upload": self.cleaned_data["file"]}
+
+
+class RegisterForm(forms.Form):
+    """The register: one optional status per expected learner, and one status for everyone
+    not yet marked (check-ins and apologies stay as they are)."""
+
+    all = forms.ChoiceField(
+        choices=[("", "Leave unmarked"), ("present", "Present"), ("absent", "Absent")], required=False
+    )
+
+    def __init__(self, *args: Any, rows: list[tuple[Any, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for membership, _ in rows:
+            self.fields[f"status-{membership.pk}"] = forms.ChoiceField(
+                choices=[("", "Unchanged"), *STATUS_CHOICES], required=False
+            )
+
+    def statuses(self) -> dict[int, str]:
+        default = self.cleaned_data.get("all") or ""
+        chosen = {}
+        for membership, current in self.rows:
+            status = self.cleaned_data.get(f"status-{membership.pk}") or (default if current is None else "")
+            if status:
+                chosen[membership.pk] = status
+        return chosen

@@ -6,6 +6,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from enhance.programmes.models import Cohort, Locality, Membership, Programme, Site
@@ -71,6 +72,9 @@ class Session(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("teaching:session_detail", args=[self.pk])
+
 
 class Attendance(models.Model):
     class Status(models.TextChoices):
@@ -100,6 +104,18 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership.person}: {self.get_status_display()}"
+
+    @property
+    def attended(self) -> bool:
+        return self.status in self.ATTENDED
+
+    @property
+    def apologised(self) -> bool:
+        return self.status == self.Status.APOLOGIES
+
+    @property
+    def status_label(self) -> str:
+        return self.get_status_display().lower()
 
 
 class Feedback(models.Model):
@@ -174,6 +190,10 @@ class Booking(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "membership"], name="one_booking_per_learner")
         ]
+
+    @property
+    def outcome(self) -> str:
+        return "You are on the waiting list." if self.waitlisted else "Your place is booked."
 
 
 class Material(models.Model):

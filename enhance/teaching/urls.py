@@ -20,6 +20,7 @@ urlpatterns = [
     path("sessions/<int:pk>/feedback/", views.feedback, name="feedback"),
     path("feedback/", views.feedback_summary, name="feedback_summary"),
     path("sessions/<int:pk>/booking/", views.booking, name="booking"),
+    path("sessions/<int:pk>/booking/cancel/", views.booking_cancel, name="booking_cancel"),
     path("sessions/<int:pk>/files/", views.material_upload, name="material_upload"),
     path("sessions/<int:pk>/files/<int:file_pk>/", views.material_download, name="material_download"),
     path("sessions/<int:pk>/certificate.pdf", views.certificate, name="certificate"),

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from enhance.teaching import services
+from enhance.teaching import selectors
 from enhance.teaching.models import Attendance
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.teaching.test_sessions import series
@@ -48,6 +48,6 @@ def test_leave_is_requested_approved_and_excuses_the_absence(new_page, world):
         assert_accessible(learner)
     assert Attendance.objects.get(session=session, membership=world.learner_membership).status == "excused"
     assert (
-        services.attendance_summaries([world.learner_membership])[world.learner_membership.pk]["expected"]
+        selectors.attendance_summaries([world.learner_membership])[world.learner_membership.pk]["expected"]
         == 0
     )

@@ -11,8 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from enhance.notifications.models import Notification
-from enhance.teaching import leave, services
+from enhance.teaching import selectors, services
 from enhance.teaching.models import Attendance, LeaveRequest
+from enhance.teaching.services import leave
 from tests.teaching.test_sessions import START, series
 
 TODAY = dt.datetime(2026, 9, 1, 9, 0, tzinfo=dt.UTC)
@@ -117,7 +118,7 @@ def test_attendance_rate_and_whether_the_threshold_is_still_reachable(world):
             session=sessions[2],
             statuses={world.learner_membership.pk: "absent"},
         )
-        summary = services.attendance_summaries([world.learner_membership])[world.learner_membership.pk]
+        summary = selectors.attendance_summaries([world.learner_membership])[world.learner_membership.pk]
     assert (summary["attended"], summary["expected"], summary["upcoming"], summary["rate"]) == (1, 3, 1, 33)
     assert summary["reachable"] is False  # at best 2 of 4 = 50% < 70%
 

@@ -347,3 +347,28 @@ def test_register_exports_carry_no_live_formulas(client, world):
     cells = [c for row in load_workbook(io.BytesIO(xlsx)).active.iter_rows() for c in row]
     assert not any(c.data_type == "f" for c in cells)
     assert "'=1+1 Learner" in [c.value for c in cells]
+
+
+def test_a_file_title_over_200_characters_is_refused_with_a_message(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    (session,) = series(world, repeat="none", count=1, facilitators=[world["faculty"]])
+    client.force_login(world["faculty"])
+    url = reverse("teaching:material_upload", args=[session.pk])
+    upload = SimpleUploadedFile("slides.pdf", b"%PDF-1.4 slides")
+    response = client.post(url, {"title": "x" * 201, "file": upload}, follow=True)
+    assert response.status_code == 200
+    assert "Keep the title to 200 characters or fewer." in response.content.decode()
+    assert not session.files.exists()
+
+
+def test_a_register_with_an_unknown_status_changes_nothing(client, world):
+    (session,) = series(world, repeat="none", count=1)
+    client.force_login(world["programme_lead"])
+    url = reverse("teaching:register", args=[session.pk])
+    response = client.post(
+        url, {f"status-{world.learner_membership.pk}": "asleep", "all": "present"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Choose a status from the list" in response.content.decode()
+    assert not Attendance.objects.filter(session=session).exists()

@@ -1,0 +1,280 @@
+"""Reads for the teaching pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Avg, Count, Prefetch, QuerySet
+from django.utils import timezone
+
+from enhance.accounts.models import User
+from enhance.programmes.access import memberships_manageable_by, programmes_run_by, scope_for
+from enhance.programmes.models import Membership
+from enhance.teaching.access import (
+    can_take_register,
+    expected_memberships,
+    learner_membership_for,
+    sessions_for_learner,
+    sessions_for_staff,
+    sessions_manageable_by,
+)
+from enhance.teaching.models import Attendance, Booking, Feedback, LeaveRequest, Session
+from enhance.teaching.services.attendance import checkin_window
+from enhance.teaching.services.feedback import FEEDBACK_OPENS_BEFORE_END
+from enhance.teaching.services.leave import balance
+
+# --- Attendance rate ------------------------------------------------------------------------
+
+
+def attendance_summaries(
+    memberships: list[Membership], now: dt.datetime | None = None
+) -> dict[int, dict[str, Any]]:
+    """For each membership: sessions attended, expected so far (excused ones left out), still
+    to come, the rate, and whether the programme's threshold can still be reached. A fixed
+    number of queries for any number of learners."""
+    now = now or timezone.now()
+    programme_ids = {m.programme_id for m in memberships}
+    sessions = list(
+        Session.objects.filter(programme_id__in=programme_ids, cancelled=False).prefetch_related(
+            "cohorts", "localities"
+        )
+    )
+    audience = {
+        s.pk: ({c.pk for c in s.cohorts.all()}, {loc.pk for loc in s.localities.all()}) for s in sessions
+    }
+    statuses = {
+        (a.membership_id, a.session_id): a.status
+        for a in Attendance.objects.filter(membership__in=[m.pk for m in memberships])
+    }
+    out = {}
+    for m in memberships:
+        mine = [
+            s
+            for s in sessions
+            if s.programme_id == m.programme_id
+            and (not audience[s.pk][0] or m.cohort_id in audience[s.pk][0])
+            and (not audience[s.pk][1] or m.locality_id in audience[s.pk][1])
+        ]
+        past = [s for s in mine if s.ends_at < now]
+        upcoming = len(mine) - len(past)
+        excused = sum(1 for s in past if statuses.get((m.pk, s.pk)) == Attendance.Status.EXCUSED)
+        attended = sum(1 for s in past if statuses.get((m.pk, s.pk)) in Attendance.ATTENDED)
+        expected = len(past) - excused
+        threshold = m.programme.attendance_threshold
+        best = (attended + upcoming) / (expected + upcoming) * 100 if expected + upcoming else 100
+        out[m.pk] = {
+            "attended": attended,
+            "expected": expected,
+            "upcoming": upcoming,
+            "rate": round(attended / expected * 100) if expected else None,
+            "threshold": threshold,
+            "reachable": best >= threshold,
+        }
+    return out
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+def timetable_sessions(user: User, *, past: bool, now: dt.datetime) -> QuerySet[Session]:
+    """Learners: the sessions meant for them, with their own register row. Staff: the sessions
+    they run or facilitate. Upcoming soonest first, or past newest first."""
+    scope = scope_for(user)
+    sessions: QuerySet[Any]
+    if scope.is_learner:
+        mine = Attendance.objects.filter(membership__person_id=scope.person_id or 0)
+        sessions = (
+            sessions_for_learner(user)
+            .select_related("topic", "venue")
+            .prefetch_related(Prefetch("attendance", queryset=mine, to_attr="mine"))
+        )
+    else:
+        sessions = sessions_for_staff(user).select_related("topic", "venue", "programme")
+    if past:
+        return sessions.filter(ends_at__lt=now).order_by("-starts_at")
+    return sessions.filter(ends_at__gte=now)
+
+
+def attendance_of_learner(user: User, now: dt.datetime) -> list[tuple[Membership, dict[str, Any]]]:
+    """The signed-in learner's attendance summary per active membership."""
+    scope = scope_for(user)
+    memberships = list(
+        Membership.objects.filter(
+            person_id=scope.person_id or 0, status=Membership.Status.ACTIVE
+        ).select_related("programme")
+    )
+    found = attendance_summaries(memberships, now)
+    return [(m, found[m.pk]) for m in memberships]
+
+
+def feedback_results(session: Session) -> dict[str, Any]:
+    """Anonymous feedback on one session: count, mean, spread and comments."""
+    feedback = list(Feedback.objects.filter(session=session).order_by("created_at"))
+    ratings = [f.rating for f in feedback]
+    return {
+        "count": len(ratings),
+        "average": round(sum(ratings) / len(ratings), 1) if ratings else None,
+        "spread": [(n, ratings.count(n)) for n in range(5, 0, -1)],
+        "worked": [f.worked for f in feedback if f.worked],
+        "change": [f.change for f in feedback if f.change],
+    }
+
+
+def session_page(user: User, session: Session, now: dt.datetime) -> dict[str, Any]:
+    """What the session page shows this person: their own status, booking and feedback as a
+    learner; the register links and feedback results as staff."""
+    membership = learner_membership_for(user, session)
+    mine = Attendance.objects.filter(session=session, membership=membership).first() if membership else None
+    opens, closes = checkin_window(session)
+    staff = can_take_register(user, session)
+    gave_feedback = Feedback.objects.filter(session=session, membership=membership).exists()
+    return {
+        "session": session,
+        "membership": membership,
+        "mine": mine,
+        "staff": staff,
+        "manager": sessions_manageable_by(user).filter(pk=session.pk).exists(),
+        "checkin_open": opens <= now <= closes and not session.cancelled,
+        "before_start": now < session.starts_at,
+        "facilitators": session.facilitators.all(),
+        "domains": session.domains.all(),
+        "can_give_feedback": bool(
+            membership
+            and mine
+            and mine.attended
+            and now >= session.ends_at - FEEDBACK_OPENS_BEFORE_END
+            and not gave_feedback
+        ),
+        "results": feedback_results(session) if staff else None,
+        "booking": _booking(session, membership),
+        "places_taken": Booking.objects.filter(session=session, waitlisted=False).count(),
+        "files": session.files.all(),
+    }
+
+
+def _booking(session: Session, membership: Membership | None) -> Booking | None:
+    return Booking.objects.filter(session=session, membership=membership).first() if membership else None
+
+
+def feedback_by_session(user: User) -> QuerySet[Session]:
+    return (
+        sessions_for_staff(user)
+        .filter(feedback__isnull=False)
+        .annotate(average=Avg("feedback__rating"), responses=Count("feedback"))
+        .order_by("-starts_at")
+    )
+
+
+def feedback_by_facilitator(user: User) -> QuerySet[Any]:
+    return (
+        Feedback.objects.filter(session__in=sessions_for_staff(user))
+        .values("session__facilitators__full_name", "session__facilitators__email")
+        .annotate(average=Avg("rating"), responses=Count("id"), sessions=Count("session", distinct=True))
+        .order_by("session__facilitators__full_name")
+    )
+
+
+def register_rows(session: Session) -> list[tuple[Membership, Attendance | None]]:
+    """Every learner the session is for, by surname, with their register row if any."""
+    expected = (
+        expected_memberships(session)
+        .select_related("person")
+        .order_by("person__surname", "person__forename", "pk")
+    )
+    current = {a.membership_id: a for a in Attendance.objects.filter(session=session)}
+    return [(m, current.get(m.pk)) for m in expected]
+
+
+REGISTER_HEADER = ["Session", "Date", "Learner", "Email", "Status", "Checked in at"]
+
+
+def register_export_rows(session: Session) -> list[list[str]]:
+    when = f"{timezone.localtime(session.starts_at):%d/%m/%Y %H:%M}"
+    rows = [REGISTER_HEADER]
+    for m, a in register_rows(session):
+        rows.append(
+            [
+                session.title,
+                when,
+                m.person.full_name,
+                m.person.email,
+                a.get_status_display() if a else "Not recorded",
+                f"{timezone.localtime(a.checked_in_at):%H:%M}" if a and a.checked_in_at else "",
+            ]
+        )
+    return rows
+
+
+def upcoming_sessions_for(user: User) -> QuerySet[Session]:
+    return sessions_for_learner(user).filter(starts_at__gte=timezone.now(), cancelled=False)
+
+
+def leave_requests_of(membership: Membership, limit: int = 20) -> QuerySet[LeaveRequest]:
+    return LeaveRequest.objects.filter(membership=membership).select_related("session")[:limit]
+
+
+def leave_requests_waiting_for(user: User) -> QuerySet[LeaveRequest]:
+    return (
+        LeaveRequest.objects.filter(
+            membership__in=memberships_manageable_by(user), status=LeaveRequest.Status.SUBMITTED
+        )
+        .select_related("membership__person", "session")
+        .order_by("starts_on", "pk")
+    )
+
+
+def learners_for_attendance(user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(programme__in=programmes_run_by(user), status=Membership.Status.ACTIVE)
+        .select_related("person", "programme", "cohort", "locality")
+        .order_by("person__surname", "person__forename", "pk")
+    )
+
+
+def attendance_rows(memberships: list[Membership]) -> list[tuple[Membership, dict[str, Any]]]:
+    """A page of learners with their attendance, those who can no longer reach the threshold
+    first, then lowest rate first."""
+    found = attendance_summaries(memberships)
+    return sorted(
+        ((m, found[m.pk]) for m in memberships),
+        key=lambda row: (row[1]["reachable"], row[1]["rate"] if row[1]["rate"] is not None else 101),
+    )
+
+
+def attended(session: Session, membership: Membership | None) -> Attendance | None:
+    """The learner's register row at the session, if they attended it."""
+    if membership is None:
+        return None
+    return Attendance.objects.filter(
+        session=session, membership=membership, status__in=Attendance.ATTENDED
+    ).first()
+
+
+def leave_page(user: User, membership: Membership | None, manages: bool) -> dict[str, Any]:
+    """Study leave: the learner's balance and requests; for leads, the requests waiting."""
+    context: dict[str, Any] = {}
+    if membership is not None:
+        context["balance"] = balance(membership, timezone.localdate())
+        context["requests"] = leave_requests_of(membership)
+    if manages:
+        context["pending"] = leave_requests_waiting_for(user)
+    return context
+
+
+def certificate(user: User, session: Session) -> dict[str, Any] | None:
+    """What the certificate of attendance says; None unless this learner attended."""
+    membership = learner_membership_for(user, session)
+    row = attended(session, membership)
+    if membership is None or row is None:
+        return None
+    minutes = int((session.ends_at - session.starts_at).total_seconds() // 60)
+    return {
+        "session": session,
+        "membership": membership,
+        "attendance": row,
+        "hours": f"{minutes / 60:g}",
+        "domains": [d.name for d in session.domains.all()],
+        "reference": f"ENH-S{session.pk}-M{membership.pk}",
+        "issued": timezone.localdate(),
+    }

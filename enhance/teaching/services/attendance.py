@@ -1,0 +1,195 @@
+"""Apologies, self check-in with rotating codes, and the register."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import time
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from enhance.accounts.models import User
+from enhance.notifications import kinds as notification_kinds
+from enhance.notifications.services import notify
+from enhance.programmes.models import Membership
+from enhance.programmes.selectors import leads_of
+from enhance.teaching.access import (
+    can_take_register,
+    expected_memberships,
+    learner_membership_for,
+    sessions_for_membership,
+)
+from enhance.teaching.models import Attendance, Session
+from enhance.teaching.services.leave import on_approved_leave
+
+CHECKIN_OPENS = dt.timedelta(minutes=15)
+CHECKIN_CLOSES = dt.timedelta(minutes=30)
+LATE_AFTER = dt.timedelta(minutes=10)
+CODE_PERIOD = 30  # seconds: the QR code and typed code change this often
+
+
+# --- Learners: apologies and check-in --------------------------------------------------------
+
+
+def _expected(actor: User, session: Session) -> Membership:
+    membership = learner_membership_for(actor, session)
+    if membership is None:
+        raise PermissionDenied("This session is not one of yours.")
+    if session.cancelled:
+        raise ValidationError("This session has been cancelled.")
+    return membership
+
+
+@transaction.atomic
+def apologies_send(*, actor: User, session: Session, note: str = "") -> Attendance:
+    membership = _expected(actor, session)
+    if timezone.now() >= session.starts_at:
+        raise ValidationError("Apologies are sent before the session starts.")
+    attendance, _ = Attendance.objects.update_or_create(
+        session=session,
+        membership=membership,
+        defaults={"status": Attendance.Status.APOLOGIES, "note": note.strip()[:200], "recorded_by": actor},
+    )
+    return attendance
+
+
+def _mac(session: Session, label: str, window: int) -> bytes:
+    message = f"{session.pk}:{label}:{window}".encode()
+    return hmac.new(session.checkin_secret.encode(), message, hashlib.sha256).digest()
+
+
+def current_window(now: float | None = None) -> int:
+    return int((time.time() if now is None else now) // CODE_PERIOD)
+
+
+def qr_token(session: Session, window: int) -> str:
+    return _mac(session, "qr", window).hex()[:20]
+
+
+def typed_code(session: Session, window: int) -> str:
+    """Six letters and digits, without look-alikes, for typing from the screen."""
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    number = int.from_bytes(_mac(session, "typed", window)[:8], "big")
+    return "".join(alphabet[(number >> (5 * i)) % len(alphabet)] for i in range(6))
+
+
+def _code_is_valid(session: Session, code: str) -> bool:
+    code = code.strip().upper().replace(" ", "")
+    now = current_window()
+    for window in (now, now - 1):  # the code just replaced stays good for one more period
+        if hmac.compare_digest(code, qr_token(session, window).upper()) or hmac.compare_digest(
+            code, typed_code(session, window)
+        ):
+            return True
+    return False
+
+
+def checkin_window(session: Session) -> tuple[dt.datetime, dt.datetime]:
+    return session.starts_at - CHECKIN_OPENS, session.starts_at + CHECKIN_CLOSES
+
+
+@transaction.atomic
+def check_in(*, actor: User, session: Session, code: str) -> Attendance:
+    """Self check-in with the code on the venue screen. Repeating it changes nothing."""
+    membership = _expected(actor, session)
+    opens, closes = checkin_window(session)
+    now = timezone.now()
+    if now < opens:
+        raise ValidationError(f"Check-in opens at {timezone.localtime(opens):%H:%M}.")
+    if now > closes:
+        raise ValidationError("Check-in has closed. Ask the facilitator to mark you on the register.")
+    if not _code_is_valid(session, code):
+        raise ValidationError("That code is not valid or has expired: use the code on the screen now.")
+    existing = Attendance.objects.select_for_update().filter(session=session, membership=membership).first()
+    if existing and existing.checked_in_at:
+        return existing
+    status = Attendance.Status.LATE if now > session.starts_at + LATE_AFTER else Attendance.Status.PRESENT
+    attendance, _ = Attendance.objects.update_or_create(
+        session=session,
+        membership=membership,
+        defaults={"status": status, "checked_in_at": now, "recorded_by": actor},
+    )
+    return attendance
+
+
+# --- The register --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_save(*, actor: User, session: Session, statuses: dict[int, str]) -> int:
+    """Record statuses (membership id -> status) for the expected learners."""
+    if not can_take_register(actor, session):
+        raise PermissionDenied
+    allowed = set(expected_memberships(session).values_list("pk", flat=True))
+    unknown = set(statuses) - allowed
+    if unknown:
+        raise ValidationError("The register lists only the learners this session is for.")
+    bad = {s for s in statuses.values() if s not in Attendance.Status.values}
+    if bad:
+        raise ValidationError(f"Unknown attendance status: {', '.join(sorted(bad))}.")
+    existing = {a.membership_id: a for a in Attendance.objects.select_for_update().filter(session=session)}
+    on_leave = on_approved_leave(list(statuses), timezone.localtime(session.starts_at).date())
+    changed = 0
+    absent_now = []
+    for membership_id, status in statuses.items():
+        if status == Attendance.Status.ABSENT and membership_id in on_leave:
+            status = Attendance.Status.EXCUSED  # approved study leave excuses an absence
+        if (
+            status == Attendance.Status.ABSENT
+            and getattr(existing.get(membership_id), "status", "") != status
+        ):
+            absent_now.append(membership_id)
+        current = existing.get(membership_id)
+        if current is None:
+            Attendance.objects.create(
+                session=session, membership_id=membership_id, status=status, recorded_by=actor
+            )
+            changed += 1
+        elif current.status != status:
+            current.status = status
+            current.recorded_by = actor
+            current.save()
+            changed += 1
+    _warn_on_repeated_absence(session, absent_now)
+    return changed
+
+
+SECOND_ABSENCE = notification_kinds.register("second_absence", "Learners absent twice in a row", urgent=True)
+
+
+def _warn_on_repeated_absence(session: Session, membership_ids: list[int]) -> None:
+    """Tell the leads when a learner's absence follows an unexcused absence at their previous
+    expected session."""
+    if not membership_ids:
+        return
+    for membership in Membership.objects.filter(pk__in=membership_ids).select_related("person"):
+        previous = (
+            sessions_for_membership(membership)
+            .filter(starts_at__lt=session.starts_at, cancelled=False)
+            .order_by("-starts_at")
+            .first()
+        )
+        if previous is None:
+            continue
+        before = (
+            Attendance.objects.filter(session=previous, membership=membership)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if before == Attendance.Status.ABSENT:
+            for lead in leads_of(membership):
+                notify(
+                    recipient=lead,
+                    kind=SECOND_ABSENCE.code,
+                    title=f"{membership.person} missed two sessions in a row",
+                    body=f"{previous.title} and {session.title}, both without apologies.",
+                    url=f"/learners/{membership.person_id}/",
+                )
+
+
+def code_for_display(session: Session) -> tuple[str, str]:
+    window = current_window()
+    return qr_token(session, window), typed_code(session, window)

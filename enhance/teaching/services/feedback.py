@@ -1,0 +1,68 @@
+"""Feedback from learners who attended, and the daily requests for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from enhance.accounts.models import User
+from enhance.notifications import kinds as notification_kinds
+from enhance.notifications.services import notify
+from enhance.teaching.access import (
+    learner_membership_for,
+)
+from enhance.teaching.models import Attendance, Session
+
+FEEDBACK_OPENS_BEFORE_END = dt.timedelta(minutes=15)
+
+# --- Feedback ------------------------------------------------------------------------------
+
+FEEDBACK_REQUEST = notification_kinds.register(
+    "session_feedback", "Requests for feedback on sessions you attended"
+)
+
+
+@transaction.atomic
+def feedback_give(*, actor: User, session: Session, rating: int, worked: str = "", change: str = "") -> Any:
+    from enhance.teaching.models import Feedback
+
+    membership = learner_membership_for(actor, session)
+    attended = Attendance.objects.filter(
+        session=session, membership=membership, status__in=Attendance.ATTENDED
+    )
+    if membership is None or not attended.exists():
+        raise PermissionDenied("Only learners who attended can give feedback.")
+    if timezone.now() < session.ends_at - FEEDBACK_OPENS_BEFORE_END:
+        raise ValidationError("Feedback opens near the end of the session.")
+    if not 1 <= rating <= 5:
+        raise ValidationError({"rating": "Choose a rating from 1 to 5."})
+    if Feedback.objects.filter(session=session, membership=membership).exists():
+        raise ValidationError("You have already given feedback on this session. Thank you.")
+    return Feedback.objects.create(
+        session=session, membership=membership, rating=rating, worked=worked.strip(), change=change.strip()
+    )
+
+
+def feedback_requests_send(day: dt.date) -> int:
+    """Ask everyone who attended a session that ended on `day` for feedback."""
+    sessions = Session.objects.filter(ends_at__date=day, cancelled=False)
+    attendance = Attendance.objects.filter(
+        session__in=sessions, status__in=Attendance.ATTENDED
+    ).select_related("session", "membership__person__user")
+    sent = 0
+    for a in attendance:
+        user = a.membership.person.user
+        if user is not None:
+            notify(
+                recipient=user,
+                kind=FEEDBACK_REQUEST.code,
+                title=f"How was {a.session.title}?",
+                body="Two minutes of feedback helps the faculty improve the next session.",
+                url=f"/teaching/sessions/{a.session_id}/",
+            )
+            sent += 1
+    return sent

@@ -1,0 +1,169 @@
+"""Teaching sessions: one at a time or as a series, changes, cancellation, materials."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from enhance.accounts.models import User
+from enhance.core.uploads import JPEG, OFFICE, PDF, PNG, sniff
+from enhance.notifications import kinds as notification_kinds
+from enhance.notifications.services import notify
+from enhance.programmes.access import programmes_run_by
+from enhance.teaching.access import (
+    can_take_register,
+    expected_memberships,
+    sessions_manageable_by,
+)
+from enhance.teaching.models import Session
+
+SESSION_CHANGED = notification_kinds.register("session_changed", "Changes to teaching sessions", urgent=True)
+
+
+# --- Sessions ------------------------------------------------------------------------------
+
+
+def _add_months(when: dt.datetime, months: int) -> dt.datetime:
+    month = when.month - 1 + months
+    year, month = when.year + month // 12, month % 12 + 1
+    day = min(when.day, 28)
+    return when.replace(year=year, month=month, day=day)
+
+
+@transaction.atomic
+def session_series_create(
+    *, actor: User, session: Session, m2m: dict[str, Any], repeat: str = "none", count: int = 1
+) -> list[Session]:
+    """Create one session, or a weekly or monthly series of `count` sessions sharing a key."""
+    if not programmes_run_by(actor).filter(pk=session.programme_id).exists():
+        raise PermissionDenied("You cannot add sessions to this programme.")
+    if repeat not in ("none", "weekly", "monthly") or not 1 <= count <= 52:
+        raise ValidationError({"count": "Repeat between 1 and 52 times."})
+    if repeat == "none":
+        count = 1
+    key = secrets.token_hex(8) if count > 1 else ""
+    local_start = timezone.localtime(session.starts_at)
+    length = session.ends_at - session.starts_at
+    created = []
+    for n in range(count):
+        start = local_start
+        if repeat == "weekly":
+            start = local_start + dt.timedelta(weeks=n)
+        elif repeat == "monthly":
+            start = _add_months(local_start, n)
+        # Keep the wall-clock time across clock changes (Europe/London).
+        start = timezone.make_aware(start.replace(tzinfo=None))
+        copy = Session(
+            programme=session.programme,
+            series_key=key,
+            title=session.title,
+            topic=session.topic,
+            mode=session.mode,
+            venue=session.venue,
+            online_link=session.online_link,
+            starts_at=start,
+            ends_at=start + length,
+            materials=session.materials,
+        )
+        copy.full_clean()
+        copy.save()
+        for name, values in m2m.items():
+            getattr(copy, name).set(values)
+        created.append(copy)
+    return created
+
+
+@transaction.atomic
+def session_update(
+    *, actor: User, session: Session, fields: dict[str, Any], m2m: dict[str, Any], whole_series: bool = False
+) -> list[Session]:
+    """Change one session, or it and the later sessions of its series. Attendees are told when
+    the time, place or link changes."""
+    if not sessions_manageable_by(actor).filter(pk=session.pk).exists():
+        raise PermissionDenied
+    targets = [session]
+    if whole_series and session.series_key:
+        targets = list(
+            Session.objects.filter(series_key=session.series_key, starts_at__gte=session.starts_at).order_by(
+                "starts_at"
+            )
+        )
+    shift = fields.get("starts_at", session.starts_at) - session.starts_at
+    length = fields.get("ends_at", session.ends_at) - fields.get("starts_at", session.starts_at)
+    for target in targets:
+        before = (target.starts_at, target.venue_id, target.online_link, target.mode)
+        for name, value in fields.items():
+            if name in ("starts_at", "ends_at"):
+                continue
+            setattr(target, name, value)
+        target.starts_at = target.starts_at + shift
+        target.ends_at = target.starts_at + length
+        target.full_clean()
+        target.save()
+        for name, values in m2m.items():
+            getattr(target, name).set(values)
+        if before != (target.starts_at, target.venue_id, target.online_link, target.mode):
+            _tell_attendees(target, f"Changed: {target.title}", f"Now {_when(target)}.")
+    return targets
+
+
+def _when(session: Session) -> str:
+    return f"{timezone.localtime(session.starts_at):%A %d %B %Y, %H:%M}"
+
+
+def _tell_attendees(session: Session, title: str, body: str) -> None:
+    memberships = expected_memberships(session).select_related("person__user")
+    for m in memberships:
+        if m.person.user is not None:
+            notify(
+                recipient=m.person.user,
+                kind=SESSION_CHANGED.code,
+                title=title,
+                body=body,
+                url=f"/teaching/sessions/{session.pk}/",
+            )
+
+
+@transaction.atomic
+def session_cancel(*, actor: User, session: Session) -> Session:
+    if not sessions_manageable_by(actor).filter(pk=session.pk).exists():
+        raise PermissionDenied
+    session.cancelled = True
+    session.save(update_fields=["cancelled", "updated_at"])
+    _tell_attendees(session, f"Cancelled: {session.title}", f"The session on {_when(session)} will not run.")
+    return session
+
+
+# --- Materials -----------------------------------------------------------------------------
+
+MATERIAL_MAX_BYTES = 20 * 1024 * 1024
+
+
+@transaction.atomic
+def material_add(*, actor: User, session: Session, title: str, upload: Any) -> Any:
+    """Attach a file to a session, checked by its content (PDF, Office document or image)."""
+    from enhance.teaching.models import Material
+
+    if not can_take_register(actor, session):
+        raise PermissionDenied
+    if not title.strip():
+        raise ValidationError({"title": "Give the file a title learners will recognise."})
+    try:
+        kind = sniff(
+            upload,
+            [PDF, OFFICE, PNG, JPEG],
+            max_bytes=MATERIAL_MAX_BYTES,
+            empty="The file is empty.",
+            too_big="Files must be smaller than 20 MB.",
+            wrong_type="Upload a PDF, an Office document (Word, PowerPoint, Excel) or an image.",
+        )
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
+    return Material.objects.create(
+        session=session, title=title.strip(), file=upload, content_type=kind, uploaded_by=actor
+    )
