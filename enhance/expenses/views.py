@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from enhance.accounts.http import AuthedHttpRequest
 from enhance.core import spreadsheets
 from enhance.core.forms import add_service_errors
+from enhance.core.outcomes import run_and_report
 from enhance.core.paging import page_of
 from enhance.expenses import access, selectors, services
 from enhance.expenses.forms import ClaimMonthForm, JourneyForm, PaidForm, PaymentFileForm, ReturnForm
@@ -21,17 +22,6 @@ from enhance.programmes.selectors import current_membership
 
 def _finance_page(organisation_id: int | None) -> HttpResponse:
     return redirect(f"{reverse('expenses:finance')}?organisation={organisation_id}")
-
-
-def _flash(request: AuthedHttpRequest, action: Any, done: str, **kwargs: Any) -> bool:
-    """Run a service; say what happened (or why not) in a message. True when it worked."""
-    try:
-        action(actor=request.user, **kwargs)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return False
-    messages.success(request, done)
-    return True
 
 
 @require_http_methods(["GET", "POST"])
@@ -84,21 +74,21 @@ def claim_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def journey_delete(request: AuthedHttpRequest, pk: int, journey_pk: int) -> HttpResponse:
     journey = access.get_journey_for(request.user, pk, journey_pk)
-    _flash(request, services.journey_delete, "Journey removed.", journey=journey)
+    run_and_report(request, services.journey_delete, "Journey removed.", journey=journey)
     return redirect(journey.claim)
 
 
 @require_POST
 def claim_submit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     claim = access.get_claim_for(request.user, pk)
-    _flash(request, services.claim_submit, "Claim submitted for approval.", claim=claim)
+    run_and_report(request, services.claim_submit, "Claim submitted for approval.", claim=claim)
     return redirect(claim)
 
 
 @require_POST
 def claim_approve(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     claim = access.get_claim_for(request.user, pk)
-    _flash(request, services.claim_approve, "Claim approved.", claim=claim)
+    run_and_report(request, services.claim_approve, "Claim approved.", claim=claim)
     return redirect(claim)
 
 
@@ -107,7 +97,9 @@ def claim_return(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     claim = access.get_claim_for(request.user, pk)
     form = ReturnForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    _flash(request, services.claim_return, "Claim returned to the learner.", claim=claim, reason=reason)
+    run_and_report(
+        request, services.claim_return, "Claim returned to the learner.", claim=claim, reason=reason
+    )
     return redirect(claim)
 
 
@@ -172,7 +164,7 @@ def mark_paid(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Enter the date the claim was paid.")
     else:
         paid_on = form.cleaned_data["paid_on"]
-        _flash(
+        run_and_report(
             request, services.claim_mark_paid, f"{claim.reference} marked paid.", claim=claim, paid_on=paid_on
         )
     return _finance_page(claim.membership.employing_organisation_id)

@@ -14,7 +14,7 @@ from enhance.programmes.access import (
     programmes_run_by,
     scope_for,
 )
-from enhance.programmes.models import Membership, Region
+from enhance.programmes.models import Membership, Organisation, Region
 
 
 def can_manage_opportunities(user: User) -> bool:
@@ -122,3 +122,64 @@ def clinic_entries_to_review(user: User) -> QuerySet[ClinicEntry]:
 
 def can_review_clinic(user: User, entry: ClinicEntry) -> bool:
     return clinic_entries_to_review(user).filter(pk=entry.pk).exists()
+
+
+def community_organisations_for(user: User) -> QuerySet[Organisation]:
+    """The community providers whose opportunities this person publishes (admins: all)."""
+    scope = scope_for(user)
+    qs = Organisation.objects.filter(kind=Organisation.Kind.COMMUNITY_PROVIDER)
+    return qs if scope.admin else qs.filter(id__in=scope.community_orgs)
+
+
+def ensure_receives_learners(user: User) -> None:
+    """The incoming-learners list: community leads (and admins)."""
+    scope = scope_for(user)
+    if not (scope.admin or scope.community_orgs):
+        raise PermissionDenied
+
+
+def ensure_can_add_opportunities(user: User) -> None:
+    if not can_manage_opportunities(user):
+        raise PermissionDenied
+
+
+def ensure_sees_opportunities(user: User) -> None:
+    if not (can_manage_opportunities(user) or can_run_blocks(user)):
+        raise PermissionDenied
+
+
+def ensure_runs_blocks(user: User) -> None:
+    if not can_run_blocks(user):
+        raise PermissionDenied
+
+
+def learner_membership_in(user: User, block: PlacementBlock) -> Membership:
+    """The signed-in learner's membership in the block's cohort; others are refused."""
+    membership = learner_memberships(user).filter(cohort=block.cohort).select_related("person").first()
+    if membership is None:
+        raise PermissionDenied
+    return membership
+
+
+def get_block_member_for(block: PlacementBlock, pk: int) -> Membership:
+    membership = Membership.objects.filter(pk=pk, cohort=block.cohort).select_related("person").first()
+    if membership is None:
+        raise Http404("No such learner in this block's cohort.")
+    return membership
+
+
+def get_block_opportunity_for(block: PlacementBlock, pk: int) -> Opportunity:
+    opportunity = block.opportunities.filter(pk=pk).first()
+    if opportunity is None:
+        raise Http404("No such opportunity in this block.")
+    return opportunity
+
+
+def get_clinic_entry_for(user: User, pk: int) -> ClinicEntry:
+    """A logged clinic, for its community lead to review."""
+    entry = ClinicEntry.objects.select_related("placement").filter(pk=pk).first()
+    if entry is None:
+        raise Http404("No such clinic.")
+    if not clinic_entries_to_review(user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return entry

@@ -114,6 +114,42 @@ class ClinicEntryForm(forms.ModelForm):
 
 
 class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("confirm", "Confirm"), ("query", "Query")], required=False)
     query = forms.CharField(
         required=False, widget=forms.Textarea, label="Question for the learner (needed to query)"
     )
+
+
+class RankingForm(forms.Form):
+    """One press of a ranking button (add:ID, up:ID, down:ID, remove:ID or save:0), with the
+    interests and learning needs when the page sent them."""
+
+    action = forms.RegexField(regex=r"^(add|remove|up|down|save):\d+$", required=False)
+    interests = forms.CharField(required=False, max_length=2000)
+    learning_needs = forms.CharField(required=False, max_length=2000)
+
+    def service_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "action": data["action"] or "save:0",
+            "interests": data["interests"] if "interests" in self.data else None,
+            "learning_needs": data["learning_needs"] if "learning_needs" in self.data else None,
+        }
+
+
+class ConstraintForm(forms.Form):
+    """Pin or forbid a learner and an opportunity for the next runs, or clear it."""
+
+    membership = forms.IntegerField(min_value=1)
+    opportunity = forms.IntegerField(min_value=1)
+    kind = forms.ChoiceField(choices=[("pin", "Pin"), ("forbid", "Forbid"), ("clear", "Clear")])
+    next = forms.CharField(required=False)
+
+    def back_to_run(self) -> str:
+        back = self.cleaned_data.get("next") or ""
+        return back if back.startswith("/placements/runs/") else ""
+
+
+class CompareForm(forms.Form):
+    a = forms.IntegerField(min_value=1)
+    b = forms.IntegerField(min_value=1)

@@ -3,11 +3,13 @@ ranked preferences, allocation runs (kept and reproducible), placements and the 
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from enhance.programmes.models import Cohort, Membership, Organisation, Site
@@ -90,6 +92,17 @@ class PlacementBlock(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("placements:block_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        """Still taking changes (not yet published)."""
+        return self.status == self.Status.OPEN
+
+    def accepts_preferences(self, now: dt.datetime) -> bool:
+        return self.is_open and now <= self.preferences_close_at
 
 
 class PreferenceSet(models.Model):
@@ -177,6 +190,21 @@ class AllocationRun(models.Model):
     def __str__(self) -> str:
         return f"Run {self.number} ({self.mode})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("placements:run_detail", args=[self.pk])
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
+    def failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
 
 class Placement(models.Model):
     membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="placements")
@@ -196,6 +224,9 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership.person} at {self.opportunity}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("placements:placement_detail", args=[self.pk])
 
 
 class ClinicEntry(models.Model):
@@ -224,3 +255,11 @@ class ClinicEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clinic_type} on {self.date}"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+    @property
+    def queried(self) -> bool:
+        return self.status == self.Status.QUERIED

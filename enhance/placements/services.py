@@ -112,6 +112,53 @@ def preferences_set(
     return pref_set
 
 
+def ranking_after(order: list[int], action: str) -> list[int]:
+    """A ranking (opportunity ids, best first) after one button: add:ID, remove:ID, up:ID,
+    down:ID, or save (no change). Anything else leaves it as it was."""
+    verb, _, raw = action.partition(":")
+    if verb == "save" or not raw.isdigit():
+        return list(order)
+    pk = int(raw)
+    order = list(order)
+    if verb == "add" and pk not in order:
+        order.append(pk)
+    elif verb == "remove" and pk in order:
+        order.remove(pk)
+    elif verb in ("up", "down") and pk in order:
+        i = order.index(pk)
+        j = i - 1 if verb == "up" else i + 1
+        if 0 <= j < len(order):
+            order[i], order[j] = order[j], order[i]
+    return order
+
+
+@transaction.atomic
+def preferences_change(
+    *,
+    actor: User,
+    block: PlacementBlock,
+    membership: Membership,
+    action: str,
+    interests: str | None = None,
+    learning_needs: str | None = None,
+) -> PreferenceSet:
+    """Apply one ranking button to the learner's ranking as stored now. The learner's row is
+    locked first, so rapid clicks (or two tabs) apply one after another and none is lost."""
+    Membership.objects.select_for_update().filter(pk=membership.pk).first()
+    current = PreferenceSet.objects.filter(block=block, membership=membership).first()
+    order = list(current.choices.order_by("rank").values_list("opportunity_id", flat=True)) if current else []
+    return preferences_set(
+        actor=actor,
+        block=block,
+        membership=membership,
+        opportunity_ids=ranking_after(order, action),
+        interests=interests if interests is not None else (current.interests if current else ""),
+        learning_needs=learning_needs
+        if learning_needs is not None
+        else (current.learning_needs if current else ""),
+    )
+
+
 @transaction.atomic
 def constraint_set(
     *, actor: User, block: PlacementBlock, membership: Membership, opportunity: Opportunity, kind: str | None

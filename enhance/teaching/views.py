@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
-from typing import Any
 
 import qrcode
 import qrcode.image.svg
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from enhance.accounts.http import AuthedHttpRequest
 from enhance.core import spreadsheets
 from enhance.core.forms import add_service_errors, form_errors
+from enhance.core.outcomes import run_and_report
 from enhance.core.paging import page_of
 from enhance.programmes.access import programmes_run_by, scope_for
 from enhance.programmes.selectors import current_membership
@@ -39,16 +38,6 @@ from enhance.teaching.models import Session
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
-
-
-def _flash(request: AuthedHttpRequest, action: Any, done: str | Callable[[Any], str], **kwargs: Any) -> None:
-    """Run a service; say what happened (`done`, or `done(result)`) or why not, in a message."""
-    try:
-        result = action(actor=request.user, **kwargs)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done(result) if callable(done) else done)
 
 
 def timetable(request: AuthedHttpRequest) -> HttpResponse:
@@ -122,7 +111,7 @@ def feedback(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose a rating from 1 to 5.")
     else:
-        _flash(
+        run_and_report(
             request,
             services.feedback_give,
             "Thank you for your feedback.",
@@ -157,7 +146,7 @@ def apologies(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, form_errors(form))
     else:
-        _flash(
+        run_and_report(
             request,
             services.apologies_send,
             "Your apologies were sent.",
@@ -169,7 +158,7 @@ def apologies(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 def _check_in(request: AuthedHttpRequest, session: Session, code: str) -> HttpResponse:
     done = lambda attendance: f"You are checked in: {attendance.status_label}."  # noqa: E731
-    _flash(request, services.check_in, done, session=session, code=code)
+    run_and_report(request, services.check_in, done, session=session, code=code)
     return redirect(session)
 
 
@@ -223,7 +212,7 @@ def register(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "Choose a status from the list for each learner.")
         else:
             done = lambda changed: f"Register saved ({_plural(changed, 'change')})."  # noqa: E731
-            _flash(request, services.register_save, done, session=session, statuses=form.statuses())
+            run_and_report(request, services.register_save, done, session=session, statuses=form.statuses())
         return redirect("teaching:register", pk=pk)
     context = {"session": session, "rows": rows, "choices": STATUS_CHOICES, "form": form}
     return render(request, "teaching/register.html", context)
@@ -290,14 +279,14 @@ def attendance(request: AuthedHttpRequest) -> HttpResponse:
 @require_POST
 def booking(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     session = access.get_session_for(request.user, pk)
-    _flash(request, services.place_book, lambda booking: booking.outcome, session=session)
+    run_and_report(request, services.place_book, lambda booking: booking.outcome, session=session)
     return redirect(session)
 
 
 @require_POST
 def booking_cancel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     session = access.get_session_for(request.user, pk)
-    _flash(request, services.place_cancel, "Your place was given up.", session=session)
+    run_and_report(request, services.place_cancel, "Your place was given up.", session=session)
     return redirect(session)
 
 
@@ -322,7 +311,9 @@ def material_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, form_errors(form))
     else:
-        _flash(request, services.material_add, "File added to the session.", session=session, **form.upload())
+        run_and_report(
+            request, services.material_add, "File added to the session.", session=session, **form.upload()
+        )
     return redirect(session)
 
 

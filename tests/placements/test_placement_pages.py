@@ -405,3 +405,48 @@ def test_block_run_and_placement_pages_cost_the_same_whatever_their_size(
         client.force_login(world[persona])
         for url in pages:
             assert count(client, url) <= before[url], url
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a race needs PostgreSQL's row locks")
+@pytest.mark.django_db(transaction=True)
+def test_rapid_ranking_clicks_each_count(world, block, opportunities):
+    """Three 'add' clicks landing at once keep all three opportunities (none is lost)."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(3)
+    errors: list[BaseException] = []
+
+    def click(opportunity) -> None:  # type: ignore[no-untyped-def]
+        try:
+            barrier.wait()
+            services.preferences_change(
+                actor=world["learner"],
+                block=block,
+                membership=world.learner_membership,
+                action=f"add:{opportunity.pk}",
+            )
+        except BaseException as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=click, args=(o,)) for o in opportunities[:3]]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    ranked = PreferenceSet.objects.get(block=block, membership=world.learner_membership).choices
+    assert sorted(ranked.values_list("opportunity_id", flat=True)) == sorted(o.pk for o in opportunities[:3])
+    assert sorted(ranked.values_list("rank", flat=True)) == [1, 2, 3]
+
+
+def test_a_ranking_button_with_a_malformed_value_changes_nothing(client, world, block, opportunities):
+    client.force_login(world["learner"])
+    rank(client, block, f"add:{opportunities[0].pk}")
+    page = rank(client, block, "add:abc").content.decode()
+    assert "did not send a ranking" in page
+    choices = PreferenceSet.objects.get(block=block, membership=world.learner_membership).choices
+    assert list(choices.values_list("opportunity_id", flat=True)) == [opportunities[0].pk]
