@@ -6,7 +6,7 @@ from django import forms
 
 from enhance.core.forms import DateInput, choice_field
 from enhance.programmes.forms import InProgrammeChoiceField
-from enhance.programmes.models import Organisation
+from enhance.programmes.models import Membership, Organisation
 from enhance.projects.models import Output, PairingRound, Partner, Population, Project
 
 CHOICES = 3
@@ -110,3 +110,49 @@ class OutputForm(forms.ModelForm):
             "pmid": "Up to 8 digits",
             "evidence": "The abstract, poster or paper: a PDF or an image, up to 10 MB.",
         }
+
+
+class PairingForm(forms.Form):
+    """A lead changes one learner's partner in an open round (or leaves them unpaired)."""
+
+    membership = forms.ModelChoiceField(queryset=Membership.objects.none())
+    partner = forms.ModelChoiceField(queryset=Partner.objects.none(), required=False)
+
+    def __init__(self, *args: Any, pairing_round: PairingRound, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "membership").queryset = Membership.objects.filter(cohort=pairing_round.cohort)
+        choice_field(self, "partner").queryset = pairing_round.partners.all()
+
+
+class DayPlanForm(forms.Form):
+    pairing = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    date = forms.DateField(widget=DateInput(), label="Plan an immersive day")
+
+
+class ObservationsForm(forms.Form):
+    observations = forms.CharField(
+        widget=forms.Textarea, required=False, max_length=10_000, label="What I observed"
+    )
+
+
+class LearnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.person.full_name)
+
+
+class CoLearnerForm(forms.Form):
+    member = LearnerChoiceField(
+        queryset=Membership.objects.none(), label="Add a co-learner", empty_label=None
+    )
+
+    def __init__(self, *args: Any, mates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "member").queryset = mates
+
+
+class HandoverForm(forms.Form):
+    to = LearnerChoiceField(queryset=Membership.objects.none(), label="Hand the project to", empty_label=None)
+
+    def __init__(self, *args: Any, mates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "to").queryset = mates

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from enhance.accounts.models import User
@@ -19,6 +18,7 @@ from enhance.notifications import kinds as notification_kinds
 from enhance.notifications.services import notify
 from enhance.programmes.access import memberships_manageable_by, scope_for
 from enhance.programmes.models import Membership
+from enhance.projects.access import can_edit_project
 from enhance.projects.models import Meeting, Milestone, MilestoneTemplate, Output, Project
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -49,29 +49,6 @@ def rag(milestone: Milestone, today: dt.date | None = None) -> str:
     return "amber" if milestone.due_on - today <= SOON else "green"
 
 
-def projects_visible_to(user: User) -> QuerySet[Project]:
-    scope = scope_for(user)
-    if scope.admin:
-        return Project.objects.all()
-    return Project.objects.filter(
-        Q(lead__person_id=scope.person_id or 0)
-        | Q(co_learners__person_id=scope.person_id or 0)
-        | Q(supervisor=user)
-        | Q(partner__organisation__in=scope.partner_orgs)
-        | Q(lead__in=memberships_manageable_by(user))
-    ).distinct()
-
-
-def _can_edit(user: User, project: Project) -> bool:
-    scope = scope_for(user)
-    return (
-        project.lead.person_id == scope.person_id
-        or project.co_learners.filter(person_id=scope.person_id or 0).exists()
-        or project.supervisor_id == user.pk
-        or memberships_manageable_by(user).filter(pk=project.lead_id).exists()
-    )
-
-
 @transaction.atomic
 def project_create(*, actor: User, project: Project) -> Project:
     scope = scope_for(actor)
@@ -93,7 +70,7 @@ def project_create(*, actor: User, project: Project) -> Project:
 @transaction.atomic
 def project_update(*, actor: User, project: Project, **fields: Any) -> Project:
     locked = Project.objects.select_for_update().get(pk=project.pk)
-    if not _can_edit(actor, locked):
+    if not can_edit_project(actor, locked):
         raise PermissionDenied
     for name, value in fields.items():
         setattr(locked, name, value)
@@ -116,7 +93,7 @@ def meeting_add(*, actor: User, project: Project, date: dt.date, notes: str) -> 
 
 @transaction.atomic
 def milestone_complete(*, actor: User, milestone: Milestone, on: dt.date | None = None) -> Milestone:
-    if not _can_edit(actor, milestone.project):
+    if not can_edit_project(actor, milestone.project):
         raise PermissionDenied
     milestone.completed_on = on or timezone.localdate()
     milestone.save()
@@ -125,7 +102,7 @@ def milestone_complete(*, actor: User, milestone: Milestone, on: dt.date | None 
 
 @transaction.atomic
 def output_add(*, actor: User, project: Project, output: Output) -> Output:
-    if not _can_edit(actor, project):
+    if not can_edit_project(actor, project):
         raise PermissionDenied
     output.doi = output.doi.strip().removeprefix("https://doi.org/")
     output.pmid = output.pmid.strip()
@@ -159,7 +136,7 @@ def output_add(*, actor: User, project: Project, output: Output) -> Output:
 
 @transaction.atomic
 def co_learner_add(*, actor: User, project: Project, membership: Membership) -> None:
-    if not _can_edit(actor, project):
+    if not can_edit_project(actor, project):
         raise PermissionDenied
     if membership.pk == project.lead_id or membership.cohort_id != project.lead.cohort_id:
         raise ValidationError("Choose another learner from the same cohort.")

@@ -7,35 +7,37 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 
 from enhance.accounts.models import User
 from enhance.notifications import kinds as notification_kinds
 from enhance.notifications.services import notify
 from enhance.programmes.access import programmes_run_by, scope_for
 from enhance.programmes.models import Membership, Organisation, Role, RoleAssignment
+from enhance.projects.access import (
+    can_manage_partners,
+    partner_regions,
+    partners_visible_to,
+    rounds_manageable_by,
+)
 from enhance.projects.models import Interest, Pairing, PairingRound, Partner, PartnerChoice
 
 PAIRED = notification_kinds.register("partner_paired", "Your immersive-experience partner", urgent=True)
 PARTNER_LEARNERS = notification_kinds.register("partner_learners", "Learners paired with your organisation")
 
 
-def can_manage_partners(user: User) -> bool:
-    return programmes_run_by(user).exists()
-
-
-def rounds_manageable_by(user: User) -> QuerySet[PairingRound]:
-    return PairingRound.objects.filter(cohort__programme__in=programmes_run_by(user))
-
-
-def partners_for_contact(user: User) -> QuerySet[Partner]:
-    return Partner.objects.filter(organisation__in=scope_for(user).partner_orgs)
-
-
 @transaction.atomic
 def partner_save(*, actor: User, partner: Partner, populations: Any) -> Partner:
     if not can_manage_partners(actor):
         raise PermissionDenied("Only programme leads add partners.")
+    if not scope_for(actor).admin and not partner_regions(actor).filter(
+        region_id=partner.organisation.region_id
+    ):
+        raise ValidationError(
+            {"organisation": "Choose an organisation in a region whose programmes you run."}
+        )
+    if partner.pk and not partners_visible_to(actor).filter(pk=partner.pk).exists():
+        raise PermissionDenied
     if partner.organisation.kind not in (Organisation.Kind.VOLUNTARY, Organisation.Kind.LOCAL_AUTHORITY):
         raise ValidationError({"organisation": "Partners are voluntary or community organisations."})
     partner.full_clean()

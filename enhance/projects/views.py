@@ -1,86 +1,61 @@
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enhance.accounts.http import AuthedHttpRequest
-from enhance.programmes.access import memberships_manageable_by, programmes_run_by, scope_for
-from enhance.programmes.models import Cohort, Membership
-from enhance.projects import projects, services
+from enhance.core.forms import add_service_errors, form_errors
+from enhance.core.outcomes import run_and_report
+from enhance.programmes.access import scope_for
+from enhance.programmes.selectors import current_membership
+from enhance.projects import access, projects, selectors, services
 from enhance.projects.forms import (
+    CoLearnerForm,
+    DayPlanForm,
+    HandoverForm,
     MeetingForm,
+    ObservationsForm,
     OutputForm,
+    PairingForm,
     PartnerForm,
     ProjectForm,
     ProjectUpdateForm,
     RankForm,
     RoundForm,
 )
-from enhance.projects.models import (
-    ImmersiveDay,
-    Interest,
-    Milestone,
-    Output,
-    Pairing,
-    PairingRound,
-    Partner,
-    PartnerChoice,
-    Project,
-)
+from enhance.projects.models import Partner, Project
 
 
 def home(request: AuthedHttpRequest) -> HttpResponse:
-    user = request.user
-    scope = scope_for(user)
-    context = {
-        "manage": services.can_manage_partners(user),
-        "rounds": PairingRound.objects.filter(cohort__programme__in=programmes_run_by(user)).select_related(
-            "cohort"
-        )
-        if services.can_manage_partners(user)
-        else PairingRound.objects.filter(
-            cohort__in=Membership.objects.filter(person_id=scope.person_id or 0).values("cohort")
-        ).select_related("cohort"),
-        "my_pairings": Pairing.objects.filter(
-            membership__person_id=scope.person_id or 0, round__status=PairingRound.Status.CONFIRMED
-        ).select_related("partner__organisation"),
-        "is_contact": bool(scope.partner_orgs),
-    }
-    context["days"] = ImmersiveDay.objects.filter(
-        pairing__membership__person_id=scope.person_id or 0
-    ).select_related("pairing__partner__organisation")
-    return render(request, "projects/home.html", context)
+    return render(request, "projects/home.html", selectors.home(request.user))
+
+
+# --- Partners and pairing -------------------------------------------------------------------
 
 
 def partner_list(request: AuthedHttpRequest) -> HttpResponse:
-    if not services.can_manage_partners(request.user):
-        raise PermissionDenied
-    partners = Partner.objects.select_related("organisation").prefetch_related("populations")
-    return render(request, "projects/partner_list.html", {"partners": partners})
+    access.ensure_manages_partners(request.user)
+    return render(request, "projects/partner_list.html", {"partners": selectors.partner_list(request.user)})
 
 
 @require_http_methods(["GET", "POST"])
 def partner_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
-    if not services.can_manage_partners(request.user):
-        raise PermissionDenied
-    instance = get_object_or_404(Partner, pk=pk) if pk else Partner()
+    access.ensure_manages_partners(request.user)
+    instance = access.get_partner_for(request.user, pk) if pk else Partner()
     form = PartnerForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
+        populations = form.cleaned_data["populations"]
         try:
             partner = services.partner_save(
-                actor=request.user,
-                partner=form.save(commit=False),
-                populations=form.cleaned_data["populations"],
+                actor=request.user, partner=form.save(commit=False), populations=populations
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(exc, form)
         else:
             messages.success(request, f"Saved {partner}.")
             return redirect("projects:partner_list")
@@ -89,166 +64,122 @@ def partner_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpRespo
 
 @require_http_methods(["GET", "POST"])
 def round_create(request: AuthedHttpRequest) -> HttpResponse:
-    programmes = programmes_run_by(request.user)
-    if not programmes.exists():
-        raise PermissionDenied
-    form = RoundForm(request.POST or None, cohorts=Cohort.objects.filter(programme__in=programmes))
+    access.ensure_manages_partners(request.user)
+    form = RoundForm(request.POST or None, cohorts=selectors.cohorts_run_by(request.user))
     if request.method == "POST" and form.is_valid():
-        made = services.round_create(
-            actor=request.user, pairing_round=form.save(commit=False), partners=form.cleaned_data["partners"]
-        )
-        messages.success(request, f"{made.name} is open for rankings.")
-        return redirect("projects:round", pk=made.pk)
+        partners = form.cleaned_data["partners"]
+        try:
+            made = services.round_create(
+                actor=request.user, pairing_round=form.save(commit=False), partners=partners
+            )
+        except ValidationError as exc:
+            add_service_errors(exc, form)
+        else:
+            messages.success(request, f"{made.name} is open for rankings.")
+            return redirect(made)
     return render(request, "projects/round_form.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
 def round_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    pairing_round = PairingRound.objects.select_related("cohort__programme").filter(pk=pk).first()
-    if pairing_round is None:
-        raise Http404
-    user = request.user
-    if services.rounds_manageable_by(user).filter(pk=pk).exists():
-        return _board(request, pairing_round)
-    membership = (
-        Membership.objects.filter(
-            person_id=scope_for(user).person_id or 0, cohort=pairing_round.cohort, status="active"
-        )
-        .select_related("person")
-        .first()
-    )
-    if membership is None:
-        raise PermissionDenied
-    partners = (
-        pairing_round.partners.filter(active=True)
-        .select_related("organisation")
-        .prefetch_related("populations")
-    )
-    current = list(PartnerChoice.objects.filter(round=pairing_round, membership=membership).order_by("rank"))
-    interest = Interest.objects.filter(round=pairing_round, membership=membership).first()
-    initial: dict[str, object] = {f"choice_{n}": c.partner_id for n, c in enumerate(current)}
-    initial["interest"] = interest.text if interest else ""
-    form = RankForm(request.POST or None, partners=partners, initial=initial)
+    """Leads: the pairing board. Learners of the cohort: their ranked choices."""
+    pairing_round = access.get_round_for(request.user, pk)
+    if access.rounds_manageable_by(request.user).filter(pk=pk).exists():
+        return render(request, "projects/board.html", selectors.board(pairing_round))
+    membership = access.learner_membership_in_round(request.user, pairing_round)
+    ranking = selectors.ranking(pairing_round, membership)
+    form = RankForm(request.POST or None, partners=ranking["partners"], initial=ranking["initial"])
     if request.method == "POST" and form.is_valid():
+        data = {"partner_ids": form.ranked(), "interest": form.cleaned_data["interest"]}
         try:
             services.choices_set(
-                actor=user,
-                pairing_round=pairing_round,
-                membership=membership,
-                partner_ids=form.ranked(),
-                interest=form.cleaned_data["interest"],
+                actor=request.user, pairing_round=pairing_round, membership=membership, **data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(exc, form)
         else:
             messages.success(request, "Your choices were saved.")
-            return redirect("projects:round", pk=pk)
-    return render(request, "projects/rank.html", {"round": pairing_round, "partners": partners, "form": form})
-
-
-def _board(request: AuthedHttpRequest, pairing_round: PairingRound) -> HttpResponse:
-    members = list(
-        Membership.objects.filter(cohort=pairing_round.cohort, status="active")
-        .select_related("person")
-        .order_by("person__surname")
-    )
-    pairs = {
-        p.membership_id: p for p in Pairing.objects.filter(round=pairing_round).select_related("partner")
-    }
-    choices: dict[int, list[str]] = {}
-    for c in (
-        PartnerChoice.objects.filter(round=pairing_round)
-        .select_related("partner__organisation")
-        .order_by("rank")
-    ):
-        choices.setdefault(c.membership_id, []).append(str(c.partner))
-    partners = list(pairing_round.partners.select_related("organisation"))
-    use = services.capacity_use(pairing_round)
-    rows = [(m, pairs.get(m.pk), choices.get(m.pk, [])) for m in members]
-    return render(
-        request,
-        "projects/board.html",
-        {
-            "round": pairing_round,
-            "rows": rows,
-            "partners": [(p, use.get(p.pk, 0)) for p in partners],
-            "partner_list": partners,
-        },
-    )
+            return redirect(pairing_round)
+    context = {"round": pairing_round, "partners": ranking["partners"], "form": form}
+    return render(request, "projects/rank.html", context)
 
 
 @require_POST
-def round_action(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    pairing_round = get_object_or_404(PairingRound, pk=pk)
-    action = request.POST.get("action")
-    try:
-        if action == "solve":
-            n = services.pair_automatically(actor=request.user, pairing_round=pairing_round)
-            messages.success(request, f"Paired {n} learners.")
-        elif action == "set":
-            membership = get_object_or_404(Membership, pk=request.POST.get("membership") or 0)
-            partner_pk = request.POST.get("partner") or ""
-            partner = get_object_or_404(Partner, pk=partner_pk) if partner_pk.isdigit() else None
-            services.pairing_set(
-                actor=request.user, pairing_round=pairing_round, membership=membership, partner=partner
-            )
-            messages.success(request, f"Changed the pair for {membership.person}.")
-        elif action == "confirm":
-            services.round_confirm(actor=request.user, pairing_round=pairing_round)
-            messages.success(request, "Pairs confirmed. Learners and partner contacts were told.")
-        else:
-            return HttpResponse("Unknown action.", status=400)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("projects:round", pk=pk)
+def round_solve(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    pairing_round = access.get_round_for(request.user, pk, manage=True)
+    done = lambda n: f"Paired {n} learners."  # noqa: E731
+    run_and_report(request, services.pair_automatically, done, pairing_round=pairing_round)
+    return redirect(pairing_round)
+
+
+@require_POST
+def round_pair(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    pairing_round = access.get_round_for(request.user, pk, manage=True)
+    form = PairingForm(request.POST, pairing_round=pairing_round)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect(pairing_round)
+    membership, partner = form.cleaned_data["membership"], form.cleaned_data["partner"]
+    done = f"Changed the pair for {membership.person}."
+    run_and_report(
+        request,
+        services.pairing_set,
+        done,
+        pairing_round=pairing_round,
+        membership=membership,
+        partner=partner,
+    )
+    return redirect(pairing_round)
+
+
+@require_POST
+def round_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    pairing_round = access.get_round_for(request.user, pk, manage=True)
+    done = "Pairs confirmed. Learners and partner contacts were told."
+    run_and_report(request, services.round_confirm, done, pairing_round=pairing_round)
+    return redirect(pairing_round)
+
+
+# --- Immersive days -------------------------------------------------------------------------
 
 
 def partner_view(request: AuthedHttpRequest) -> HttpResponse:
     """Partner contacts: the learners paired with their organisation, and nothing else."""
-    partners = services.partners_for_contact(request.user)
-    if not scope_for(request.user).partner_orgs:
-        raise PermissionDenied
-    pairs = (
-        Pairing.objects.filter(partner__in=partners, round__status=PairingRound.Status.CONFIRMED)
-        .select_related("membership__person", "partner__organisation", "round__cohort")
-        .order_by("membership__person__surname")
-    )
-    their_projects = Project.objects.filter(partner__in=partners).select_related("lead__person")
-    days = ImmersiveDay.objects.filter(pairing__partner__in=partners).select_related(
-        "pairing__membership__person", "confirmed_by"
-    )
-    return render(
-        request, "projects/partner_view.html", {"pairs": pairs, "projects": their_projects, "days": days}
-    )
+    access.ensure_partner_contact(request.user)
+    return render(request, "projects/partner_view.html", selectors.partner_view(request.user))
 
 
 @require_POST
-def day_action(request: AuthedHttpRequest) -> HttpResponse:
-    action = request.POST.get("action")
-    try:
-        if action == "plan":
-            pairing = get_object_or_404(Pairing, pk=request.POST.get("pairing") or 0)
-            try:
-                day = dt.date.fromisoformat(request.POST.get("date", ""))
-            except ValueError:
-                raise ValidationError("Enter the date of the day.") from None
-            services.day_plan(actor=request.user, pairing=pairing, date=day)
-            messages.success(request, "Immersive day planned.")
-        elif action == "confirm":
-            day_obj = get_object_or_404(ImmersiveDay, pk=request.POST.get("day") or 0)
-            services.day_confirm(actor=request.user, day=day_obj)
-            messages.success(request, "Attendance confirmed.")
-            return redirect("projects:partner_view")
-        elif action == "observe":
-            day_obj = get_object_or_404(ImmersiveDay, pk=request.POST.get("day") or 0)
-            services.day_observe(
-                actor=request.user, day=day_obj, observations=request.POST.get("observations", "")
-            )
-            messages.success(request, "Observations saved.")
-        else:
-            return HttpResponse("Unknown action.", status=400)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+def day_plan(request: AuthedHttpRequest) -> HttpResponse:
+    form = DayPlanForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter the date of the day.")
+        return redirect("projects:home")
+    pairing = access.get_own_pairing_for(request.user, form.cleaned_data["pairing"])
+    run_and_report(
+        request, services.day_plan, "Immersive day planned.", pairing=pairing, date=form.cleaned_data["date"]
+    )
+    return redirect("projects:home")
+
+
+@require_POST
+def day_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    day = access.get_day_for(request.user, pk)
+    run_and_report(request, services.day_confirm, "Attendance confirmed.", day=day)
+    return redirect("projects:partner_view")
+
+
+@require_POST
+def day_observe(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    day = access.get_day_for(request.user, pk)
+    form = ObservationsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+    else:
+        observations = form.cleaned_data["observations"]
+        run_and_report(
+            request, services.day_observe, "Observations saved.", day=day, observations=observations
+        )
     return redirect("projects:home")
 
 
@@ -257,8 +188,7 @@ def day_action(request: AuthedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def my_projects(request: AuthedHttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    membership = Membership.objects.filter(person_id=scope.person_id or 0, status="active").first()
+    membership = current_membership(request.user)
     if membership is None:
         raise PermissionDenied
     form = ProjectForm(request.POST or None)
@@ -267,138 +197,122 @@ def my_projects(request: AuthedHttpRequest) -> HttpResponse:
         project.lead = membership
         made = projects.project_create(actor=request.user, project=project)
         messages.success(request, "Project started, with its milestones.")
-        return redirect("projects:project", pk=made.pk)
-    mine = (
-        projects.projects_visible_to(request.user)
-        .filter(Q(lead__person_id=scope.person_id) | Q(co_learners__person_id=scope.person_id))
-        .distinct()
-        .select_related("partner__organisation")
+        return redirect(made)
+    context = {"projects": selectors.my_projects(request.user), "form": form}
+    return render(request, "projects/my_projects.html", context)
+
+
+def _project_page(request: AuthedHttpRequest, project: Project, **bound: Any) -> HttpResponse:
+    """The project page, with any form that failed validation shown with its errors."""
+    mates = access.cohort_mates_for(request.user, project)
+    context = selectors.project_page(request.user, project)
+    context.update(
+        update_form=ProjectUpdateForm(instance=project, prefix="project"),
+        output_form=OutputForm(prefix="output"),
+        meeting_form=MeetingForm(prefix="meeting"),
+        co_learner_form=CoLearnerForm(mates=mates, auto_id="co-learner-%s"),
+        handover_form=HandoverForm(mates=mates, auto_id="handover-%s"),
+        cohort_mates=mates,
     )
-    return render(request, "projects/my_projects.html", {"projects": mine, "form": form})
+    context.update(bound)
+    return render(request, "projects/project_detail.html", context, status=400 if bound else 200)
 
 
 @require_http_methods(["GET", "POST"])
 def project_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    project = (
-        Project.objects.select_related("lead__person", "partner__organisation", "supervisor")
-        .filter(pk=pk)
-        .first()
+    """The project page; its POST saves the project's details."""
+    project = access.get_project_for(request.user, pk)
+    if request.method == "GET":
+        return _project_page(request, project)
+    form = ProjectUpdateForm(
+        request.POST, instance=access.get_project_for(request.user, pk), prefix="project"
     )
-    if project is None:
-        raise Http404
-    user = request.user
-    if not projects.projects_visible_to(user).filter(pk=pk).exists():
-        raise PermissionDenied
-    can_edit = projects._can_edit(user, project)
-    manager = memberships_manageable_by(user).filter(pk=project.lead_id).exists()
-    posted = request.POST.get("form")
-    update_form = ProjectUpdateForm(
-        request.POST if posted == "update" else None, instance=project, prefix="project"
-    )
-    output_form = OutputForm(
-        request.POST if posted == "output" else None,
-        request.FILES if posted == "output" else None,
-        prefix="output",
-    )
-    meeting_form = MeetingForm(request.POST if posted == "meeting" else None, prefix="meeting")
-    if request.method == "POST":
-        which = request.POST.get("form")
+    if form.is_valid():
         try:
-            if which == "update" and update_form.is_valid():
-                projects.project_update(actor=user, project=project, **update_form.cleaned_data)
-                messages.success(request, "Project saved.")
-                return redirect("projects:project", pk=pk)
-            if which == "output" and output_form.is_valid():
-                projects.output_add(actor=user, project=project, output=output_form.save(commit=False))
-                messages.success(request, "Output recorded.")
-                return redirect("projects:project", pk=pk)
-            if which == "meeting" and meeting_form.is_valid():
-                projects.meeting_add(actor=user, project=project, **meeting_form.cleaned_data)
-                messages.success(request, "Meeting logged.")
-                return redirect("projects:project", pk=pk)
-            if which == "milestone":
-                milestone = get_object_or_404(
-                    Milestone, pk=request.POST.get("milestone") or 0, project=project
-                )
-                projects.milestone_complete(actor=user, milestone=milestone)
-                messages.success(request, f"{milestone.name} marked complete.")
-                return redirect("projects:project", pk=pk)
-            if which == "co_learner":
-                mate = get_object_or_404(Membership, pk=request.POST.get("member") or 0)
-                projects.co_learner_add(actor=user, project=project, membership=mate)
-                messages.success(request, f"{mate.person} joined the project.")
-                return redirect("projects:project", pk=pk)
-            if which == "handover":
-                to = get_object_or_404(
-                    Membership, pk=request.POST.get("to") or 0, cohort=project.lead.cohort_id
-                )
-                projects.handover(actor=user, project=project, to=to)
-                messages.success(request, f"Project handed over to {to.person}.")
-                return redirect("projects:project", pk=pk)
+            projects.project_update(actor=request.user, project=project, **form.cleaned_data)
         except ValidationError as exc:
-            target = output_form if which == "output" else meeting_form if which == "meeting" else update_form
-            target.add_error(None, exc)
-    milestones = [(m, projects.rag(m)) for m in project.milestones.all()]
-    cohort_mates = (
-        Membership.objects.filter(cohort=project.lead.cohort_id, status="active")
-        .exclude(pk=project.lead_id)
-        .select_related("person")
-        if manager or can_edit
-        else []
+            add_service_errors(exc, form)
+        else:
+            messages.success(request, "Project saved.")
+            return redirect(project)
+    return _project_page(request, project, update_form=form)
+
+
+@require_POST
+def output_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    project = access.get_project_for(request.user, pk)
+    form = OutputForm(request.POST, request.FILES, prefix="output")
+    if form.is_valid():
+        try:
+            projects.output_add(actor=request.user, project=project, output=form.save(commit=False))
+        except ValidationError as exc:
+            add_service_errors(exc, form)
+        else:
+            messages.success(request, "Output recorded.")
+            return redirect(project)
+    return _project_page(request, project, output_form=form)
+
+
+@require_POST
+def meeting_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    project = access.get_project_for(request.user, pk)
+    form = MeetingForm(request.POST, prefix="meeting")
+    if form.is_valid():
+        try:
+            projects.meeting_add(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(exc, form)
+        else:
+            messages.success(request, "Meeting logged.")
+            return redirect(project)
+    return _project_page(request, project, meeting_form=form)
+
+
+@require_POST
+def milestone_complete(request: AuthedHttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
+    milestone = access.get_milestone_for(request.user, pk, milestone_pk)
+    run_and_report(
+        request, projects.milestone_complete, f"{milestone.name} marked complete.", milestone=milestone
     )
-    return render(
+    return redirect("projects:project", pk=pk)
+
+
+@require_POST
+def co_learner_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    project = access.get_project_for(request.user, pk)
+    form = CoLearnerForm(request.POST, mates=access.cohort_mates_for(request.user, project))
+    if not form.is_valid():
+        return _project_page(request, project, co_learner_form=form)
+    mate = form.cleaned_data["member"]
+    run_and_report(
         request,
-        "projects/project_detail.html",
-        {
-            "project": project,
-            "milestones": milestones,
-            "can_edit": can_edit,
-            "manager": manager,
-            "update_form": update_form,
-            "output_form": output_form,
-            "meeting_form": meeting_form,
-            "outputs": project.outputs.all(),
-            "meetings": project.meetings.select_related("recorded_by"),
-            "is_supervisor": project.supervisor_id == user.pk or manager,
-            "cohort_mates": cohort_mates,
-            "history": project.history.select_related("history_user")[:10],
-            "co_learners": project.co_learners.select_related("person"),
-        },
+        projects.co_learner_add,
+        f"{mate.person} joined the project.",
+        project=project,
+        membership=mate,
     )
+    return redirect(project)
+
+
+@require_POST
+def handover(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    project = access.get_project_for(request.user, pk)
+    form = HandoverForm(request.POST, mates=access.cohort_mates_for(request.user, project))
+    if not form.is_valid():
+        return _project_page(request, project, handover_form=form)
+    to = form.cleaned_data["to"]
+    run_and_report(request, projects.handover, f"Project handed over to {to.person}.", project=project, to=to)
+    return redirect(project)
 
 
 def board(request: AuthedHttpRequest) -> HttpResponse:
     """Leads: projects stage by stage, overdue first."""
     if not scope_for(request.user).manages_learners:
         raise PermissionDenied
-    today = timezone.localdate()
-    visible = (
-        Project.objects.filter(lead__in=memberships_manageable_by(request.user))
-        .select_related("lead__person", "partner__organisation")
-        .annotate(
-            overdue=Count(
-                "milestones", filter=Q(milestones__completed_on__isnull=True, milestones__due_on__lt=today)
-            )
-        )
-        .order_by("-overdue", "title")
-    )
-    stages = [(label, [p for p in visible if p.stage == value]) for value, label in Project.Stage.choices]
-    counts = (
-        Output.objects.filter(project__lead__in=memberships_manageable_by(request.user))
-        .values("project__lead__programme__name", "project__lead__cohort__name", "kind")
-        .annotate(n=Count("id"))
-        .order_by("project__lead__programme__name", "project__lead__cohort__name", "kind")
-    )
-    kinds = dict(Output.Kind.choices)
-    output_counts = [
-        (c["project__lead__programme__name"], c["project__lead__cohort__name"], kinds[c["kind"]], c["n"])
-        for c in counts
-    ]
-    return render(request, "projects/board_projects.html", {"stages": stages, "output_counts": output_counts})
+    return render(request, "projects/board_projects.html", selectors.project_board(request.user))
 
 
 def supervising(request: AuthedHttpRequest) -> HttpResponse:
-    mine = Project.objects.filter(supervisor=request.user).select_related(
-        "lead__person", "partner__organisation"
+    return render(
+        request, "projects/supervising.html", {"projects": selectors.supervised_projects(request.user)}
     )
-    return render(request, "projects/supervising.html", {"projects": mine})

@@ -1,0 +1,173 @@
+"""Reads for the immersive-experience and project pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from enhance.accounts.models import User
+from enhance.programmes.access import memberships_manageable_by, programmes_run_by, scope_for
+from enhance.programmes.models import Cohort, Membership
+from enhance.projects import access
+from enhance.projects.models import (
+    ImmersiveDay,
+    Interest,
+    Output,
+    Pairing,
+    PairingRound,
+    Partner,
+    PartnerChoice,
+    Project,
+)
+from enhance.projects.projects import rag
+from enhance.projects.services import capacity_use
+
+
+def home(user: User) -> dict[str, Any]:
+    """Pairing rounds (a lead's to run, a learner's to rank), the learner's partner and days."""
+    scope = scope_for(user)
+    manage = access.can_manage_partners(user)
+    if manage:
+        rounds = PairingRound.objects.filter(cohort__programme__in=programmes_run_by(user))
+    else:
+        cohorts = Membership.objects.filter(person_id=scope.person_id or 0).values("cohort")
+        rounds = PairingRound.objects.filter(cohort__in=cohorts)
+    return {
+        "manage": manage,
+        "rounds": rounds.select_related("cohort"),
+        "my_pairings": Pairing.objects.filter(
+            membership__person_id=scope.person_id or 0, round__status=PairingRound.Status.CONFIRMED
+        ).select_related("partner__organisation"),
+        "is_contact": bool(scope.partner_orgs),
+        "days": ImmersiveDay.objects.filter(
+            pairing__membership__person_id=scope.person_id or 0
+        ).select_related("pairing__partner__organisation"),
+    }
+
+
+def partner_list(user: User) -> QuerySet[Partner]:
+    return (
+        access.partners_visible_to(user)
+        .select_related("organisation")
+        .prefetch_related("populations")
+        .order_by("organisation__name", "pk")
+    )
+
+
+def cohorts_run_by(user: User) -> QuerySet[Cohort]:
+    return Cohort.objects.filter(programme__in=programmes_run_by(user))
+
+
+def ranking(pairing_round: PairingRound, membership: Membership) -> dict[str, Any]:
+    """The partners a learner can rank in a round, and their current choices as initial data."""
+    partners = (
+        pairing_round.partners.filter(active=True)
+        .select_related("organisation")
+        .prefetch_related("populations")
+    )
+    current = PartnerChoice.objects.filter(round=pairing_round, membership=membership).order_by("rank")
+    interest = Interest.objects.filter(round=pairing_round, membership=membership).first()
+    initial: dict[str, object] = {f"choice_{n}": c.partner_id for n, c in enumerate(current)}
+    initial["interest"] = interest.text if interest else ""
+    return {"partners": partners, "initial": initial}
+
+
+def board(pairing_round: PairingRound) -> dict[str, Any]:
+    """A round's learners with their choices and partner, and each partner's places used."""
+    members = list(
+        Membership.objects.filter(cohort=pairing_round.cohort, status=Membership.Status.ACTIVE)
+        .select_related("person")
+        .order_by("person__surname", "person__forename", "pk")
+    )
+    pairs = {
+        p.membership_id: p for p in Pairing.objects.filter(round=pairing_round).select_related("partner")
+    }
+    choices: dict[int, list[str]] = {}
+    for c in (
+        PartnerChoice.objects.filter(round=pairing_round)
+        .select_related("partner__organisation")
+        .order_by("rank")
+    ):
+        choices.setdefault(c.membership_id, []).append(str(c.partner))
+    partners = list(pairing_round.partners.select_related("organisation"))
+    use = capacity_use(pairing_round)
+    return {
+        "round": pairing_round,
+        "rows": [(m, pairs.get(m.pk), choices.get(m.pk, [])) for m in members],
+        "partners": [(p, use.get(p.pk, 0)) for p in partners],
+        "partner_list": partners,
+    }
+
+
+def partner_view(user: User) -> dict[str, Any]:
+    """A partner contact's learners, immersive days and projects, and nothing else."""
+    partners = access.partners_for_contact(user)
+    return {
+        "pairs": Pairing.objects.filter(partner__in=partners, round__status=PairingRound.Status.CONFIRMED)
+        .select_related("membership__person", "partner__organisation", "round__cohort")
+        .order_by("membership__person__surname", "pk"),
+        "projects": Project.objects.filter(partner__in=partners).select_related("lead__person"),
+        "days": ImmersiveDay.objects.filter(pairing__partner__in=partners).select_related(
+            "pairing__membership__person", "confirmed_by"
+        ),
+    }
+
+
+def my_projects(user: User) -> QuerySet[Project]:
+    person_id = scope_for(user).person_id or 0
+    return (
+        access.projects_visible_to(user)
+        .filter(Q(lead__person_id=person_id) | Q(co_learners__person_id=person_id))
+        .distinct()
+        .select_related("partner__organisation")
+    )
+
+
+def project_page(user: User, project: Project) -> dict[str, Any]:
+    manager = access.manages_project(user, project)
+    return {
+        "project": project,
+        "milestones": [(m, rag(m)) for m in project.milestones.all()],
+        "can_edit": access.can_edit_project(user, project),
+        "manager": manager,
+        "outputs": project.outputs.all(),
+        "meetings": project.meetings.select_related("recorded_by"),
+        "is_supervisor": project.supervisor_id == user.pk or manager,
+        "history": project.history.select_related("history_user")[:10],
+        "co_learners": project.co_learners.select_related("person"),
+    }
+
+
+def project_board(user: User) -> dict[str, Any]:
+    """Leads: projects stage by stage (overdue first) and outputs per programme and cohort."""
+    today = timezone.localdate()
+    managed = memberships_manageable_by(user)
+    visible = (
+        Project.objects.filter(lead__in=managed)
+        .select_related("lead__person", "partner__organisation")
+        .annotate(
+            overdue=Count(
+                "milestones", filter=Q(milestones__completed_on__isnull=True, milestones__due_on__lt=today)
+            )
+        )
+        .order_by("-overdue", "title")
+    )
+    stages = [(label, [p for p in visible if p.stage == value]) for value, label in Project.Stage.choices]
+    counts = (
+        Output.objects.filter(project__lead__in=managed)
+        .values("project__lead__programme__name", "project__lead__cohort__name", "kind")
+        .annotate(n=Count("id"))
+        .order_by("project__lead__programme__name", "project__lead__cohort__name", "kind")
+    )
+    kinds = dict(Output.Kind.choices)
+    output_counts = [
+        (c["project__lead__programme__name"], c["project__lead__cohort__name"], kinds[c["kind"]], c["n"])
+        for c in counts
+    ]
+    return {"stages": stages, "output_counts": output_counts}
+
+
+def supervised_projects(user: User) -> QuerySet[Project]:
+    return Project.objects.filter(supervisor=user).select_related("lead__person", "partner__organisation")
