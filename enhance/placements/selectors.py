@@ -150,6 +150,7 @@ def run_tables(run: AllocationRun) -> dict[str, Any]:
             "opportunity": opps.get(a["opportunity"]),
             "rank": a["rank"],
             "constraint": constraints.get((a["learner"], a["opportunity"])),
+            "pinned": constraints.get((a["learner"], a["opportunity"])) == Constraint.Kind.PIN,
         }
         for a in result["assignments"]
     ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.forms import BoundField
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -29,6 +30,30 @@ def field(bound: BoundField, hint: str = "", classes: str = "") -> dict[str, Any
         "hint": hint or bound.help_text,
         "classes": classes,
     }
+
+
+# Red, amber and green, as NHS.UK tags: the label says it, so meaning never rests on colour.
+RAG_TAGS = {
+    "green": ("Green", "green"),
+    "amber": ("Amber", "orange"),
+    "red": ("Red", "red"),
+}
+MILESTONE_TAGS = {
+    "complete": ("Complete", "green"),
+    "green": ("On track", "blue"),
+    "amber": ("Due soon", "orange"),
+    "red": ("Overdue", "red"),
+}
+
+
+@register.simple_tag
+def rag_tag(rag: str, milestone: bool = False) -> str:
+    """A red/amber/green status as an NHS.UK tag ("–" when there is none to show)."""
+    found = (MILESTONE_TAGS if milestone else RAG_TAGS).get(rag)
+    if found is None:
+        return "–"
+    label, colour = found
+    return format_html('<strong class="nhsuk-tag nhsuk-tag--{}">{}</strong>', colour, label)
 
 
 @register.filter
