@@ -7,4 +7,4 @@ class ExpensesConfig(AppConfig):
     verbose_name = "Travel and expenses"
 
     def ready(self) -> None:
-        from enhance.expenses import kinds  # noqa: F401  (registers notification kinds)
+        from enhance.expenses import notifications  # noqa: F401  (registers the notification kinds)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from enhance.accounts.models import User
 from enhance.core.spreadsheets import SpreadsheetError, read_table
 from enhance.core.validation import save_valid
-from enhance.expenses import kinds
+from enhance.expenses import notifications as kinds
 from enhance.expenses.access import APPROVED_STATUSES, can_approve
 from enhance.expenses.models import Claim, Cost, ExportBatch, Journey, Mode
 from enhance.expenses.rates import RateTable, mileage_year_start, price

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from enhance.core.solver import InstanceError, parse_instance, solve
 from enhance.notifications.services import notify
-from enhance.placements import kinds
+from enhance.placements import notifications as kinds
 from enhance.placements.models import AllocationRun, Constraint, Opportunity, PlacementBlock, Preference
 from enhance.programmes.models import Membership
 

@@ -7,4 +7,9 @@ class PlacementsConfig(AppConfig):
     verbose_name = "Community placements"
 
     def ready(self) -> None:
-        from enhance.placements import calendar, evidence, tasks  # noqa: F401  (registers events, evidence, tasks)
+        from enhance.placements import (  # noqa: F401  (registers events, evidence, tasks)
+            calendar,
+            evidence,
+            notifications,  # noqa: F401  (registers the notification kinds)
+            tasks,
+        )

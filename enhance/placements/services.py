@@ -14,7 +14,8 @@ from django.utils import timezone
 from enhance.accounts.models import User
 from enhance.core.validation import save_valid
 from enhance.notifications.services import notify
-from enhance.placements import access, kinds
+from enhance.placements import access
+from enhance.placements import notifications as kinds
 from enhance.placements.allocation import block_instance
 from enhance.placements.models import (
     AllocationRun,

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from enhance.placements import kinds  # noqa: F401  (registers the notification kinds)
 from enhance.placements.allocation import allocation_run_execute
 
 

@@ -7,4 +7,7 @@ class PortfolioConfig(AppConfig):
     verbose_name = "Portfolio"
 
     def ready(self) -> None:
-        from enhance.portfolio import requirements  # noqa: F401  (registers evidence kinds)
+        from enhance.portfolio import (
+            notifications,  # noqa: F401  (registers the notification kinds)
+            requirements,  # noqa: F401  (registers evidence kinds)
+        )

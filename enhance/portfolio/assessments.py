@@ -15,14 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from enhance.accounts.models import User
-from enhance.notifications import kinds as notification_kinds
 from enhance.notifications.services import notify
 from enhance.portfolio.models import Assessment
+from enhance.portfolio.notifications import ASSESSMENT_DONE
 from enhance.programmes.access import scope_for
 
 LINK_DAYS = 14
 _SALT = "enhance.assessor-link"
-ASSESSMENT_DONE = notification_kinds.register("assessment_completed", "Assessments completed for you")
 
 
 def link_token(assessment: Assessment) -> str:

@@ -18,16 +18,14 @@ from django_tasks import task
 
 from enhance.accounts.models import User
 from enhance.core.spreadsheets import csv_text
-from enhance.notifications import kinds as notification_kinds
 from enhance.notifications.services import notify
 from enhance.placements.models import ClinicEntry
 from enhance.portfolio.coverage import coverage_for
 from enhance.portfolio.models import Assessment, EvidencePack, Reflection
+from enhance.portfolio.notifications import PACK_READY
 from enhance.programmes.access import scope_for
 from enhance.programmes.models import Membership
 from enhance.teaching.models import Attendance
-
-PACK_READY = notification_kinds.register("evidence_pack_ready", "Evidence packs ready to download")
 
 
 def collect(person_id: int, start: dt.date, end: dt.date) -> dict[str, Any]:

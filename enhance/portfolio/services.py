@@ -8,15 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from enhance.accounts.models import User
-from enhance.notifications import kinds as notification_kinds
 from enhance.notifications.services import notify
 from enhance.portfolio.access import can_comment
 from enhance.portfolio.models import Comment, Reflection
+from enhance.portfolio.notifications import REFLECTION_COMMENT, REFLECTION_SHARED
 from enhance.programmes.access import scope_for
 from enhance.programmes.models import Role, RoleAssignment
-
-REFLECTION_SHARED = notification_kinds.register("reflection_shared", "Reflections shared with you")
-REFLECTION_COMMENT = notification_kinds.register("reflection_comment", "Comments on your reflections")
 
 
 @transaction.atomic

@@ -7,4 +7,9 @@ class ProjectsConfig(AppConfig):
     verbose_name = "Immersive experience and projects"
 
     def ready(self) -> None:
-        from enhance.projects import calendar, evidence, tasks  # noqa: F401  (registers events, evidence, jobs)
+        from enhance.projects import (  # noqa: F401  (registers events, evidence, jobs)
+            calendar,
+            evidence,
+            notifications,  # noqa: F401  (registers the notification kinds)
+            tasks,
+        )

@@ -14,19 +14,16 @@ from django.utils import timezone
 
 from enhance.accounts.models import User
 from enhance.core.uploads import JPEG, PDF, PNG, sniff
-from enhance.notifications import kinds as notification_kinds
 from enhance.notifications.services import notify
 from enhance.programmes.access import memberships_manageable_by, scope_for
 from enhance.programmes.models import Membership
 from enhance.projects.access import can_edit_project
 from enhance.projects.models import Meeting, Milestone, MilestoneTemplate, Output, Project
+from enhance.projects.notifications import MILESTONE_REMINDER
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_RE = re.compile(r"^\d{1,8}$")
 SOON = dt.timedelta(days=60)
-MILESTONE_REMINDER = notification_kinds.register(
-    "milestone_reminder", "Project milestones due soon or overdue"
-)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.db.models import Count
 
 from enhance.accounts.models import User
-from enhance.notifications import kinds as notification_kinds
 from enhance.notifications.services import notify
 from enhance.programmes.access import programmes_run_by, scope_for
 from enhance.programmes.models import Membership, Organisation, Role, RoleAssignment
@@ -21,9 +20,7 @@ from enhance.projects.access import (
     rounds_manageable_by,
 )
 from enhance.projects.models import Interest, Pairing, PairingRound, Partner, PartnerChoice
-
-PAIRED = notification_kinds.register("partner_paired", "Your immersive-experience partner", urgent=True)
-PARTNER_LEARNERS = notification_kinds.register("partner_learners", "Learners paired with your organisation")
+from enhance.projects.notifications import PAIRED, PARTNER_LEARNERS
 
 
 @transaction.atomic

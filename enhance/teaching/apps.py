@@ -7,4 +7,9 @@ class TeachingConfig(AppConfig):
     verbose_name = "Teaching"
 
     def ready(self) -> None:
-        from enhance.teaching import calendar, evidence, tasks  # noqa: F401  (registers events, evidence, jobs)
+        from enhance.teaching import (  # noqa: F401  (registers events, evidence, jobs)
+            calendar,
+            evidence,
+            notifications,  # noqa: F401  (registers the notification kinds)
+            tasks,
+        )

@@ -114,3 +114,30 @@ def test_daily_jobs_are_queued_once_a_day_and_prune_old_read_notifications():
 def test_daily_jobs_wait_for_their_time_of_day():
     night = timezone.make_aware(dt.datetime(2026, 11, 23, 1, 0))
     assert "notifications_prune" not in enqueue_due_daily_jobs(night)
+
+
+def test_every_areas_notification_kinds_are_registered_at_start_up():
+    """A fresh process lists every area's kinds on the email choices page, whatever it imported."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django; django.setup(); from enhance.notifications import kinds; "
+        "print(' '.join(sorted(k.code for k in kinds.all_kinds())))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    codes = set(out.stdout.split())
+    expected = {
+        "general",
+        "claim_paid",
+        "allocation_finished",
+        "session_feedback",
+        "leave_requested",
+        "reflection_shared",
+        "evidence_pack_ready",
+        "partner_paired",
+        "milestone_reminder",
+    }
+    assert expected <= codes, expected - codes

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from enhance.accounts.models import User
-from enhance.notifications import kinds as notification_kinds
 from enhance.notifications.services import notify
 from enhance.programmes.models import Membership
 from enhance.programmes.selectors import leads_of
@@ -23,6 +22,7 @@ from enhance.teaching.access import (
     sessions_for_membership,
 )
 from enhance.teaching.models import Attendance, Session
+from enhance.teaching.notifications import SECOND_ABSENCE
 from enhance.teaching.services.leave import on_approved_leave
 
 CHECKIN_OPENS = dt.timedelta(minutes=15)
@@ -155,9 +155,6 @@ def register_save(*, actor: User, session: Session, statuses: dict[int, str]) ->
             changed += 1
     _warn_on_repeated_absence(session, absent_now)
     return changed
-
-
-SECOND_ABSENCE = notification_kinds.register("second_absence", "Learners absent twice in a row", urgent=True)
 
 
 def _warn_on_repeated_absence(session: Session, membership_ids: list[int]) -> None:

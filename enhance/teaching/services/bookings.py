@@ -9,12 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from enhance.accounts.models import User
-from enhance.notifications import kinds as notification_kinds
 from enhance.notifications.services import notify
 from enhance.teaching.access import (
     learner_membership_for,
 )
 from enhance.teaching.models import Session
+from enhance.teaching.notifications import PLACE_OFFERED
 from enhance.teaching.services.attendance import _expected
 from enhance.teaching.services.sessions import _when
 
@@ -40,9 +40,6 @@ def place_book(*, actor: User, session: Session) -> Any:
     return Booking.objects.create(
         session=session, membership=membership, waitlisted=taken >= session.capacity
     )
-
-
-PLACE_OFFERED = notification_kinds.register("place_offered", "Places freed up at sessions", urgent=True)
 
 
 @transaction.atomic

@@ -10,20 +10,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from enhance.accounts.models import User
-from enhance.notifications import kinds as notification_kinds
 from enhance.notifications.services import notify
 from enhance.teaching.access import (
     learner_membership_for,
 )
 from enhance.teaching.models import Attendance, Session
+from enhance.teaching.notifications import FEEDBACK_REQUEST
 
 FEEDBACK_OPENS_BEFORE_END = dt.timedelta(minutes=15)
 
 # --- Feedback ------------------------------------------------------------------------------
-
-FEEDBACK_REQUEST = notification_kinds.register(
-    "session_feedback", "Requests for feedback on sessions you attended"
-)
 
 
 @transaction.atomic

@@ -13,15 +13,13 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from enhance.accounts.models import User
-from enhance.notifications import kinds as notification_kinds
 from enhance.notifications.services import notify
 from enhance.programmes.access import memberships_manageable_by
 from enhance.programmes.models import GradePeriod, Membership
 from enhance.programmes.selectors import leads_of
 from enhance.teaching.models import Attendance, LeaveRequest, Session
+from enhance.teaching.notifications import LEAVE_DECIDED, LEAVE_REQUESTED
 
-LEAVE_DECIDED = notification_kinds.register("leave_decided", "Decisions on your study leave", urgent=True)
-LEAVE_REQUESTED = notification_kinds.register("leave_requested", "Study leave waiting for your decision")
 F1_SHARE = Decimal("0.5")  # foundation year 1 doctors have half the standard allowance
 
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from enhance.accounts.models import User
 from enhance.core.uploads import JPEG, OFFICE, PDF, PNG, sniff
-from enhance.notifications import kinds as notification_kinds
 from enhance.notifications.services import notify
 from enhance.programmes.access import programmes_run_by
 from enhance.teaching.access import (
@@ -21,9 +20,7 @@ from enhance.teaching.access import (
     sessions_manageable_by,
 )
 from enhance.teaching.models import Session
-
-SESSION_CHANGED = notification_kinds.register("session_changed", "Changes to teaching sessions", urgent=True)
-
+from enhance.teaching.notifications import SESSION_CHANGED
 
 # --- Sessions ------------------------------------------------------------------------------
 

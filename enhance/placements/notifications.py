@@ -1,4 +1,7 @@
-"""Notification kinds of the placements area."""
+"""Notification kinds of the placements area.
+
+Imported by the app's ready(), so the email choices page lists every kind whatever
+was imported first."""
 
 from enhance.notifications.kinds import register
 

@@ -1,3 +1,8 @@
+"""Notification kinds of the expenses area.
+
+Imported by the app's ready(), so the email choices page lists every kind whatever
+was imported first."""
+
 from enhance.notifications.kinds import register
 
 CLAIM_SUBMITTED = register("claim_submitted", "Expense claims waiting for your approval")
