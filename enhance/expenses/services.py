@@ -195,7 +195,7 @@ def claim_submit(*, actor: User, claim: Claim) -> Claim:
             recipient=lead,
             kind=kinds.CLAIM_SUBMITTED.code,
             title=f"Expense claim from {claim.membership.person} for {claim.month:%B %Y}",
-            url=f"/expenses/claims/{claim.pk}/",
+            url=claim.get_absolute_url(),
         )
     return claim
 
@@ -272,7 +272,7 @@ def claim_return(*, actor: User, claim: Claim, reason: str) -> Claim:
             kind=kinds.CLAIM_DECIDED.code,
             title=f"Your {claim.month:%B %Y} claim needs changes",
             body=claim.return_reason,
-            url=f"/expenses/claims/{claim.pk}/",
+            url=claim.get_absolute_url(),
         )
     return claim
 
@@ -310,7 +310,7 @@ def claim_approve(*, actor: User, claim: Claim) -> Claim:
             recipient=claim.membership.person.user,
             kind=kinds.CLAIM_DECIDED.code,
             title=f"Your {claim.month:%B %Y} claim was approved: £{claim.total_pence / 100:,.2f}",
-            url=f"/expenses/claims/{claim.pk}/",
+            url=claim.get_absolute_url(),
         )
     return claim
 

@@ -91,7 +91,7 @@ def allocation_run_execute(run_id: int) -> str:
         recipient=run.created_by,
         kind=kinds.ALLOCATION_FINISHED.code,
         title=f"{run.block}: run {run.number} {run.get_status_display().lower()}",
-        url=f"/placements/runs/{run.pk}/",
+        url=run.get_absolute_url(),
     )
     return run.status
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.urls import reverse
+
 from enhance.accounts.models import User
 from enhance.calendars.events import Event, register
 from enhance.placements.models import Placement
@@ -26,5 +28,5 @@ def placement_events(user: User) -> Iterable[Event]:
             description=(
                 f"{p.block.name} with {p.opportunity.organisation.name}. {p.opportunity.days_and_sessions}"
             ),
-            url=f"/placements/{p.pk}/",
+            url=reverse("placements:placement_detail", args=[p.pk]),
         )

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from enhance.accounts.models import User
@@ -243,7 +244,7 @@ def allocation_run_publish(*, actor: User, run: AllocationRun) -> list[Placement
                 kind=kinds.PLACEMENT_PUBLISHED.code,
                 title=f"Your placement: {p.opportunity}",
                 body=f"{block.name}, {block.starts_on:%d %B} to {block.ends_on:%d %B %Y}.",
-                url="/placements/my/",
+                url=reverse("placements:my_placements"),
             )
     unplaced = Membership.objects.select_related("person__user").filter(pk__in=run.result["unassigned"])
     for m in unplaced:
@@ -253,7 +254,7 @@ def allocation_run_publish(*, actor: User, run: AllocationRun) -> list[Placement
                 kind=kinds.PLACEMENT_PUBLISHED.code,
                 title=f"{block.name}: no placement yet",
                 body="None of your choices could be offered. Your programme lead will contact you.",
-                url="/placements/my/",
+                url=reverse("placements:my_placements"),
             )
     leads: dict[int, tuple[User, int]] = {}
     for p in placements:
@@ -265,7 +266,7 @@ def allocation_run_publish(*, actor: User, run: AllocationRun) -> list[Placement
             recipient=lead,
             kind=kinds.PLACEMENT_INCOMING.code,
             title=f"{count} learner{'s' if count != 1 else ''} coming for {block.name}",
-            url="/placements/incoming/",
+            url=reverse("placements:incoming"),
         )
     return placements
 
@@ -313,6 +314,6 @@ def clinic_entry_review(*, actor: User, entry: ClinicEntry, confirm: bool, query
             kind=kinds.CLINIC_QUERIED.code,
             title=f"Question about your clinic on {entry.date:%d %B}",
             body=entry.query,
-            url=f"/placements/{entry.placement_id}/",
+            url=reverse("placements:placement_detail", args=[entry.placement_id]),
         )
     return entry

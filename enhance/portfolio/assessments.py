@@ -155,6 +155,6 @@ def assessment_complete(*, token: str, answers: dict[str, Any]) -> Assessment:
             recipient=assessment.person.user,
             kind=ASSESSMENT_DONE.code,
             title=f"{assessment.assessor_name} completed your {assessment.type.code}",
-            url=f"/portfolio/assessments/{assessment.pk}/",
+            url=assessment.get_absolute_url(),
         )
     return assessment

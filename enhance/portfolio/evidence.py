@@ -220,6 +220,6 @@ def build_pack(pack_id: int) -> str:
             recipient=pack.person.user,
             kind=PACK_READY.code,
             title="Your evidence pack is ready",
-            url=f"/portfolio/evidence/{pack.pk}/",
+            url=pack.get_absolute_url(),
         )
     return "ready"

@@ -48,7 +48,7 @@ def reflection_save(
                 recipient=role.user,
                 kind=REFLECTION_SHARED.code,
                 title=f"{reflection.person} shared a reflection: {reflection.title}",
-                url=f"/portfolio/reflections/{reflection.pk}/",
+                url=reflection.get_absolute_url(),
             )
     return reflection
 
@@ -65,6 +65,6 @@ def comment_add(*, actor: User, reflection: Reflection, text: str) -> Comment:
             recipient=reflection.person.user,
             kind=REFLECTION_COMMENT.code,
             title=f"{actor} commented on {reflection.title}",
-            url=f"/portfolio/reflections/{reflection.pk}/",
+            url=reflection.get_absolute_url(),
         )
     return comment

@@ -377,6 +377,6 @@ def import_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
         kind=kinds.IMPORT_FINISHED.code,
         title=f"Imported {batch.filename}",
         body=f"{created} new programme memberships; {unchanged} rows were already imported.",
-        url=f"/imports/{batch.pk}/",
+        url=batch.get_absolute_url(),
     )
     return batch

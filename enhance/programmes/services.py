@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from enhance.accounts.models import User
 from enhance.core.validation import save_valid
@@ -213,6 +214,6 @@ def role_assign(*, actor: User, user: User, role: str, **scope: Any) -> RoleAssi
         kind=kinds.ACCOUNT.code,
         title=f"You are now {assignment}",
         body="Your roles in enhance have changed. Staff roles sign in with two-factor authentication.",
-        url="/",
+        url=reverse("home"),
     )
     return assignment

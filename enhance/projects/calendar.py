@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db.models import Q
+from django.urls import reverse
 
 from enhance.accounts.models import User
 from enhance.calendars.events import Event, register
@@ -27,5 +28,5 @@ def milestone_events(user: User) -> Iterable[Event]:
             title=f"{'Done: ' if m.completed_on else 'Due: '}{m.name} ({m.project.title})",
             start=m.due_on,
             end=m.due_on + dt.timedelta(days=1),
-            url=f"/projects/p/{m.project_id}/",
+            url=reverse("projects:project", args=[m.project_id]),
         )

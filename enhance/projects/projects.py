@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from enhance.accounts.models import User
@@ -180,7 +181,7 @@ def _remind(milestone: Milestone, title: str) -> int:
                 recipient=user,
                 kind=MILESTONE_REMINDER.code,
                 title=f"{milestone.project}: {title}",
-                url=f"/projects/p/{milestone.project_id}/",
+                url=reverse("projects:project", args=[milestone.project_id]),
             )
             count += 1
     return count

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 
 from enhance.accounts.models import User
 from enhance.notifications.services import notify
@@ -169,7 +170,7 @@ def round_confirm(*, actor: User, pairing_round: PairingRound) -> None:
                 recipient=p.membership.person.user,
                 kind=PAIRED.code,
                 title=f"Your immersive experience: {p.partner}",
-                url="/projects/",
+                url=reverse("projects:home"),
             )
     contacts = RoleAssignment.objects.filter(
         role=Role.PARTNER_CONTACT, organisation__in=by_org
@@ -180,7 +181,7 @@ def round_confirm(*, actor: User, pairing_round: PairingRound) -> None:
             recipient=role.user,
             kind=PARTNER_LEARNERS.code,
             title=f"Learners coming to you: {names}",
-            url="/projects/partner/",
+            url=reverse("projects:partner_view"),
         )
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db.models import Q
+from django.urls import reverse
 
 from enhance.accounts.models import User
 from enhance.calendars.events import Event, register
@@ -33,7 +34,7 @@ def session_events(user: User) -> Iterable[Event]:
             start=s.starts_at,
             end=s.ends_at,
             location=where,
-            url=f"/teaching/sessions/{s.pk}/",
+            url=reverse("teaching:session_detail", args=[s.pk]),
             cancelled=s.cancelled,
             updated=s.updated_at,
         )
@@ -51,5 +52,5 @@ def leave_events(user: User) -> Iterable[Event]:
             start=leave.starts_on,
             end=leave.ends_on + dt.timedelta(days=1),
             description=leave.reason,
-            url="/teaching/leave/",
+            url=reverse("teaching:leave"),
         )

@@ -9,6 +9,7 @@ import time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from enhance.accounts.models import User
@@ -183,7 +184,7 @@ def _warn_on_repeated_absence(session: Session, membership_ids: list[int]) -> No
                     kind=SECOND_ABSENCE.code,
                     title=f"{membership.person} missed two sessions in a row",
                     body=f"{previous.title} and {session.title}, both without apologies.",
-                    url=f"/learners/{membership.person_id}/",
+                    url=reverse("programmes:learner_detail", args=[membership.person_id]),
                 )
 
 

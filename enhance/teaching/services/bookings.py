@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from enhance.accounts.models import User
@@ -69,5 +70,5 @@ def place_cancel(*, actor: User, session: Session) -> None:
                     kind=PLACE_OFFERED.code,
                     title=f"You have a place at {session.title}",
                     body=f"On {_when(session)}.",
-                    url=f"/teaching/sessions/{session.pk}/",
+                    url=reverse("teaching:session_detail", args=[session.pk]),
                 )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from enhance.accounts.models import User
@@ -58,7 +59,7 @@ def feedback_requests_send(day: dt.date) -> int:
                 kind=FEEDBACK_REQUEST.code,
                 title=f"How was {a.session.title}?",
                 body="Two minutes of feedback helps the faculty improve the next session.",
-                url=f"/teaching/sessions/{a.session_id}/",
+                url=reverse("teaching:session_detail", args=[a.session_id]),
             )
             sent += 1
     return sent

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from enhance.accounts.models import User
@@ -160,7 +161,7 @@ def leave_request_submit(
             recipient=lead,
             kind=LEAVE_REQUESTED.code,
             title=f"Study leave request from {membership.person}",
-            url="/teaching/leave/",
+            url=reverse("teaching:leave"),
         )
     return request
 
@@ -192,7 +193,7 @@ def leave_decide(*, actor: User, request: LeaveRequest, approve: bool, comment: 
             kind=LEAVE_DECIDED.code,
             title=f"Study leave from {request.starts_on:%d %B} {request.get_status_display().lower()}",
             body=request.comment,
-            url="/teaching/leave/",
+            url=reverse("teaching:leave"),
         )
     return request
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from enhance.accounts.models import User
@@ -122,7 +123,7 @@ def _tell_attendees(session: Session, title: str, body: str) -> None:
                 kind=SESSION_CHANGED.code,
                 title=title,
                 body=body,
-                url=f"/teaching/sessions/{session.pk}/",
+                url=reverse("teaching:session_detail", args=[session.pk]),
             )
 
 
