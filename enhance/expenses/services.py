@@ -16,6 +16,7 @@ from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 
 from enhance.accounts.models import User
+from enhance.core.dates import add_months
 from enhance.core.spreadsheets import SpreadsheetError, read_table
 from enhance.core.validation import save_valid
 from enhance.expenses import notifications as kinds
@@ -28,13 +29,12 @@ from enhance.programmes.access import scope_for
 from enhance.programmes.models import Membership, Organisation
 from enhance.programmes.selectors import leads_of
 
-LOCKED = "This claim has been submitted and cannot be changed."
-
 
 def months_ago(today: dt.date, months: int) -> dt.date:
-    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
-    day = min(today.day, 28)
-    return dt.date(year, month + 1, day)
+    return add_months(today, -months)
+
+
+LOCKED = "This claim has been submitted and cannot be changed."
 
 
 # --- Permissions ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from enhance.accounts.models import User
+from enhance.core.dates import training_year_label
 from enhance.placements import access
 from enhance.placements.allocation import explain
 from enhance.placements.models import (
@@ -23,12 +24,6 @@ from enhance.placements.models import (
 )
 from enhance.programmes.access import scope_for
 from enhance.programmes.models import Cohort, Membership
-
-
-def training_year_label(day) -> str:  # type: ignore[no-untyped-def]
-    """Training years run from the August changeover: 2026/27 is August 2026 to July 2027."""
-    start = day.year if day.month >= 8 else day.year - 1
-    return f"{start}/{str(start + 1)[-2:]}"
 
 
 def confirmed_clinics_by_year(memberships: QuerySet[Membership]) -> list[tuple[str, int]]:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from enhance.accounts.models import User
+from enhance.core.dates import plus_year
 from enhance.core.evidence import Counted, Window, get_rule_kind, rule_kind
 from enhance.curriculum.models import Domain
 from enhance.portfolio.models import Assessment, Reflection, RequirementSet, Rule
@@ -22,20 +23,13 @@ from enhance.programmes.access import programmes_run_by
 from enhance.programmes.models import Membership
 
 
-def _plus_year(day: dt.date) -> dt.date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
-
-
 def training_year(membership: Membership, on: dt.date) -> tuple[int, dt.date, dt.date]:
     """The learner's training year on a date (1 from their start date), with its first day
     and the first day of the next."""
     year, start = 1, membership.starts_on
-    while on >= _plus_year(start) and year < 10:
-        start, year = _plus_year(start), year + 1
-    return year, start, _plus_year(start)
+    while on >= plus_year(start) and year < 10:
+        start, year = plus_year(start), year + 1
+    return year, start, plus_year(start)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enhance.accounts.models import User
+from enhance.core.dates import add_months
 from enhance.core.uploads import JPEG, PDF, PNG, sniff
 from enhance.notifications.services import notify
 from enhance.programmes.access import memberships_manageable_by, scope_for
@@ -25,11 +26,6 @@ from enhance.projects.notifications import MILESTONE_REMINDER
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_RE = re.compile(r"^\d{1,8}$")
 SOON = dt.timedelta(days=60)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    year, month = divmod(day.month - 1 + months, 12)
-    return day.replace(year=day.year + year, month=month + 1, day=min(day.day, 28))
 
 
 def due_date(membership: Membership, template: MilestoneTemplate) -> dt.date:

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enhance.accounts.models import User
+from enhance.core.dates import changeover_year_start as leave_year_start
+from enhance.core.dates import working_days
 from enhance.notifications.services import notify
 from enhance.programmes.access import memberships_manageable_by
 from enhance.programmes.models import GradePeriod, Membership
@@ -22,16 +24,6 @@ from enhance.teaching.models import Attendance, LeaveRequest, Session
 from enhance.teaching.notifications import LEAVE_DECIDED, LEAVE_REQUESTED
 
 F1_SHARE = Decimal("0.5")  # foundation year 1 doctors have half the standard allowance
-
-
-def leave_year_start(day: dt.date) -> dt.date:
-    start = dt.date(day.year, 8, 1)
-    return start if day >= start else dt.date(day.year - 1, 8, 1)
-
-
-def working_days(start: dt.date, end: dt.date) -> int:
-    days = (end - start).days + 1
-    return sum(1 for n in range(days) if (start + dt.timedelta(days=n)).weekday() < 5)
 
 
 def _half_days(value: Decimal) -> Decimal:

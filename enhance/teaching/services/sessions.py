@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enhance.accounts.models import User
+from enhance.core.dates import add_months
 from enhance.core.uploads import JPEG, OFFICE, PDF, PNG, sniff
 from enhance.notifications.services import notify
 from enhance.programmes.access import programmes_run_by
@@ -24,13 +25,6 @@ from enhance.teaching.models import Session
 from enhance.teaching.notifications import SESSION_CHANGED
 
 # --- Sessions ------------------------------------------------------------------------------
-
-
-def _add_months(when: dt.datetime, months: int) -> dt.datetime:
-    month = when.month - 1 + months
-    year, month = when.year + month // 12, month % 12 + 1
-    day = min(when.day, 28)
-    return when.replace(year=year, month=month, day=day)
 
 
 @transaction.atomic
@@ -53,7 +47,7 @@ def session_series_create(
         if repeat == "weekly":
             start = local_start + dt.timedelta(weeks=n)
         elif repeat == "monthly":
-            start = _add_months(local_start, n)
+            start = add_months(local_start, n)
         # Keep the wall-clock time across clock changes (Europe/London).
         start = timezone.make_aware(start.replace(tzinfo=None))
         copy = Session(
