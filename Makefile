@@ -62,6 +62,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/djlint templates --lint --quiet
 
 format: setup
 	$(BIN)/ruff format .

@@ -11,7 +11,7 @@ from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-NEXT_LINK = re.compile(r'class="nhsuk-pagination__link nhsuk-pagination__link--next" href="([^"]+)"')
+NEXT_LINK = re.compile(r'class="nhsuk-pagination__link nhsuk-pagination__link--next"\s+href="([^"]+)"')
 
 
 def test_next_link_is_a_single_query_string_that_opens_page_two(client, world):
