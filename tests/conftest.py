@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import pytest
 from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from enhance.accounts.models import User
@@ -49,6 +51,22 @@ class SignedInClient(Client):
 @pytest.fixture
 def client() -> Client:
     return SignedInClient()
+
+
+@pytest.fixture
+def query_count(client):
+    """How many queries a page costs the signed-in `user`: the one way every query-count test
+    measures, so a page's cost can be compared at two data sizes."""
+
+    def count(user, url, data=None) -> int:  # type: ignore[no-untyped-def]
+        if user is not None:
+            client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, data)
+        assert response.status_code == 200, (url, response.status_code)
+        return len(ctx.captured_queries)
+
+    return count
 
 
 @pytest.fixture(autouse=True)

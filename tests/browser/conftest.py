@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Response, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM in the test body is safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -86,6 +86,15 @@ def sign_in(new_page, email: str, staff: bool = True, phone: bool = False) -> Pa
 
 
 _axe = Axe()
+
+
+def goto(page: Page, url: str) -> Response | None:
+    """Open a page as a person would by typing its address, and check it with axe-core (pages
+    that answer with an error are checked by their own tests)."""
+    response = page.goto(url)
+    if response is not None and response.ok and "html" in (response.header_value("content-type") or ""):
+        assert_accessible(page)
+    return response
 
 
 def assert_accessible(page: Page) -> None:

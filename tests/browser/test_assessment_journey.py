@@ -9,14 +9,14 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, goto, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_opcat_requested_and_completed_by_an_assessor_without_an_account(new_page, world):
     learner = sign_in(new_page, "learner@example.org", staff=False)
-    learner.goto("/portfolio/assessments/")
+    goto(learner, "/portfolio/assessments/")
     learner.get_by_role("link", name="Request an assessment").click()
     learner.get_by_role("link", name="OPCAT: Outpatient care assessment tool").click()
     assert_accessible(learner)
@@ -33,7 +33,7 @@ def test_opcat_requested_and_completed_by_an_assessor_without_an_account(new_pag
 
     link = re.search(r"http://[^/]+(/assess/[^/\s]+/)", mail.outbox[-1].body).group(1)
     assessor = new_page()  # a fresh browser context: no account, no session
-    assessor.goto(link)
+    goto(assessor, link)
     expect(assessor.get_by_role("heading", name="OPCAT for Asha Learner")).to_be_visible()
     assert_accessible(assessor)
     assessor.get_by_label("Meets the level expected").check()
@@ -43,7 +43,7 @@ def test_opcat_requested_and_completed_by_an_assessor_without_an_account(new_pag
     assessor.get_by_role("button", name="Submit assessment").click()
     expect(assessor.get_by_test_id("assessor-message")).to_contain_text("complete and now locked")
     assert_accessible(assessor)
-    assessor.goto(link)
+    goto(assessor, link)
     expect(assessor.get_by_test_id("assessor-message")).to_contain_text("already been completed")
 
     learner.reload()

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from enhance.demo.accounts import totp_code
 from enhance.programmes.models import Membership
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, goto
 from tests.factories import PASSWORD, TOTP_SECRET
 from tests.programmes.test_imports import GOOD_ROWS, csv_bytes
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def sign_in(page: Page, email: str) -> None:
-    page.goto("/")
+    goto(page, "/")
     expect(page.get_by_role("heading", name="Sign in to enhance")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Email").fill(email)
@@ -25,7 +25,7 @@ def sign_in(page: Page, email: str) -> None:
 
 
 def test_learner_resets_their_password_then_signs_in_and_walks_their_pages(page: Page, world):
-    page.goto("/accounts/login/")
+    goto(page, "/accounts/login/")
     page.get_by_role("link", name="Forgotten your password?").click()
     assert_accessible(page)
     page.get_by_label("Email").fill("learner@example.org")
@@ -55,7 +55,7 @@ def test_learner_resets_their_password_then_signs_in_and_walks_their_pages(page:
     assert_accessible(page)
 
     # A learner has no learner list.
-    response = page.goto("/learners/")
+    response = goto(page, "/learners/")
     assert response is not None and response.status == 403
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, goto, sign_in
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -16,7 +16,7 @@ def test_programme_lead_pages_forward_and_back_through_the_learner_list(new_page
         MembershipFactory(programme=world.programme, cohort=world.cohort, locality=world.locality)
     page = sign_in(new_page, world["programme_lead"].email)
 
-    page.goto("/learners/")
+    goto(page, "/learners/")
     expect(page.get_by_text("Showing 1 to 25 of 57.")).to_be_visible()
     assert_accessible(page)
 

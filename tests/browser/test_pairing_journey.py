@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, goto, sign_in
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_lead_adds_a_partner_learners_rank_and_the_lead_pairs(new_page, world):
     OrganisationFactory(name="Coventry Refugee Welcome", kind="voluntary")
     lead = sign_in(new_page, world["programme_lead"].email)
-    lead.goto("/projects/partners/")
+    goto(lead, "/projects/partners/")
     for name in ("Derby Homeless Partnership", "Coventry Refugee Welcome"):
         lead.get_by_role("link", name="Add a partner").click()
         lead.get_by_label("Organisation").select_option(label=name)
@@ -24,7 +24,7 @@ def test_lead_adds_a_partner_learners_rank_and_the_lead_pairs(new_page, world):
         lead.get_by_role("button", name="Save partner").click()
         expect(lead.get_by_text(f"Saved {name}.")).to_be_visible()
     assert_accessible(lead)
-    lead.goto("/projects/")
+    goto(lead, "/projects/")
     lead.get_by_role("link", name="Open a pairing round").click()
     lead.get_by_label("Cohort").select_option(label="Midlands IMT: August 2026 intake")
     lead.get_by_label("Name").fill("Immersive experience 2026")
@@ -49,7 +49,7 @@ def test_lead_adds_a_partner_learners_rank_and_the_lead_pairs(new_page, world):
         expect(learner.get_by_text("Your choices were saved.")).to_be_visible()
         assert_accessible(learner)
 
-    lead.goto(board)
+    goto(lead, board)
     lead.get_by_role("button", name="Pair learners from their choices").click()
     expect(lead.get_by_text("Paired 2 learners.")).to_be_visible()
     expect(lead.get_by_test_id("places")).to_contain_text("Derby Homeless Partnership: 1 of 1")
@@ -58,6 +58,6 @@ def test_lead_adds_a_partner_learners_rank_and_the_lead_pairs(new_page, world):
     assert_accessible(lead)
 
     contact = sign_in(new_page, world["partner_contact"].email)
-    contact.goto("/projects/partner/")
+    goto(contact, "/projects/partner/")
     expect(contact.get_by_test_id("partner-learners")).to_contain_text("Ben Second")
     assert_accessible(contact)

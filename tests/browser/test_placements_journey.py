@@ -9,7 +9,7 @@ import time_machine
 from playwright.sync_api import Page, expect
 
 from enhance.placements.models import Placement
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, goto, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -93,7 +93,7 @@ def test_placement_journey_from_opportunity_to_confirmed_clinic(new_page, world,
         assert_accessible(learner)
 
         # The lead runs, pins, re-runs, compares and publishes.
-        lead.goto(block_url)
+        goto(lead, block_url)
         expect(lead.get_by_test_id("ranked-count")).to_contain_text("1 of")
         lead.get_by_label("Balanced", exact=False).check()
         lead.get_by_role("button", name="Run allocation").click()
@@ -120,7 +120,7 @@ def test_placement_journey_from_opportunity_to_confirmed_clinic(new_page, world,
     # Two weeks into the placement: the learner logs a clinic and the community lead confirms it.
     with time_machine.travel(dt.datetime(2027, 2, 15, 10, 0, tzinfo=dt.UTC), tick=True):
         learner = sign_in(new_page, "learner@example.org", staff=False)
-        learner.goto("/placements/my/")
+        goto(learner, "/placements/my/")
         expect(learner.get_by_role("heading", name=placement.opportunity.title)).to_be_visible()
         assert_accessible(learner)
         learner.get_by_role("navigation", name="Account").get_by_role("link", name="Calendar").click()
@@ -128,7 +128,7 @@ def test_placement_journey_from_opportunity_to_confirmed_clinic(new_page, world,
             f"Placement: {placement.opportunity.title}"
         )
         assert_accessible(learner)
-        learner.goto("/placements/my/")
+        goto(learner, "/placements/my/")
         learner.get_by_role("link", name="Clinic log").click()
         learner.get_by_label("Date").fill("2027-02-11")
         learner.get_by_label("Clinic type").select_option(label=placement.opportunity.type.name)

@@ -11,14 +11,14 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, goto, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_requirements_turn_green_and_the_evidence_pack_renders(new_page, world):
     lead = sign_in(new_page, world["programme_lead"].email)
-    lead.goto("/portfolio/requirements/")
+    goto(lead, "/portfolio/requirements/")
     assert_accessible(lead)
     lead.get_by_label("Programme").select_option(label="Midlands IMT")
     lead.get_by_label("Training year").fill("1")
@@ -35,7 +35,7 @@ def test_requirements_turn_green_and_the_evidence_pack_renders(new_page, world):
     assert_accessible(lead)
 
     learner = sign_in(new_page, "learner@example.org", staff=False)
-    learner.goto("/portfolio/reflections/new/")
+    goto(learner, "/portfolio/reflections/new/")
     learner.get_by_label("Title").fill("Leading across professions")
     learner.get_by_label("What happened").fill("I chaired the frailty huddle with the community matron.")
     learner.get_by_label("Leadership").check()
@@ -46,7 +46,7 @@ def test_requirements_turn_green_and_the_evidence_pack_renders(new_page, world):
     lead.reload()
     expect(lead.get_by_test_id(f"rag-{world.learner_membership.pk}")).to_have_text("Green")
 
-    learner.goto("/portfolio/evidence/")
+    goto(learner, "/portfolio/evidence/")
     assert_accessible(learner)
     today = dt.date.today()
     learner.get_by_label("From").fill((today - dt.timedelta(days=30)).isoformat())

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from enhance.projects import services
 from enhance.projects.models import MilestoneTemplate, PairingRound, Partner, Project
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, goto, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,14 +47,14 @@ def test_immersive_day_recommendation_meeting_abstract_and_hand_over(new_page, w
         assert_accessible(learner)
 
         contact = sign_in(new_page, world["partner_contact"].email)
-        contact.goto("/projects/partner/")
+        goto(contact, "/projects/partner/")
         contact.get_by_test_id("partner-days").get_by_role("button", name="Confirm attendance").click()
         expect(contact.get_by_text("Attendance confirmed.")).to_be_visible()
         assert_accessible(contact)
 
         learner.reload()
         expect(learner.get_by_test_id("my-days")).to_contain_text("Attendance confirmed")
-        learner.goto("/projects/mine/")
+        goto(learner, "/projects/mine/")
         learner.get_by_label("Title").fill("Safe discharge to hostels")
         learner.get_by_label("Partner").select_option(label="Derby Homeless Partnership")
         learner.get_by_role("button", name="Start project").click()
@@ -71,7 +71,7 @@ def test_immersive_day_recommendation_meeting_abstract_and_hand_over(new_page, w
     project.save()
     with time_machine.travel(dt.datetime(2027, 3, 1, 10, tzinfo=dt.UTC), tick=True):
         supervisor = sign_in(new_page, world["supervisor"].email)
-        supervisor.goto(project_url)
+        goto(supervisor, project_url)
         supervisor.get_by_label("Date of the meeting").fill("2027-03-01")
         supervisor.get_by_label("What was discussed").fill("Plan the abstract for the spring conference.")
         supervisor.get_by_role("button", name="Log meeting").click()
@@ -79,7 +79,7 @@ def test_immersive_day_recommendation_meeting_abstract_and_hand_over(new_page, w
         assert_accessible(supervisor)
 
         learner = sign_in(new_page, "learner@example.org", staff=False)
-        learner.goto(project_url)
+        goto(learner, project_url)
         learner.get_by_label("Kind").select_option(label="Conference abstract")
         learner.get_by_label("Title", exact=True).fill("Link workers for hostel discharges")
         learner.get_by_label("Venue or journal").fill("Society for Acute Medicine, spring meeting")
@@ -89,7 +89,7 @@ def test_immersive_day_recommendation_meeting_abstract_and_hand_over(new_page, w
         assert_accessible(learner)
 
         lead = sign_in(new_page, world["programme_lead"].email)
-        lead.goto(project_url)
+        goto(lead, project_url)
         lead.get_by_label("Hand the project to").select_option(label="Ben Second")
         lead.get_by_role("button", name="Hand over the project").click()
         expect(lead.get_by_text("Project handed over to Ben Second.")).to_be_visible()

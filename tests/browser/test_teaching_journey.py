@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from enhance.teaching import services
 from enhance.teaching.models import Attendance, Session
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, goto, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,7 +24,7 @@ FIRST = dt.datetime(2026, 10, 14, 14, 0, tzinfo=LONDON)
 def test_series_apologies_check_in_and_register(new_page, world):
     with time_machine.travel(WEEK_BEFORE, tick=True):
         lead = sign_in(new_page, world["programme_lead"].email)
-        lead.goto("/teaching/")
+        goto(lead, "/teaching/")
         lead.get_by_role("link", name="Add sessions").click()
         assert_accessible(lead)
         lead.get_by_label("Programme").select_option(label="Midlands IMT")
@@ -55,7 +55,7 @@ def test_series_apologies_check_in_and_register(new_page, world):
     first = Session.objects.order_by("starts_at").first()
     with time_machine.travel(FIRST - dt.timedelta(minutes=5), tick=True):
         facilitator = sign_in(new_page, world["faculty"].email)
-        facilitator.goto(f"/teaching/sessions/{first.pk}/")
+        goto(facilitator, f"/teaching/sessions/{first.pk}/")
         facilitator.get_by_role("link", name="Check-in screen for the venue").click()
         expect(facilitator.get_by_role("img", name="QR code to check in")).to_be_visible()
         assert_accessible(facilitator)
@@ -64,13 +64,13 @@ def test_series_apologies_check_in_and_register(new_page, world):
         # One learner follows the QR code's link; another types the code.
         learner = sign_in(new_page, "learner@example.org", staff=False)
         token = services.qr_token(first, services.current_window())
-        learner.goto(f"/teaching/check-in/{first.pk}/{token}/")
+        goto(learner, f"/teaching/check-in/{first.pk}/{token}/")
         assert_accessible(learner)
         learner.get_by_role("button", name="Check me in").click()
         expect(learner.get_by_text("You are checked in: present.")).to_be_visible()
 
         second = sign_in(new_page, "learner2@example.org", staff=False)
-        second.goto(f"/teaching/sessions/{first.pk}/")
+        goto(second, f"/teaching/sessions/{first.pk}/")
         second.get_by_label("Code shown on the screen").fill(typed)
         second.get_by_role("button", name="Check in").click()
         expect(second.get_by_test_id("my-status")).to_contain_text("Present (checked in")
@@ -78,7 +78,7 @@ def test_series_apologies_check_in_and_register(new_page, world):
 
     with time_machine.travel(FIRST + dt.timedelta(minutes=40), tick=True):
         phone = sign_in(new_page, world["faculty"].email, phone=True)
-        phone.goto(f"/teaching/sessions/{first.pk}/register/")
+        goto(phone, f"/teaching/sessions/{first.pk}/register/")
         expect(phone.get_by_test_id("register").get_by_role("listitem")).to_have_count(2)
         assert_accessible(phone)
         phone.get_by_label("Ben Second", exact=False).select_option(label="Left early")
@@ -87,7 +87,7 @@ def test_series_apologies_check_in_and_register(new_page, world):
 
     with time_machine.travel(FIRST + dt.timedelta(hours=2, minutes=5), tick=True):
         learner = sign_in(new_page, "learner@example.org", staff=False)
-        learner.goto(f"/teaching/sessions/{first.pk}/")
+        goto(learner, f"/teaching/sessions/{first.pk}/")
         learner.get_by_label("4", exact=True).check()
         learner.get_by_label("What worked").fill("Cases from the community team")
         learner.get_by_role("button", name="Send feedback").click()

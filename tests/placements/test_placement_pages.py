@@ -9,7 +9,6 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -360,14 +359,8 @@ def test_only_the_placements_community_lead_reviews_clinics(client, world, place
 # --- Query counts -------------------------------------------------------------------------
 
 
-def count(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
 def test_block_run_and_placement_pages_cost_the_same_whatever_their_size(
-    client, world, ranked_block, opportunities
+    query_count, world, ranked_block, opportunities
 ):
     from tests.factories import MembershipFactory
 
@@ -387,9 +380,8 @@ def test_block_run_and_placement_pages_cost_the_same_whatever_their_size(
     }
     before = {}
     for persona, pages in urls.items():
-        client.force_login(world[persona])
         for url in pages:
-            before[url] = count(client, url)
+            before[url] = query_count(world[persona], url)
     ids = [o.pk for o in opportunities]
     for n in range(12):
         m = MembershipFactory(programme=world.programme, cohort=world.cohort, locality=world.locality)
@@ -402,9 +394,8 @@ def test_block_run_and_placement_pages_cost_the_same_whatever_their_size(
     run.save()
     allocation.allocation_run_execute(run.pk)
     for persona, pages in urls.items():
-        client.force_login(world[persona])
         for url in pages:
-            assert count(client, url) <= before[url], url
+            assert query_count(world[persona], url) <= before[url], url
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a race needs PostgreSQL's row locks")
