@@ -4,6 +4,7 @@ import datetime as dt
 import importlib
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
@@ -262,3 +263,182 @@ def ranked_block(world, block, opportunities):
         m = MembershipFactory(programme=world.programme, cohort=world.cohort, locality=world.locality)
         preferences_set(actor=m.person.user, block=block, membership=m, opportunity_ids=ids[n : n + 4])
     return block
+
+
+@dataclass
+class Scene:
+    """One object of every kind, in the Midlands programme, for URL-by-persona tests."""
+
+    world: World
+    objects: dict[str, Any]
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.objects[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@pytest.fixture
+def scene(world, ranked_block, opportunities):  # returns Scene
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from enhance.calendars.services import feed_token_for
+    from enhance.expenses import services as expenses
+    from enhance.expenses.models import Claim, Cost, Journey
+    from enhance.notifications.services import notify
+    from enhance.placements import allocation
+    from enhance.placements import services as placements
+    from enhance.placements.models import ClinicEntry, OpportunityType
+    from enhance.portfolio.models import (
+        Assessment,
+        AssessmentType,
+        EvidencePack,
+        Reflection,
+        RequirementSet,
+        Rule,
+    )
+    from enhance.programmes.imports import import_preview
+    from enhance.projects import projects
+    from enhance.projects import services as pairing
+    from enhance.projects.models import ImmersiveDay, MilestoneTemplate, PairingRound, Partner, Project
+    from enhance.teaching import services as teaching
+    from enhance.teaching.models import Attendance, LeaveRequest, Material, Session, Topic
+    from tests.programmes.test_imports import GOOD_ROWS, csv_bytes
+
+    lead, learner = world["programme_lead"], world["learner"]
+    m = world.learner_membership
+    m.holds_driving_licence, m.business_insurance_expires_on = True, dt.date(2030, 1, 1)
+    m.save()
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    (session,) = teaching.session_series_create(
+        actor=lead,
+        session=Session(
+            programme=world.programme,
+            title="Human factors",
+            topic=Topic.objects.get(name="Human factors"),
+            mode="virtual",
+            online_link="https://meet.example/enhance",
+            starts_at=yesterday,
+            ends_at=yesterday + dt.timedelta(hours=2),
+        ),
+        m2m={"facilitators": [world["faculty"]]},
+        repeat="none",
+        count=1,
+    )
+    Attendance.objects.create(session=session, membership=m, status="present", recorded_by=lead)
+    material = Material.objects.create(
+        session=session,
+        title="Slides",
+        file=SimpleUploadedFile("s.pdf", b"%PDF-1.4 x"),
+        content_type="application/pdf",
+    )
+    leave = LeaveRequest.objects.create(
+        membership=m, starts_on=dt.date(2030, 3, 4), ends_on=dt.date(2030, 3, 4), reason="Course", days=1
+    )
+
+    run = placements.allocation_run_start(actor=lead, block=ranked_block, mode="balanced")
+    allocation.allocation_run_execute(run.pk)
+    run.refresh_from_db()
+    placements.allocation_run_publish(actor=lead, run=run)
+    placement = m.placements.get()
+    clinic = ClinicEntry.objects.create(
+        placement=placement,
+        date=placement.starts_on,
+        clinic_type=OpportunityType.objects.first(),
+        site="Ilkeston",
+        supervisor="Dr Rao",
+    )
+
+    month = timezone.localdate().replace(day=1)
+    claim = expenses.claim_open(actor=learner, membership=m, month=month)
+    journey = Journey.objects.create(
+        claim=claim,
+        date=month,
+        origin="Derby",
+        destination="Ilkeston",
+        purpose="session",
+        mode="public",
+        miles=0,
+    )
+    cost = Cost.objects.create(
+        journey=journey,
+        kind="fare",
+        pence=450,
+        receipt=SimpleUploadedFile("r.pdf", b"%PDF-1.4 r"),
+        receipt_type="application/pdf",
+    )
+    earlier = Claim.objects.create(
+        membership=m, month=dt.date(2020, 1, 1), status=Claim.Status.APPROVED, total_pence=100
+    )
+    batch = expenses.export_batch_create(actor=world["finance_officer"], organisation=world.trust)
+    earlier.refresh_from_db()
+
+    reflection = Reflection.objects.create(
+        person=m.person, title="Safety-netting", happened="A clinic", draft=False, visibility="supervisor"
+    )
+    assessment = Assessment.objects.create(
+        person=m.person,
+        type=AssessmentType.objects.get(code="OPCAT"),
+        setting="community",
+        date=dt.date(2026, 9, 1),
+        encounter="Clinic",
+        assessor_email="assessor@example.org",
+    )
+    requirement_set = RequirementSet.objects.create(programme=world.programme, training_year=1, name="IMY1")
+    rule = Rule.objects.create(requirement_set=requirement_set, kind="reflections", target=1)
+    pack = EvidencePack.objects.create(
+        person=m.person, starts_on=dt.date(2026, 8, 1), ends_on=dt.date(2026, 9, 1)
+    )
+
+    partner = Partner.objects.create(organisation=world.partner_org, learners_per_year=3)
+    pairing_round = pairing.round_create(
+        actor=lead, pairing_round=PairingRound(cohort=world.cohort, name="Immersive"), partners=[partner]
+    )
+    pairing.pairing_set(actor=lead, pairing_round=pairing_round, membership=m, partner=partner)
+    pairing.round_confirm(actor=lead, pairing_round=pairing_round)
+    the_pairing = pairing_round.pairings.get(membership=m)
+    day = ImmersiveDay.objects.create(pairing=the_pairing, date=dt.date(2026, 10, 1))
+    MilestoneTemplate.objects.create(
+        programme=world.programme, name="Recommendation", training_year=1, months_into_year=11
+    )
+    project = projects.project_create(
+        actor=learner,
+        project=Project(
+            lead=m, partner=partner, title="Discharge to shelters", supervisor=world["supervisor"]
+        ),
+    )
+    notification = notify(recipient=learner, kind="general", title="Welcome")
+    import_batch = import_preview(actor=lead, filename="t.csv", data=csv_bytes(*GOOD_ROWS[:1])).batch
+    return Scene(
+        world=world,
+        objects={
+            "session": session,
+            "material": material,
+            "leave": leave,
+            "block": ranked_block,
+            "run": run,
+            "placement": placement,
+            "clinic": clinic,
+            "opportunity": opportunities[0],
+            "claim": claim,
+            "journey": journey,
+            "cost": cost,
+            "approved_claim": earlier,
+            "batch": batch,
+            "reflection": reflection,
+            "assessment": assessment,
+            "requirement_set": requirement_set,
+            "rule": rule,
+            "pack": pack,
+            "partner": partner,
+            "round": pairing_round,
+            "pairing": the_pairing,
+            "day": day,
+            "project": project,
+            "milestone": project.milestones.first(),
+            "notification": notification,
+            "import_batch": import_batch,
+            "feed_token": feed_token_for(learner).token,
+        },
+    )

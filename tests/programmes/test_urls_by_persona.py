@@ -1,0 +1,45 @@
+"""Every programmes URL against every persona (generated from its urls.py)."""
+
+from __future__ import annotations
+
+from tests.url_personas import EVERYONE, MANAGERS, STAFF, Route, persona_tests
+
+# Who can see the Midlands programme: its leads and faculty, the supervisor and finance
+# officer of one of its learners, and its learners.
+PROGRAMME_VIEWERS = MANAGERS | {"faculty", "supervisor", "finance_officer", "learner", "second_learner"}
+PROFILE_VIEWERS = MANAGERS | {"faculty", "supervisor", "finance_officer", "learner"}
+
+TABLE = {
+    "programmes:programme_list": Route(get=EVERYONE),
+    "programmes:programme_detail": Route(lambda s: {"pk": s.world.programme.pk}, get=PROGRAMME_VIEWERS),
+    "programmes:locality_detail": Route(lambda s: {"pk": s.world.locality.pk}, get=PROGRAMME_VIEWERS),
+    "programmes:cohort_detail": Route(lambda s: {"pk": s.world.cohort.pk}, get=PROGRAMME_VIEWERS),
+    "programmes:organisation_detail": Route(
+        lambda s: {"pk": s.world.community_org.pk}, get=frozenset({"national_admin", "community_lead"})
+    ),
+    "programmes:learner_list": Route(get=STAFF),
+    "programmes:learner_create": Route(get=MANAGERS, post=MANAGERS),
+    "programmes:learner_detail": Route(
+        lambda s: {"pk": s.world.learner_membership.person_id}, get=PROFILE_VIEWERS
+    ),
+    "programmes:person_edit": Route(
+        lambda s: {"pk": s.world.learner_membership.person_id}, get=MANAGERS, post=MANAGERS
+    ),
+    "programmes:membership_create": Route(
+        lambda s: {"person_pk": s.world.learner_membership.person_id}, get=MANAGERS, post=MANAGERS
+    ),
+    "programmes:membership_edit": Route(
+        lambda s: {"pk": s.world.learner_membership.pk}, get=MANAGERS, post=MANAGERS
+    ),
+    "programmes:import_upload": Route(get=MANAGERS, post=MANAGERS),
+    "programmes:import_template": Route(get=MANAGERS),
+    "programmes:import_detail": Route(lambda s: {"pk": s.import_batch.pk}, get=frozenset({"programme_lead"})),
+    "programmes:import_confirm": Route(
+        lambda s: {"pk": s.import_batch.pk}, post=frozenset({"programme_lead"})
+    ),
+}
+
+
+test_every_url_has_a_persona_rule, test_get_by_persona, test_forbidden_posts_change_nothing = persona_tests(
+    "programmes", TABLE
+)
