@@ -88,14 +88,7 @@ class SessionForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        starts, ends = data.get("starts_at"), data.get("ends_at")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", "The session must end after it starts.")
-        mode, venue, link = data.get("mode"), data.get("venue"), data.get("online_link")
-        if mode in ("in_person", "hybrid") and not venue:
-            self.add_error("venue", "Choose the venue for an in-person or hybrid session.")
-        if mode in ("virtual", "hybrid") and not link:
-            self.add_error("online_link", "Add the joining link for a virtual or hybrid session.")
+        # When, where and how a session runs is checked by Session.clean(), for every caller.
         programme = self.instance.programme if self.instance.pk else data.get("programme")
         for name in ("cohorts", "localities"):
             if programme and any(x.programme_id != programme.pk for x in data.get(name) or []):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -26,6 +27,11 @@ class Topic(models.Model):
 
 def _secret() -> str:
     return secrets.token_hex(16)
+
+
+SESSION_ENDS_BEFORE_START = "The session must end after it starts."
+VENUE_NEEDED = "Choose the venue for an in-person or hybrid session."
+LINK_NEEDED = "Add the joining link for a virtual or hybrid session."
 
 
 class Session(models.Model):
@@ -74,6 +80,18 @@ class Session(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("teaching:session_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        """The rules every way of saving a session meets (pages, commands, the API)."""
+        errors: dict[str, str] = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = SESSION_ENDS_BEFORE_START
+        if self.mode in (self.Mode.IN_PERSON, self.Mode.HYBRID) and not self.venue_id:
+            errors["venue"] = VENUE_NEEDED
+        if self.mode in (self.Mode.VIRTUAL, self.Mode.HYBRID) and not self.online_link:
+            errors["online_link"] = LINK_NEEDED
+        if errors:
+            raise ValidationError(errors)
 
 
 class Attendance(models.Model):

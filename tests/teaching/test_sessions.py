@@ -367,3 +367,44 @@ def test_a_register_with_an_unknown_status_changes_nothing(client, world):
     assert response.status_code == 200
     assert "Choose a status from the list" in response.content.decode()
     assert not Attendance.objects.filter(session=session).exists()
+
+
+def test_session_rules_hold_for_every_caller_not_only_the_form(world):
+    from enhance.teaching.models import LINK_NEEDED, SESSION_ENDS_BEFORE_START, VENUE_NEEDED
+
+    start = dt.datetime(2030, 1, 9, 14, 0, tzinfo=dt.UTC)
+    base = {"programme": world.programme, "title": "x", "topic": Topic.objects.get(name="Human factors")}
+    with pytest.raises(ValidationError) as in_person:
+        services.session_series_create(
+            actor=world["programme_lead"],
+            session=Session(**base, mode="in_person", starts_at=start, ends_at=start),
+            m2m={},
+        )
+    assert in_person.value.message_dict == {"venue": [VENUE_NEEDED], "ends_at": [SESSION_ENDS_BEFORE_START]}
+    with pytest.raises(ValidationError) as virtual:
+        services.session_series_create(
+            actor=world["programme_lead"],
+            session=Session(**base, mode="virtual", starts_at=start, ends_at=start + dt.timedelta(hours=1)),
+            m2m={},
+        )
+    assert virtual.value.message_dict == {"online_link": [LINK_NEEDED]}
+    assert not Session.objects.exists()
+
+
+def test_the_session_form_shows_the_models_rules_next_to_their_fields(client, world):
+    from enhance.teaching.models import VENUE_NEEDED
+
+    client.force_login(world["programme_lead"])
+    data = {
+        "programme": world.programme.pk,
+        "title": "Human factors",
+        "topic": Topic.objects.get(name="Human factors").pk,
+        "mode": "in_person",
+        "starts_at": "2030-01-09T14:00",
+        "ends_at": "2030-01-09T16:00",
+        "repeat": "none",
+    }
+    page = client.post(reverse("teaching:session_create"), data).content.decode()
+    assert 'id="id_venue-error"' in page
+    assert VENUE_NEEDED in page
+    assert not Session.objects.exists()
