@@ -82,3 +82,27 @@ def test_hsts_covers_subdomains_and_preload_when_behind_a_tls_proxy():
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.split() == ["31536000", "True", "True", "True"]
+
+
+def settings_in_a_fresh_process(**env_vars: str) -> list[str]:
+    inherited = {
+        k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_CONN_MAX_AGE")
+    }
+    env = {**inherited, "DJANGO_SETTINGS_MODULE": "enhance.settings", **env_vars}
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['CONN_MAX_AGE'])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return out.stdout.split()
+
+
+def test_make_run_keeps_no_postgresql_connection_per_request_thread():
+    """The development server (DEBUG) closes each request's connection, so a session of clicking
+    around does not fill PostgreSQL; production keeps connections for a minute."""
+    url = "postgres://postgres@127.0.0.1:5432/enhance"
+    assert settings_in_a_fresh_process(DEBUG="true", DATABASE_URL=url) == ["0"]
+    production = {"DEBUG": "false", "SECRET_KEY": "x" * 40, "DATABASE_URL": url}
+    assert settings_in_a_fresh_process(**production) == ["60"]
