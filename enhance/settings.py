@@ -163,6 +163,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
+# Sign-in throttles count per client. Behind our proxy every request arrives from the proxy's
+# address, so the client is the one the proxy appends to X-Forwarded-For (the last entry with
+# one proxy); with no proxy, X-Forwarded-For is ignored (anyone could forge it).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True

@@ -166,3 +166,35 @@ def test_superuser_without_a_role_still_needs_the_second_factor(world):
     plain = Client()
     plain.force_login(root)
     assert plain.get("/admin/")["Location"] == reverse("mfa_activate_totp")
+
+
+def test_behind_a_proxy_sign_in_throttles_count_per_client_not_per_load_balancer(client, world, settings):
+    """Ten failed sign-ins from one address behind the load balancer do not lock out a
+    learner signing in from another."""
+    from django.test import Client
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    balancer = {"REMOTE_ADDR": "10.0.0.5"}
+    for n in range(10):
+        client.post(
+            reverse("account_login"),
+            {"login": f"nobody{n % 3}@example.org", "password": "guess"},
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+            **balancer,
+        )
+    other = Client()
+    response = other.post(
+        reverse("account_login"),
+        {"login": "learner2@example.org", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+        **balancer,
+    )
+    assert response.status_code == 302
+    assert other.session["_auth_user_id"] == str(world["second_learner"].pk)
+    blocked = client.post(
+        reverse("account_login"),
+        {"login": "learner@example.org", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+        **balancer,
+    )
+    assert blocked.status_code == 429 or "Too many failed login attempts" in blocked.content.decode()
