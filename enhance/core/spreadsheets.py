@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from charset_normalizer import from_bytes
 from django.http import HttpResponse
 
 Row = Sequence[Any]
@@ -30,6 +31,9 @@ DEFAULT_MAX_ROWS = 10_000
 NOT_A_SPREADSHEET = "This file is not a spreadsheet: upload a CSV or Excel (.xlsx) file."
 NOT_A_WORKBOOK = "This file is not a readable Excel (.xlsx) workbook."
 TOO_LARGE_UNPACKED = "This workbook is too large once unpacked: split it into smaller files."
+UNKNOWN_ENCODING = (
+    "This file's text encoding cannot be recognised: save it as 'CSV UTF-8' and upload it again."
+)
 NO_ROWS = "The file has no rows. Add a header row and one row per record."
 TOO_MANY_ROWS = "The file has more than {limit} rows; upload at most {limit} at a time."
 
@@ -92,14 +96,17 @@ def _xlsx_rows(data: bytes, max_rows: int) -> list[list[str]]:
 
 
 def _decode(data: bytes) -> str:
+    """UTF-8 (what Excel's "CSV UTF-8" saves) first; otherwise the encoding the bytes show
+    (Windows Western, Shift-JIS and others, detected by charset-normalizer), so names keep
+    their letters instead of turning into mojibake."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise SpreadsheetError(NOT_A_SPREADSHEET) from None
+    best = from_bytes(data).best()
+    if best is None:
+        raise SpreadsheetError(UNKNOWN_ENCODING)
+    return str(best)
 
 
 def _csv_rows(data: bytes, max_rows: int) -> list[list[str]]:

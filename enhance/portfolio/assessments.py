@@ -12,6 +12,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from enhance.accounts.models import User
@@ -19,6 +20,7 @@ from enhance.notifications.services import notify
 from enhance.portfolio.models import Assessment
 from enhance.portfolio.notifications import ASSESSMENT_DONE
 from enhance.programmes.access import scope_for
+from enhance.programmes.models import Person
 
 LINK_DAYS = 14
 _SALT = "enhance.assessor-link"
@@ -63,6 +65,8 @@ def assessment_request(*, actor: User, assessment: Assessment) -> Assessment:
     if scope.person_id is None:
         raise PermissionDenied("Only learners request assessments.")
     assessment.person_id = scope.person_id
+    if _is_a_learners_address(assessment.assessor_email):
+        raise ValidationError({"assessor_email": ASSESSOR_IS_A_LEARNER})
     if assessment.date > timezone.localdate():
         raise ValidationError({"date": "The encounter cannot be in the future."})
     assessment.status = Assessment.Status.REQUESTED
@@ -71,6 +75,19 @@ def assessment_request(*, actor: User, assessment: Assessment) -> Assessment:
     assessment.save()
     _send_link(assessment)
     return assessment
+
+
+ASSESSOR_IS_A_LEARNER = (
+    "Ask someone who supervised the encounter: this address belongs to a learner (you cannot assess "
+    "yourself or another learner)."
+)
+
+
+def _is_a_learners_address(email: str) -> bool:
+    """Whether the address is a learner's own (on their record or their sign-in account)."""
+    address = email.strip().lower()
+    people = Person.objects.filter(Q(email__iexact=address) | Q(user__email__iexact=address))
+    return people.filter(memberships__isnull=False).exists()
 
 
 def _own_open(actor: User, assessment: Assessment) -> Assessment:

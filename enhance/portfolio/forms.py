@@ -11,6 +11,9 @@ from enhance.portfolio.models import Assessment, AssessmentType, Reflection, Req
 from enhance.programmes.access import scope_for
 from enhance.teaching.access import sessions_for_learner
 
+# Free text on assessments is kept to a length an assessor writes and an email can carry.
+TEXT_LIMIT = 5000
+
 
 class ReflectionForm(forms.ModelForm):
     domains = forms.ModelMultipleChoiceField(
@@ -63,7 +66,7 @@ class CommentForm(forms.Form):
 class AssessmentRequestForm(forms.Form):
     setting = forms.ChoiceField(choices=Assessment.Setting.choices, widget=forms.RadioSelect, label="Setting")
     date = forms.DateField(widget=DateInput(), label="Date of the encounter")
-    encounter = forms.CharField(widget=forms.Textarea, label="What the assessor saw")
+    encounter = forms.CharField(widget=forms.Textarea, max_length=TEXT_LIMIT, label="What the assessor saw")
     assessor_email = forms.EmailField(
         label="Assessor's email address", help_text="They need no enhance account."
     )
@@ -100,7 +103,7 @@ class AssessorForm(forms.Form):
     judgement = forms.ChoiceField(
         choices=Assessment.Judgement.choices, widget=forms.RadioSelect, label="Overall judgement"
     )
-    feedback = forms.CharField(widget=forms.Textarea, label="Feedback for the learner")
+    feedback = forms.CharField(widget=forms.Textarea, max_length=TEXT_LIMIT, label="Feedback for the learner")
     assessor_name = forms.CharField(max_length=200, label="Your name")
     assessor_role = forms.CharField(
         max_length=200, label="Your role", help_text="For example: consultant, GP, nurse consultant."

@@ -159,6 +159,16 @@ class _Lookups:
         self.gmc = RegistrationBody.objects.filter(code="GMC").first()
 
 
+# Text cells are held to the lengths the records keep, so the preview refuses what the
+# import could not store.
+TEXT_LIMITS = {
+    "forename": Person._meta.get_field("forename").max_length or 0,
+    "surname": Person._meta.get_field("surname").max_length or 0,
+    "email": Person._meta.get_field("email").max_length or 0,
+}
+TOO_LONG = "{label} is longer than {limit} characters."
+
+
 def _check_row(row: RowResult, look: _Lookups) -> None:
     v = row.values
     e = row.errors
@@ -166,6 +176,9 @@ def _check_row(row: RowResult, look: _Lookups) -> None:
     for column in REQUIRED:
         if not v.get(column):
             e[column] = f"{LABELS[column]} is missing."
+    for column, limit in TEXT_LIMITS.items():
+        if len(v.get(column, "")) > limit:
+            e[column] = TOO_LONG.format(label=LABELS[column], limit=limit)
     if v.get("email") and "email" not in e:
         try:
             validate_email(v["email"])

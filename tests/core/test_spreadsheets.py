@@ -80,3 +80,16 @@ def test_reading_stops_at_the_row_limit(kind):
 def test_an_empty_file_says_so():
     with pytest.raises(SpreadsheetError, match="no rows"):
         read_table(b"\r\n,,\r\n")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "names"),
+    [
+        ("shift_jis", ["山田", "太郎"]),
+        ("cp1252", ["Zoë", "O’Brien"]),
+        ("utf-8-sig", ["Siân", "Ó Súilleabháin"]),
+    ],
+)
+def test_csv_in_other_encodings_keeps_its_letters(encoding, names):
+    data = f"Forename,Surname\r\n{names[0]},{names[1]}\r\n".encode(encoding)
+    assert read_table(data) == [["Forename", "Surname"], names]

@@ -117,3 +117,20 @@ def test_the_request_form_shows_the_types_own_fields(client, world):
     )
     assert "cannot be in the future" in response.content.decode()
     assert not Assessment.objects.exists()
+
+
+@pytest.mark.parametrize("email", ["learner@example.org", "LEARNER2@example.org", "far@example.org"])
+def test_a_learner_cannot_send_an_assessment_to_themselves_or_another_learner(world, email):
+    with pytest.raises(ValidationError) as refused:
+        request_opcat(world, email=email)
+    assert refused.value.message_dict == {"assessor_email": [assessments.ASSESSOR_IS_A_LEARNER]}
+    assert not Assessment.objects.exists()
+    assert not mail.outbox
+
+
+def test_an_assessors_answers_are_held_to_a_readable_length(client, world):
+    request_opcat(world)
+    url = link_from_email(mail.outbox[-1])
+    page = client.post(url, {**ANSWERS, "feedback": "x" * 100_000}).content.decode()
+    assert "Ensure this value has at most 5000 characters" in page
+    assert Assessment.objects.get().status == "requested"

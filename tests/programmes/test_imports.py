@@ -263,3 +263,14 @@ def test_someone_elses_batch_cannot_be_opened_or_committed(client, world):
     client.force_login(world["regional_lead"])
     assert client.get(reverse("programmes:import_detail", args=[preview.batch.pk])).status_code == 403
     assert client.post(reverse("programmes:import_confirm", args=[preview.batch.pk])).status_code == 403
+
+
+def test_a_forename_too_long_to_store_is_refused_at_the_preview(client, world):
+    client.force_login(world["programme_lead"])
+    before = counts()
+    too_long = GOOD_ROWS[0].replace("Dana", "D" * 300)
+    assert "D" * 300 in too_long
+    page = upload(client, csv_bytes(too_long)).content.decode()
+    assert "Forename is longer than" in page
+    assert "Nothing was imported" in page
+    assert counts() == before
