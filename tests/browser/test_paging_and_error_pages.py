@@ -1,4 +1,4 @@
-"""A lead pages through a long learner list by clicking its links."""
+"""A lead pages through a long learner list; error pages lead back home. Clicked in Chromium."""
 
 from __future__ import annotations
 
@@ -30,3 +30,17 @@ def test_programme_lead_pages_forward_and_back_through_the_learner_list(new_page
 
     page.get_by_role("link", name="Previous").click()
     expect(page.get_by_text("Showing 26 to 50 of 57.")).to_be_visible()
+
+
+def test_error_pages_are_accessible_nhs_pages_with_a_way_home(new_page, world):
+    page = sign_in(new_page, world["learner"].email, staff=False)
+    for url, heading, status in (
+        ("/no-such-page/", "Page not found", 404),
+        ("/learners/", "You cannot open this page", 403),
+    ):
+        response = page.goto(url)
+        assert response is not None and response.status == status
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+        assert_accessible(page)
+        page.get_by_role("link", name="Go to your home page").click()
+        expect(page.get_by_role("heading", name="Welcome", exact=False)).to_be_visible()
