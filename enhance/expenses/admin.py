@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from enhance.core.admin import ReadOnlyAdminMixin
 from enhance.expenses.models import Claim, ExportBatch, Journey, MileageRate
 
 
@@ -10,7 +11,7 @@ class MileageRateAdmin(SimpleHistoryAdmin):
     list_filter = ["vehicle"]
 
 
-class JourneyInline(admin.TabularInline):
+class JourneyInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Journey
     extra = 0
     fields = ("date", "origin", "destination", "mode", "miles", "passengers", "mileage_pence")
@@ -18,7 +19,7 @@ class JourneyInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["membership", "month", "status", "total_pence", "batch"]
     list_filter = ["status"]
     list_select_related = ["membership__person", "batch"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from enhance.core.admin import ReadOnlyAdminMixin
 from enhance.placements.models import (
     AllocationRun,
     ClinicEntry,
@@ -37,12 +38,12 @@ class AllocationRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(Placement)
-class PlacementAdmin(SimpleHistoryAdmin):
+class PlacementAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["membership", "opportunity", "block", "rank"]
     list_select_related = ["membership__person", "opportunity", "block"]
 
 
 @admin.register(ClinicEntry)
-class ClinicEntryAdmin(SimpleHistoryAdmin):
+class ClinicEntryAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["placement", "date", "clinic_type", "status"]
     list_select_related = ["placement__membership__person", "placement__opportunity", "clinic_type"]

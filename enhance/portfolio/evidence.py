@@ -24,7 +24,7 @@ from enhance.portfolio.coverage import coverage_for
 from enhance.portfolio.models import Assessment, EvidencePack, Reflection
 from enhance.portfolio.notifications import PACK_READY
 from enhance.programmes.access import scope_for
-from enhance.programmes.models import Membership
+from enhance.programmes.models import Membership, Person
 from enhance.teaching.models import Attendance
 
 
@@ -192,6 +192,14 @@ def pack_request(*, actor: User, start: dt.date, end: dt.date) -> EvidencePack:
         raise ValidationError({"ends_on": "The end date must be on or after the start date."})
     if (end - start).days > 5 * 366:
         raise ValidationError({"ends_on": "Choose at most five years."})
+    # One build at a time per learner: the person's row is locked while checking, so thirty
+    # clicks queue one pack, and each later click is shown the pack already on its way.
+    Person.objects.select_for_update().filter(pk=person_id).first()
+    pending = EvidencePack.objects.filter(
+        person_id=person_id, status__in=[EvidencePack.Status.QUEUED, EvidencePack.Status.BUILDING]
+    ).first()
+    if pending is not None:
+        return pending
     pack = EvidencePack.objects.create(person_id=person_id, starts_on=start, ends_on=end)
     transaction.on_commit(lambda: build_pack.enqueue(pack_id=pack.pk))
     return pack

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from enhance.core.admin import ReadOnlyAdminMixin
 from enhance.teaching.models import Attendance, Session, Topic
 
 
@@ -17,6 +18,6 @@ class SessionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SimpleHistoryAdmin):
+class AttendanceAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["session", "membership", "status", "checked_in_at"]
     list_select_related = ["session", "membership__person"]

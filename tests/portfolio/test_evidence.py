@@ -83,3 +83,17 @@ def test_bad_ranges_are_refused(world):
     with pytest.raises(Exception, match="on or after"):
         evidence.pack_request(actor=world["learner"], start=dt.date(2026, 5, 1), end=dt.date(2026, 4, 1))
     assert not EvidencePack.objects.exists()
+
+
+def test_a_learner_has_one_pack_being_built_at_a_time(world):
+    start, end = dt.date(2026, 8, 1), dt.date(2026, 9, 1)
+    waiting = EvidencePack.objects.create(
+        person=world.learner_membership.person, starts_on=start, ends_on=end
+    )
+    for _ in range(5):
+        assert evidence.pack_request(actor=world["learner"], start=start, end=end) == waiting
+    assert EvidencePack.objects.count() == 1
+    waiting.status = EvidencePack.Status.READY
+    waiting.save()
+    fresh = evidence.pack_request(actor=world["learner"], start=start, end=end)
+    assert fresh != waiting
