@@ -75,3 +75,14 @@ def test_templates_compare_no_status_strings_and_keep_lines_readable():
             if len(line) > MAX_TEMPLATE_LINE:
                 problems.append(f"{where}: {len(line)} characters")
     assert not problems, "\n".join(problems)
+
+
+def test_scrollable_regions_on_one_page_have_different_names():
+    """Screen-reader users move between regions by name (axe-core: landmark-unique)."""
+    repeated = []
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        text = path.read_text()
+        labels = re.findall(r'role="region"\s+aria-label="([^"]+)"', text)
+        if len(labels) != len(set(labels)):
+            repeated.append(f"{path.relative_to(ROOT)}: {labels}")
+    assert not repeated, "\n".join(repeated)

@@ -44,3 +44,26 @@ def test_error_pages_are_accessible_nhs_pages_with_a_way_home(new_page, world):
         assert_accessible(page)
         page.get_by_role("link", name="Go to your home page").click()
         expect(page.get_by_role("heading", name="Welcome", exact=False)).to_be_visible()
+
+
+def test_the_import_page_fits_a_320_pixel_screen(new_page, world):
+    page = sign_in(new_page, world["programme_lead"].email)
+    page.set_viewport_size({"width": 320, "height": 640})
+    goto(page, "/imports/")
+    bad_row = "7123456,Dana,Okafor,not-an-email,Midlands IMT,Derbyshire,Trust,05/08/2026,IMY1,1.0"
+    header = (
+        "GMC Number,Forename,Surname,Email,Programme,Locality,Employing Organisation,Start Date,Grade,WTE"
+    )
+    page.get_by_label("Spreadsheet of recruited trainees").set_input_files(
+        {
+            "name": "recruitment-round-two-midlands-imt-" + "x" * 60 + ".csv",
+            "mimeType": "text/csv",
+            "buffer": f"{header}\r\n{bad_row}\r\n".encode(),
+        }
+    )
+    page.get_by_role("button", name="Check file").click()
+    expect(page.get_by_text("Nothing was imported")).to_be_visible()
+    for _ in range(2):
+        wider = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert wider <= 0, f"{page.url} scrolls sideways by {wider} px"
+        goto(page, "/imports/")
