@@ -18,6 +18,7 @@ from enhance.core.paging import page_of
 from enhance.expenses import access, selectors, services
 from enhance.expenses.forms import ClaimMonthForm, JourneyForm, PaidForm, PaymentFileForm, ReturnForm
 from enhance.programmes.selectors import current_membership
+from enhance.programmes.services import record_viewed
 
 
 def _finance_page(organisation_id: int | None) -> HttpResponse:
@@ -66,6 +67,10 @@ def claim_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Journey added.")
             return redirect(claim)
+    what = f"your travel claim for {claim.month:%B %Y}"
+    record_viewed(
+        viewer=request.user, person_id=claim.membership.person_id, what=what, url=claim.get_absolute_url()
+    )
     context = selectors.claim_page(request.user, claim, with_form=form is not None)
     context.update(form=form, return_form=ReturnForm())
     return render(request, "expenses/claim_detail.html", context, status=400 if form and form.errors else 200)

@@ -23,6 +23,7 @@ from enhance.portfolio.forms import (
 from enhance.portfolio.models import Reflection
 from enhance.programmes.access import get_cohort_for, programmes_run_by, scope_for
 from enhance.programmes.selectors import current_membership
+from enhance.programmes.services import record_viewed
 
 
 def reflection_list(request: AuthedHttpRequest) -> HttpResponse:
@@ -72,6 +73,10 @@ def reflection_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             services.comment_add(actor=request.user, reflection=reflection, text=form.cleaned_data["text"])
             messages.success(request, "Comment added.")
             return redirect(reflection)
+    what = f"your reflection “{reflection.title}”"
+    record_viewed(
+        viewer=request.user, person_id=reflection.person_id, what=what, url=reflection.get_absolute_url()
+    )
     context = selectors.reflection_page(request.user, reflection)
     return render(request, "portfolio/reflection_detail.html", {**context, "form": form})
 
@@ -109,6 +114,8 @@ def assessment_request(request: AuthedHttpRequest) -> HttpResponse:
 
 def assessment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     found = access.get_assessment_for(request.user, pk)
+    what = f"your {found.type.code} assessment of {found.date:%d %B %Y}"
+    record_viewed(viewer=request.user, person_id=found.person_id, what=what, url=found.get_absolute_url())
     context = {"a": found, "is_owner": found.person.user_id == request.user.pk}
     return render(request, "portfolio/assessment_detail.html", context)
 

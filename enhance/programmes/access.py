@@ -264,6 +264,11 @@ def can_add_learners(user: User) -> bool:
     return scope_for(user).manages_learners
 
 
+def ensure_learner(user: User) -> None:
+    if scope_for(user).person_id is None:
+        raise PermissionDenied
+
+
 def ensure_staff(user: User) -> None:
     if not scope_for(user).is_staff:
         raise PermissionDenied

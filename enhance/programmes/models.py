@@ -450,3 +450,23 @@ class ImportBatch(models.Model):
     @property
     def committed(self) -> bool:
         return self.status == self.Status.COMMITTED
+
+
+class RecordView(models.Model):
+    """Someone opened another person's record (a reflection, an assessment, a claim): the
+    person can see who looked, and when."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="record_views")
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    what = models.CharField(max_length=200)
+    url = models.CharField(max_length=300, blank=True)
+    viewed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-viewed_at", "-id"]
+        indexes = [models.Index(fields=["person", "-viewed_at", "-id"], name="record_view_person_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.viewer} viewed {self.what}"

@@ -19,6 +19,7 @@ from enhance.programmes.models import (
     Membership,
     Person,
     Programme,
+    RecordView,
     Role,
     RoleAssignment,
 )
@@ -198,3 +199,8 @@ def current_membership(user: User) -> Membership | None:
         .order_by("-starts_on")
         .first()
     )
+
+
+def record_views_of(user: User) -> QuerySet[RecordView]:
+    """Who opened the signed-in person's records, newest first."""
+    return RecordView.objects.filter(person_id=access.scope_for(user).person_id or 0).select_related("viewer")

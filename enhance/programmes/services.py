@@ -25,6 +25,7 @@ from enhance.programmes.models import (
     Organisation,
     Person,
     Programme,
+    RecordView,
     RoleAssignment,
 )
 
@@ -217,3 +218,12 @@ def role_assign(*, actor: User, user: User, role: str, **scope: Any) -> RoleAssi
         url=reverse("home"),
     )
     return assignment
+
+
+@transaction.atomic
+def record_viewed(*, viewer: User, person_id: int, what: str, url: str = "") -> None:
+    """Log that `viewer` opened a record of another person (nothing is logged when people open
+    their own records)."""
+    if scope_for(viewer).person_id == person_id:
+        return
+    RecordView.objects.create(person_id=person_id, viewer=viewer, what=what[:200], url=url[:300])

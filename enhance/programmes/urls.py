@@ -11,6 +11,7 @@ urlpatterns = [
     path("cohorts/<int:pk>/", views.cohort_detail, name="cohort_detail"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("learners/", views.learner_list, name="learner_list"),
+    path("me/record-views/", views.record_views, name="record_views"),
     path("learners/new/", views.learner_create, name="learner_create"),
     path("learners/<int:pk>/", views.learner_detail, name="learner_detail"),
     path("learners/<int:pk>/edit/", views.person_edit, name="person_edit"),

@@ -219,3 +219,10 @@ def import_template(request: AuthedHttpRequest) -> HttpResponse:
         "GMC Number,Forename,Surname,Email,Programme,Locality,Employing Organisation,Start Date,Grade,WTE\r\n"
     )
     return response
+
+
+def record_views(request: AuthedHttpRequest) -> HttpResponse:
+    """A learner: who has opened their reflections, assessments and claims, and when."""
+    access.ensure_learner(request.user)
+    page = page_of(request, selectors.record_views_of(request.user))
+    return render(request, "programmes/record_views.html", {"page": page})
