@@ -18,9 +18,10 @@ from django.utils import timezone
 from enhance.accounts.models import User
 from enhance.notifications.services import notify
 from enhance.portfolio.models import Assessment
-from enhance.portfolio.notifications import ASSESSMENT_DONE
+from enhance.portfolio.notifications import ASSESSMENT_DONE, ASSESSOR_APPROVAL
 from enhance.programmes.access import scope_for
-from enhance.programmes.models import Person
+from enhance.programmes.models import Person, Role, RoleAssignment
+from enhance.programmes.selectors import current_membership
 
 LINK_DAYS = 14
 _SALT = "enhance.assessor-link"
@@ -69,12 +70,55 @@ def assessment_request(*, actor: User, assessment: Assessment) -> Assessment:
         raise ValidationError({"assessor_email": ASSESSOR_IS_A_LEARNER})
     if assessment.date > timezone.localdate():
         raise ValidationError({"date": "The encounter cannot be in the future."})
+    membership = current_membership(actor)
+    if membership is not None and not membership.programme.assessor_domain_allowed(assessment.assessor_email):
+        assessment.status = Assessment.Status.AWAITING_APPROVAL
+        assessment.full_clean()
+        assessment.save()
+        _ask_supervisors(assessment)
+        return assessment
     assessment.status = Assessment.Status.REQUESTED
     _new_link(assessment)
     assessment.full_clean()
     assessment.save()
     _send_link(assessment)
     return assessment
+
+
+def _ask_supervisors(assessment: Assessment) -> None:
+    supervisors = RoleAssignment.objects.filter(role=Role.SUPERVISOR, learner_id=assessment.person_id)
+    for role in supervisors.select_related("user"):
+        notify(
+            recipient=role.user,
+            kind=ASSESSOR_APPROVAL.code,
+            title=f"Approve {assessment.assessor_email} to assess {assessment.person.full_name}",
+            body="The address is outside the programme's usual assessor domains.",
+            url=assessment.get_absolute_url(),
+        )
+
+
+def can_approve_assessor(user: User, assessment: Assessment) -> bool:
+    return assessment.awaiting_approval and assessment.person_id in scope_for(user).supervised
+
+
+@transaction.atomic
+def assessment_assessor_approve(*, actor: User, assessment: Assessment) -> Assessment:
+    """The learner's supervisor approves an assessor outside the programme's domains; the link
+    then goes out as for any other assessor."""
+    locked = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("person", "type")
+        .get(pk=assessment.pk)
+    )
+    if locked.person_id not in scope_for(actor).supervised:
+        raise PermissionDenied("Only the learner's supervisor approves assessors.")
+    if not locked.awaiting_approval:
+        raise ValidationError(f"This assessment is {locked.get_status_display().lower()}.")
+    locked.status = Assessment.Status.REQUESTED
+    _new_link(locked)
+    locked.save()
+    _send_link(locked)
+    return locked
 
 
 ASSESSOR_IS_A_LEARNER = (

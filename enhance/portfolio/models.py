@@ -78,6 +78,7 @@ class AssessmentType(models.Model):
 
 class Assessment(models.Model):
     class Status(models.TextChoices):
+        AWAITING_APPROVAL = "awaiting_approval", "Waiting for the supervisor to approve the assessor"
         REQUESTED = "requested", "Waiting for the assessor"
         COMPLETED = "completed", "Completed"
         WITHDRAWN = "withdrawn", "Withdrawn"
@@ -126,6 +127,10 @@ class Assessment(models.Model):
     @property
     def awaiting_assessor(self) -> bool:
         return self.status == self.Status.REQUESTED
+
+    @property
+    def awaiting_approval(self) -> bool:
+        return self.status == self.Status.AWAITING_APPROVAL
 
 
 class RequirementSet(models.Model):

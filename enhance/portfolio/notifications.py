@@ -9,3 +9,4 @@ ASSESSMENT_DONE = register("assessment_completed", "Assessments completed for yo
 PACK_READY = register("evidence_pack_ready", "Evidence packs ready to download")
 REFLECTION_SHARED = register("reflection_shared", "Reflections shared with you")
 REFLECTION_COMMENT = register("reflection_comment", "Comments on your reflections")
+ASSESSOR_APPROVAL = register("assessor_approval", "Assessors waiting for your approval")

@@ -23,4 +23,7 @@ urlpatterns = [
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment_detail"),
     path("assessments/<int:pk>/resend/", views.assessment_resend, name="assessment_resend"),
     path("assessments/<int:pk>/withdraw/", views.assessment_withdraw, name="assessment_withdraw"),
+    path(
+        "assessments/<int:pk>/approve-assessor/", views.assessment_approve_assessor, name="assessment_approve"
+    ),
 ]

@@ -116,7 +116,8 @@ def assessment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     found = access.get_assessment_for(request.user, pk)
     what = f"your {found.type.code} assessment of {found.date:%d %B %Y}"
     record_viewed(viewer=request.user, person_id=found.person_id, what=what, url=found.get_absolute_url())
-    context = {"a": found, "is_owner": found.person.user_id == request.user.pk}
+    can_approve = assessments.can_approve_assessor(request.user, found)
+    context = {"a": found, "is_owner": found.person.user_id == request.user.pk, "can_approve": can_approve}
     return render(request, "portfolio/assessment_detail.html", context)
 
 
@@ -141,6 +142,12 @@ def assessment_resend(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def assessment_withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     done = "Request withdrawn: the link no longer works."
     return _assessment_step(request, pk, assessments.assessment_withdraw, done)
+
+
+@require_POST
+def assessment_approve_assessor(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    done = "Assessor approved: the link was sent."
+    return _assessment_step(request, pk, assessments.assessment_assessor_approve, done)
 
 
 @login_not_required

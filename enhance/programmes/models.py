@@ -110,6 +110,15 @@ class Programme(models.Model):
         decimal_places=1,
         default=Decimal("5"),
     )
+    assessor_email_domains = models.TextField(
+        "assessors' email domains",
+        blank=True,
+        help_text=(
+            "One domain a line (for example nhs.net). Assessment links go straight to these; an "
+            "assessor at any other address needs the learner's supervisor to approve first. Leave "
+            "empty to allow any address."
+        ),
+    )
     leave_notice_days = models.PositiveSmallIntegerField(
         "notice needed for study leave (days)", default=42, validators=[MaxValueValidator(365)]
     )
@@ -128,6 +137,14 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def assessor_domain_allowed(self, email: str) -> bool:
+        """Whether an assessment link may go to this address without a supervisor's approval."""
+        domains = {d.strip().lower().lstrip("@") for d in self.assessor_email_domains.split() if d.strip()}
+        if not domains:
+            return True
+        domain = email.rsplit("@", 1)[-1].strip().lower()
+        return any(domain == d or domain.endswith("." + d) for d in domains)
 
 
 class Locality(models.Model):

@@ -134,3 +134,38 @@ def test_an_assessors_answers_are_held_to_a_readable_length(client, world):
     page = client.post(url, {**ANSWERS, "feedback": "x" * 100_000}).content.decode()
     assert "Ensure this value has at most 5000 characters" in page
     assert Assessment.objects.get().status == "requested"
+
+
+def test_an_assessor_outside_the_programmes_domains_waits_for_the_supervisor(client, world):
+    programme = world.programme
+    programme.assessor_email_domains = "nhs.net\nderbyshire.nhs.uk"
+    programme.save()
+    within = request_opcat(world, email="dr.reed@nhs.net")
+    assert within.status == "requested" and mail.outbox[-1].to == ["dr.reed@nhs.net"]
+    outside = request_opcat(world, email="locum@gmail.com")
+    assert outside.status == "awaiting_approval"
+    assert not [m for m in mail.outbox if "locum@gmail.com" in m.to]  # no link until approved
+    assert Notification.objects.filter(recipient=world["supervisor"], kind="assessor_approval").exists()
+    with pytest.raises(PermissionDenied):
+        assessments.assessment_assessor_approve(actor=world["programme_lead"], assessment=outside)
+    with pytest.raises(PermissionDenied):
+        assessments.assessment_assessor_approve(actor=world["learner"], assessment=outside)
+
+    client.force_login(world["supervisor"])
+    page = client.get(reverse("portfolio:assessment_detail", args=[outside.pk])).content.decode()
+    assert "Approve the assessor and send the link" in page
+    client.post(reverse("portfolio:assessment_approve", args=[outside.pk]))
+    outside.refresh_from_db()
+    assert outside.status == "requested"
+    assert mail.outbox[-1].to == ["locum@gmail.com"]
+    with pytest.raises(ValidationError, match="waiting for the assessor"):
+        assessments.assessment_assessor_approve(actor=world["supervisor"], assessment=outside)
+
+
+def test_subdomains_of_an_allowed_domain_are_allowed(world):
+    world.programme.assessor_email_domains = "nhs.uk"
+    assert world.programme.assessor_domain_allowed("a@derbyshire.nhs.uk")
+    assert world.programme.assessor_domain_allowed("a@NHS.UK")
+    assert not world.programme.assessor_domain_allowed("a@nhs.uk.example.com")
+    world.programme.assessor_email_domains = ""
+    assert world.programme.assessor_domain_allowed("anyone@example.com")

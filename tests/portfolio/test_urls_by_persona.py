@@ -27,6 +27,7 @@ TABLE = {
     "portfolio:assessment_request": Route(get=LEARNERS, post=LEARNERS),
     "portfolio:assessment_detail": Route(lambda s: {"pk": s.assessment.pk}, get=LEARNER | {"supervisor"}),
     "portfolio:assessment_resend": Route(lambda s: {"pk": s.assessment.pk}, post=LEARNER | {"supervisor"}),
+    "portfolio:assessment_approve": Route(lambda s: {"pk": s.assessment.pk}, post=LEARNER | {"supervisor"}),
     "portfolio:assessment_withdraw": Route(
         lambda s: {"pk": s.assessment.pk}, post=LEARNER | {"supervisor"} | NOBODY
     ),
