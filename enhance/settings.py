@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "enhance.projects",
     "enhance.expenses",
     "enhance.portfolio",
+    "enhance.privacy",
     "enhance.demo",
 ]
 

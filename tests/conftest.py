@@ -298,6 +298,7 @@ def scene(world, ranked_block, opportunities):  # returns Scene
         RequirementSet,
         Rule,
     )
+    from enhance.privacy.models import DataExport
     from enhance.programmes.imports import import_preview
     from enhance.projects import projects
     from enhance.projects import services as pairing
@@ -440,5 +441,6 @@ def scene(world, ranked_block, opportunities):  # returns Scene
             "notification": notification,
             "import_batch": import_batch,
             "feed_token": feed_token_for(learner).token,
+            "export": DataExport.objects.create(person=m.person, requested_by=learner),
         },
     )

@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ROOT / "enhance"
-DOMAIN_APPS = ["programmes", "teaching", "placements", "projects", "portfolio", "expenses"]
+DOMAIN_APPS = ["programmes", "teaching", "placements", "projects", "portfolio", "expenses", "privacy"]
 MAX_VIEW_LINES = 25
 MAX_FILE_LINES = 600
 MAX_TEMPLATE_LINE = 200

@@ -181,6 +181,7 @@ def learner_profile(user: User, person: Person) -> dict[str, Any]:
         "supervisors": supervisors_of(person.pk),
         "is_self": scope.person_id == person.pk,
         "can_add_membership": scope.manages_learners,
+        "can_export_data": scope.admin,
     }
 
 

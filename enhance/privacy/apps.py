@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PrivacyConfig(AppConfig):
+    name = "enhance.privacy"
+    label = "privacy"
+    verbose_name = "Privacy: people's own data"
+
+    def ready(self) -> None:
+        from enhance.privacy import notifications  # noqa: F401  (registers the notification kinds)

@@ -1,0 +1,1 @@
+"""The privacy pages take no input but a confirmation button."""

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from enhance.accounts.http import AuthedHttpRequest
+from enhance.privacy import access, selectors, services
+
+
+def my_data(request: AuthedHttpRequest) -> HttpResponse:
+    """A person's own page: ask for a copy of their data, and the copies made so far."""
+    person_id = access.own_person_id(request.user)
+    context = {"exports": selectors.exports_of(person_id), "person_id": person_id}
+    return render(request, "privacy/my_data.html", context)
+
+
+@require_POST
+def export_request(request: AuthedHttpRequest, person_pk: int) -> HttpResponse:
+    person = access.get_person_for_export(request.user, person_pk)
+    export = services.data_export_request(actor=request.user, person=person)
+    return redirect(export)
+
+
+def export_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse | FileResponse:
+    export = access.get_export_for(request.user, pk)
+    if request.GET.get("download") and export.ready:
+        name = f"enhance-data-{export.created_at:%Y-%m-%d}.zip"
+        return FileResponse(
+            export.file.open("rb"), content_type="application/zip", as_attachment=True, filename=name
+        )
+    template = "privacy/_export_status.html" if request.headers.get("HX-Request") else "privacy/export.html"
+    return render(request, template, {"export": export})
