@@ -111,6 +111,7 @@ def ensure_reference_data() -> None:
         "enhance.teaching.migrations.0002_topics",
         "enhance.portfolio.migrations.0003_assessment_types",
         "enhance.projects.migrations.0002_populations",
+        "enhance.privacy.migrations.0003_default_retention_rules",
     ):
         importlib.import_module(module).forwards(apps, None)
 

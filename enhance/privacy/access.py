@@ -45,3 +45,12 @@ def own_person_id(user: User) -> int:
     if person_id is None:
         raise PermissionDenied
     return person_id
+
+
+def get_person_to_erase(user: User, pk: int) -> Person:
+    if not scope_for(user).admin:
+        raise PermissionDenied
+    person = Person.objects.filter(pk=pk).first()
+    if person is None:
+        raise Http404("No such person.")
+    return person

@@ -7,4 +7,4 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Privacy: people's own data"
 
     def ready(self) -> None:
-        from enhance.privacy import notifications  # noqa: F401  (registers the notification kinds)
+        from enhance.privacy import notifications, tasks  # noqa: F401  (registers notification kinds, daily jobs)

@@ -47,3 +47,32 @@ class DataExport(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.BUILDING)
+
+
+class Erasure(models.Model):
+    """A person who left, whose identity was removed: who did it, when and why. What they took
+    part in stays, under a placeholder name, so programme figures do not change."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="erasure")
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    erased_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=300)
+
+    def __str__(self) -> str:
+        return f"Erasure of person {self.person_id}"
+
+
+class RetentionRule(models.Model):
+    """How long a kind of record is kept (reference data, applied by a daily job)."""
+
+    code = models.SlugField(unique=True)
+    description = models.CharField(max_length=300)
+    days = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.description}: {self.days} days"

@@ -8,4 +8,5 @@ urlpatterns = [
     path("my-data/", views.my_data, name="my_data"),
     path("people/<int:person_pk>/export/", views.export_request, name="export_request"),
     path("exports/<int:pk>/", views.export_detail, name="export"),
+    path("people/<int:person_pk>/erase/", views.erase, name="erase"),
 ]

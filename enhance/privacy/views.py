@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from enhance.accounts.http import AuthedHttpRequest
-from enhance.privacy import access, selectors, services
+from enhance.core.forms import add_service_errors
+from enhance.privacy import access, erasure, selectors, services
+from enhance.privacy.forms import EraseForm
 
 
 def my_data(request: AuthedHttpRequest) -> HttpResponse:
@@ -31,3 +35,21 @@ def export_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse | FileRes
         )
     template = "privacy/_export_status.html" if request.headers.get("HX-Request") else "privacy/export.html"
     return render(request, template, {"export": export})
+
+
+@require_http_methods(["GET", "POST"])
+def erase(request: AuthedHttpRequest, person_pk: int) -> HttpResponse:
+    """A national admin erases a person who has left (refused, with reasons, while anything of
+    theirs is open)."""
+    person = access.get_person_to_erase(request.user, person_pk)
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            erasure.person_erase(actor=request.user, person=person, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_service_errors(exc, form)
+        else:
+            messages.success(request, "The person was erased. What they took part in is still counted.")
+            return redirect("programmes:learner_list")
+    context = {"person": person, "form": form, "blockers": erasure.erasure_blockers(person)}
+    return render(request, "privacy/erase.html", context)
