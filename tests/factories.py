@@ -117,3 +117,16 @@ class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
             GradePeriod.objects.create(
                 membership=obj, grade=Grade.objects.get(code=extracted or "IMY1"), starts_on=obj.starts_on
             )
+
+
+def fresh_totp_code(secret: str = TOTP_SECRET) -> str:
+    """The authenticator code, taken early enough in its 30-second window that it is still
+    valid when the server checks it (a slow machine could otherwise cross into the next)."""
+    import time
+
+    from enhance.demo.accounts import totp_code
+
+    left = 30 - time.time() % 30
+    if left < 6:
+        time.sleep(left + 0.2)
+    return totp_code(secret)

@@ -68,8 +68,7 @@ def new_page(browser: Browser, live_server) -> Iterator:  # type: ignore[no-unty
 
 def sign_in(new_page, email: str, staff: bool = True, phone: bool = False) -> Page:  # type: ignore[no-untyped-def]
     """A fresh browser for one person, signed in (with the authenticator code for staff)."""
-    from enhance.demo.accounts import totp_code
-    from tests.factories import PASSWORD, TOTP_SECRET
+    from tests.factories import PASSWORD, TOTP_SECRET, fresh_totp_code
 
     page = new_page()
     if phone:
@@ -79,7 +78,7 @@ def sign_in(new_page, email: str, staff: bool = True, phone: bool = False) -> Pa
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     if staff:
-        page.get_by_label("Authenticator code").fill(totp_code(TOTP_SECRET))
+        page.get_by_label("Authenticator code").fill(fresh_totp_code(TOTP_SECRET))
         page.get_by_role("button", name="Sign In").click()
     page.get_by_role("heading", name="Welcome", exact=False).wait_for()
     return page

@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from enhance.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET, totp_code
+from enhance.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from enhance.programmes.models import Locality, Membership, Programme, Region
+from tests.factories import fresh_totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +80,7 @@ def test_every_demo_persona_signs_in_and_sees_their_home_page(client, demo, pers
         reverse("account_login"), {"login": f"{persona}@enhance.example", "password": DEMO_PASSWORD}
     )
     if response["Location"] == reverse("mfa_authenticate"):
-        client.post(reverse("mfa_authenticate"), {"code": totp_code(DEMO_TOTP_SECRET)})
+        client.post(reverse("mfa_authenticate"), {"code": fresh_totp_code(DEMO_TOTP_SECRET)})
     page = client.get(reverse("home"))
     assert page.status_code == 200
     assert PERSONAS[persona] in page.content.decode()
