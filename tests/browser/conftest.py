@@ -42,24 +42,38 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, live_server) -> Iterator[Page]:  # type: ignore[no-untyped-def]
+def axe_findings() -> Iterator[tuple[list[str], set[str]]]:
+    """Serious or critical axe-core violations found on any page the test's browsers loaded,
+    reported when the test ends (with the pages checked, so each is checked once)."""
+    found: list[str] = []
+    checked: set[str] = set()
+    yield found, checked
+    assert not found, "Accessibility violations:\n" + "\n".join(found)
+
+
+@pytest.fixture
+def page(browser: Browser, live_server, axe_findings) -> Iterator[Page]:  # type: ignore[no-untyped-def]
     context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/London")
     context.set_default_timeout(10_000)
     page = context.new_page()
+    _check_every_load(page, *axe_findings)
     yield page
     context.close()
 
 
 @pytest.fixture
-def new_page(browser: Browser, live_server) -> Iterator:  # type: ignore[no-untyped-def]
-    """Open pages in fresh browser contexts (one per person); all closed after the test."""
+def new_page(browser: Browser, live_server, axe_findings) -> Iterator:  # type: ignore[no-untyped-def]
+    """Open pages in fresh browser contexts (one per person); all closed after the test. Every
+    page any of them loads (by address, link or form) is checked with axe-core."""
     contexts = []
 
     def open_page() -> Page:
         context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/London")
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        _check_every_load(page, *axe_findings)
+        return page
 
     yield open_page
     for context in contexts:
@@ -85,6 +99,39 @@ def sign_in(new_page, email: str, staff: bool = True, phone: bool = False) -> Pa
 
 
 _axe = Axe()
+_running: set[int] = set()  # pages axe-core is checking now (it runs once per page at a time)
+
+
+def _serious(violations: list[dict]) -> list[dict]:  # type: ignore[type-arg]
+    return [v for v in violations if v["impact"] in ("serious", "critical")]
+
+
+def _run_axe(page: Page) -> list[dict]:  # type: ignore[type-arg]
+    while id(page) in _running:  # a check started on load is still running: let it finish
+        page.wait_for_timeout(50)
+    _running.add(id(page))
+    try:
+        return _serious(_axe.run(page).response["violations"])
+    finally:
+        _running.discard(id(page))
+
+
+def _check_every_load(page: Page, found: list[str], checked: set[str]) -> None:
+    def on_load(loaded: Page) -> None:
+        address = loaded.url.split("?")[0]
+        if address in checked or id(loaded) in _running:
+            return
+        _running.add(id(loaded))
+        try:
+            bad = _serious(_axe.run(loaded).response["violations"])
+        except Exception:  # noqa: BLE001 (the page moved on before axe finished; checked if seen again)
+            return
+        finally:
+            _running.discard(id(loaded))
+        checked.add(address)
+        found.extend(f"{loaded.url}: {v['impact']}: {v['id']}: {v['help']}" for v in bad)
+
+    page.on("load", on_load)
 
 
 def goto(page: Page, url: str) -> Response | None:
@@ -98,8 +145,7 @@ def goto(page: Page, url: str) -> Response | None:
 
 def assert_accessible(page: Page) -> None:
     """No axe-core violation of serious or critical impact on the current page."""
-    results = _axe.run(page)
-    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    bad = _run_axe(page)
     summary = "\n".join(
         f"{v['impact']}: {v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in bad
     )
