@@ -29,6 +29,18 @@ from enhance.programmes.access import scope_for
 from enhance.programmes.models import Membership, Organisation
 from enhance.programmes.selectors import leads_of
 
+# Messages people see when a rule refuses them (tests assert them by name).
+ONLY_LEARNER_CAN_CHANGE_THEIR = "Only the learner can change their own claim."
+ONLY_TRUST_S_FINANCE_OFFICERS = "Only the Trust's finance officers can export its claims."
+YOU_CANNOT_CLAIM_MONTH_NOT = "You cannot claim for a month that has not started."
+ADD_LEAST_ONE_JOURNEY_BEFORE = "Add at least one journey before you submit."
+ONLY_SUBMITTED_CLAIM_CAN_RETURNED = "Only a submitted claim can be returned."
+SAY_WHAT_NEEDS_CHANGING_SO = "Say what needs changing, so the learner can fix it."
+ONLY_SUBMITTED_CLAIM_CAN_APPROVED = "Only a submitted claim can be approved."
+YOU_CANNOT_APPROVE_OWN_CLAIM = "You cannot approve your own claim."
+THERE_NO_APPROVED_CLAIMS_WAITING = "There are no approved claims waiting to be exported."
+PAYMENT_FILE_NEEDS_COLUMNS_CLAIM = "The payment file needs the columns Claim reference and Paid on."
+
 
 def months_ago(today: dt.date, months: int) -> dt.date:
     return add_months(today, -months)
@@ -42,13 +54,13 @@ LOCKED = "This claim has been submitted and cannot be changed."
 
 def _own(actor: User, claim: Claim) -> None:
     if claim.membership.person.user_id != actor.pk:
-        raise PermissionDenied("Only the learner can change their own claim.")
+        raise PermissionDenied(ONLY_LEARNER_CAN_CHANGE_THEIR)
 
 
 def _finance(actor: User, organisation: Organisation) -> None:
     scope = scope_for(actor)
     if not (scope.admin or organisation.pk in scope.finance_orgs):
-        raise PermissionDenied("Only the Trust's finance officers can export its claims.")
+        raise PermissionDenied(ONLY_TRUST_S_FINANCE_OFFICERS)
 
 
 # --- Learners: claims and journeys ---------------------------------------------------------
@@ -59,7 +71,7 @@ def claim_open(*, actor: User, membership: Membership, month: dt.date) -> Claim:
     if membership.person.user_id != actor.pk:
         raise PermissionDenied
     if month > timezone.localdate():
-        raise ValidationError({"month": "You cannot claim for a month that has not started."})
+        raise ValidationError({"month": YOU_CANNOT_CLAIM_MONTH_NOT})
     claim, _ = Claim.objects.get_or_create(membership=membership, month=month.replace(day=1))
     return claim
 
@@ -179,7 +191,7 @@ def claim_submit(*, actor: User, claim: Claim) -> Claim:
         raise ValidationError(LOCKED)
     journeys = list(claim.journeys.select_related("placement", "claim"))
     if not journeys:
-        raise ValidationError("Add at least one journey before you submit.")
+        raise ValidationError(ADD_LEAST_ONE_JOURNEY_BEFORE)
     today = timezone.localdate()
     for journey in journeys:
         problems = journey_problems(journey, claim.membership, today)
@@ -260,9 +272,9 @@ def claim_return(*, actor: User, claim: Claim, reason: str) -> Claim:
     if not can_approve(actor, claim):
         raise PermissionDenied
     if claim.status != Claim.Status.SUBMITTED:
-        raise ValidationError("Only a submitted claim can be returned.")
+        raise ValidationError(ONLY_SUBMITTED_CLAIM_CAN_RETURNED)
     if not reason.strip():
-        raise ValidationError({"reason": "Say what needs changing, so the learner can fix it."})
+        raise ValidationError({"reason": SAY_WHAT_NEEDS_CHANGING_SO})
     claim.status = Claim.Status.RETURNED
     claim.return_reason = reason.strip()
     claim.save()
@@ -287,9 +299,9 @@ def claim_approve(*, actor: User, claim: Claim) -> Claim:
     if not can_approve(actor, claim):
         raise PermissionDenied
     if claim.status != Claim.Status.SUBMITTED:
-        raise ValidationError("Only a submitted claim can be approved.")
+        raise ValidationError(ONLY_SUBMITTED_CLAIM_CAN_APPROVED)
     if claim.membership.person.user_id == actor.pk:
-        raise PermissionDenied("You cannot approve your own claim.")
+        raise PermissionDenied(YOU_CANNOT_APPROVE_OWN_CLAIM)
     # Lock the learner's other approved claims' rows while pricing, so two approvals at
     # once cannot both count the same threshold miles.
     list(Claim.objects.select_for_update().filter(membership__person_id=claim.membership.person_id))
@@ -334,7 +346,7 @@ def export_batch_create(*, actor: User, organisation: Organisation) -> ExportBat
         .order_by("pk")
     )
     if not claims:
-        raise ValidationError("There are no approved claims waiting to be exported.")
+        raise ValidationError(THERE_NO_APPROVED_CLAIMS_WAITING)
     batch = ExportBatch.objects.create(
         organisation=organisation, created_by=actor, total_pence=sum(c.total_pence for c in claims)
     )
@@ -429,7 +441,7 @@ def payment_file_apply(*, actor: User, organisation: Organisation, data: bytes) 
         raise ValidationError(str(exc)) from None
     header = [h.strip().lower() for h in table[0]]
     if "claim reference" not in header or "paid on" not in header:
-        raise ValidationError("The payment file needs the columns Claim reference and Paid on.")
+        raise ValidationError(PAYMENT_FILE_NEEDS_COLUMNS_CLAIM)
     ref_col, date_col = header.index("claim reference"), header.index("paid on")
     errors, updates = [], []
     claims = {c.reference: c for c in Claim.objects.filter(membership__employing_organisation=organisation)}

@@ -32,6 +32,20 @@ from enhance.placements.tasks import run_allocation
 from enhance.programmes.access import scope_for
 from enhance.programmes.models import Membership
 
+# Messages people see when a rule refuses them (tests assert them by name).
+YOU_CAN_MANAGE_OPPORTUNITIES_OWN = "You can manage opportunities of your own organisation only."
+CHOOSE_SITE_ORGANISATION = "Choose a site of this organisation."
+YOU_CANNOT_OPEN_PLACEMENT_BLOCKS = "You cannot open placement blocks for this cohort."
+PLACEMENTS_BLOCK_ALREADY_PUBLISHED = "Placements for this block are already published."
+ONLY_LEARNER_CAN_RANK_THEIR = "Only the learner can rank their own preferences."
+CHOOSE_MODE = "Choose a mode."
+BLOCK_S_PLACEMENTS_ALREADY_PUBLISHED = "This block's placements are already published."
+ONLY_FINISHED_RUN_CAN_PUBLISHED = "Only a finished run can be published."
+ONLY_LEARNER_PLACEMENT_CAN_LOG = "Only the learner on this placement can log clinics."
+YOU_CANNOT_LOG_CLINIC_FUTURE = "You cannot log a clinic in the future."
+ONLY_COMMUNITY_LEAD_PLACEMENT_CAN = "Only the community lead of this placement can confirm clinics."
+SAY_WHAT_NEEDS_CHECKING_SO = "Say what needs checking, so the learner can answer."
+
 DEADLINE_PASSED = "Preferences for this block closed on {when}: ask your programme lead to change them."
 TOO_MANY = "Rank at most {n} opportunities."
 NOT_OFFERED = "Choose only opportunities offered in this block."
@@ -46,9 +60,9 @@ def opportunity_save(*, actor: User, opportunity: Opportunity, domains: Any = No
     """Create or change an opportunity. Community leads work on their own organisation only."""
     scope = scope_for(actor)
     if not (scope.admin or opportunity.organisation_id in scope.community_orgs):
-        raise PermissionDenied("You can manage opportunities of your own organisation only.")
+        raise PermissionDenied(YOU_CAN_MANAGE_OPPORTUNITIES_OWN)
     if opportunity.site is not None and opportunity.site.organisation_id != opportunity.organisation_id:
-        raise ValidationError({"site": "Choose a site of this organisation."})
+        raise ValidationError({"site": CHOOSE_SITE_ORGANISATION})
     save_valid(opportunity)
     if domains is not None:
         opportunity.domains.set(domains)
@@ -64,7 +78,7 @@ def block_create(*, actor: User, block: PlacementBlock, opportunities: Any) -> P
         not access.can_run_blocks(actor)
         or not access.programmes_run_by(actor).filter(pk=block.cohort.programme_id).exists()
     ):
-        raise PermissionDenied("You cannot open placement blocks for this cohort.")
+        raise PermissionDenied(YOU_CANNOT_OPEN_PLACEMENT_BLOCKS)
     block.created_by = actor
     save_valid(block)
     block.opportunities.set(opportunities)
@@ -73,7 +87,7 @@ def block_create(*, actor: User, block: PlacementBlock, opportunities: Any) -> P
 
 def _check_open(block: PlacementBlock, now: dt.datetime | None = None) -> None:
     if block.status != PlacementBlock.Status.OPEN:
-        raise ValidationError("Placements for this block are already published.")
+        raise ValidationError(PLACEMENTS_BLOCK_ALREADY_PUBLISHED)
     if (now or timezone.now()) > block.preferences_close_at:
         when = timezone.localtime(block.preferences_close_at)
         raise ValidationError(DEADLINE_PASSED.format(when=f"{when:%d %B %Y at %H:%M}"))
@@ -91,7 +105,7 @@ def preferences_set(
 ) -> PreferenceSet:
     """Replace a learner's ranking (best first). Only the learner, only before the deadline."""
     if membership.person.user_id != actor.pk or membership.cohort_id != block.cohort_id:
-        raise PermissionDenied("Only the learner can rank their own preferences.")
+        raise PermissionDenied(ONLY_LEARNER_CAN_RANK_THEIR)
     _check_open(block)
     if len(opportunity_ids) > block.choices:
         raise ValidationError(TOO_MANY.format(n=block.choices))
@@ -187,10 +201,10 @@ def allocation_run_start(*, actor: User, block: PlacementBlock, mode: str) -> Al
     if not access.blocks_manageable_by(actor).filter(pk=block.pk).exists():
         raise PermissionDenied
     if mode not in AllocationRun.Mode.values:
-        raise ValidationError({"mode": "Choose a mode."})
+        raise ValidationError({"mode": CHOOSE_MODE})
     block = PlacementBlock.objects.select_for_update().get(pk=block.pk)  # serialises run numbering
     if block.status == PlacementBlock.Status.PUBLISHED:
-        raise ValidationError("This block's placements are already published.")
+        raise ValidationError(BLOCK_S_PLACEMENTS_ALREADY_PUBLISHED)
     number = (block.runs.aggregate(n=Max("number"))["n"] or 0) + 1
     run = AllocationRun.objects.create(
         block=block, number=number, mode=mode, instance=block_instance(block, mode), created_by=actor
@@ -206,9 +220,9 @@ def allocation_run_publish(*, actor: User, run: AllocationRun) -> list[Placement
         raise PermissionDenied
     block = PlacementBlock.objects.select_for_update().get(pk=run.block_id)
     if block.status == PlacementBlock.Status.PUBLISHED:
-        raise ValidationError("This block's placements are already published.")
+        raise ValidationError(BLOCK_S_PLACEMENTS_ALREADY_PUBLISHED)
     if run.status != AllocationRun.Status.DONE or run.result is None:
-        raise ValidationError("Only a finished run can be published.")
+        raise ValidationError(ONLY_FINISHED_RUN_CAN_PUBLISHED)
     memberships = Membership.objects.in_bulk([a["learner"] for a in run.result["assignments"]])
     opportunities = Opportunity.objects.select_related("organisation", "community_lead").in_bulk(
         [a["opportunity"] for a in run.result["assignments"]]
@@ -277,7 +291,7 @@ def allocation_run_publish(*, actor: User, run: AllocationRun) -> list[Placement
 @transaction.atomic
 def clinic_entry_add(*, actor: User, placement: Placement, entry: ClinicEntry) -> ClinicEntry:
     if placement.membership.person.user_id != actor.pk:
-        raise PermissionDenied("Only the learner on this placement can log clinics.")
+        raise PermissionDenied(ONLY_LEARNER_PLACEMENT_CAN_LOG)
     if entry.date and not (placement.starts_on <= entry.date <= placement.ends_on):
         raise ValidationError(
             {
@@ -286,7 +300,7 @@ def clinic_entry_add(*, actor: User, placement: Placement, entry: ClinicEntry) -
             }
         )
     if entry.date and entry.date > timezone.localdate():
-        raise ValidationError({"date": "You cannot log a clinic in the future."})
+        raise ValidationError({"date": YOU_CANNOT_LOG_CLINIC_FUTURE})
     entry.placement = placement
     save_valid(entry)
     return entry
@@ -300,9 +314,9 @@ def clinic_entry_review(*, actor: User, entry: ClinicEntry, confirm: bool, query
         .get(pk=entry.pk)
     )
     if not access.can_review_clinic(actor, entry):
-        raise PermissionDenied("Only the community lead of this placement can confirm clinics.")
+        raise PermissionDenied(ONLY_COMMUNITY_LEAD_PLACEMENT_CAN)
     if not confirm and not query.strip():
-        raise ValidationError({"query": "Say what needs checking, so the learner can answer."})
+        raise ValidationError({"query": SAY_WHAT_NEEDS_CHECKING_SO})
     entry.status = ClinicEntry.Status.CONFIRMED if confirm else ClinicEntry.Status.QUERIED
     entry.query = "" if confirm else query.strip()
     entry.reviewed_by = actor

@@ -23,6 +23,11 @@ from enhance.programmes.access import scope_for
 from enhance.programmes.models import Person, Role, RoleAssignment
 from enhance.programmes.selectors import current_membership
 
+# Messages people see when a rule refuses them (tests assert them by name).
+ONLY_LEARNERS_REQUEST_ASSESSMENTS = "Only learners request assessments."
+ENCOUNTER_CANNOT_FUTURE = "The encounter cannot be in the future."
+ONLY_LEARNER_S_SUPERVISOR_APPROVES = "Only the learner's supervisor approves assessors."
+
 LINK_DAYS = 14
 _SALT = "enhance.assessor-link"
 
@@ -64,12 +69,12 @@ def _new_link(assessment: Assessment) -> None:
 def assessment_request(*, actor: User, assessment: Assessment) -> Assessment:
     scope = scope_for(actor)
     if scope.person_id is None:
-        raise PermissionDenied("Only learners request assessments.")
+        raise PermissionDenied(ONLY_LEARNERS_REQUEST_ASSESSMENTS)
     assessment.person_id = scope.person_id
     if _is_a_learners_address(assessment.assessor_email):
         raise ValidationError({"assessor_email": ASSESSOR_IS_A_LEARNER})
     if assessment.date > timezone.localdate():
-        raise ValidationError({"date": "The encounter cannot be in the future."})
+        raise ValidationError({"date": ENCOUNTER_CANNOT_FUTURE})
     membership = current_membership(actor)
     if membership is not None and not membership.programme.assessor_domain_allowed(assessment.assessor_email):
         assessment.status = Assessment.Status.AWAITING_APPROVAL
@@ -111,7 +116,7 @@ def assessment_assessor_approve(*, actor: User, assessment: Assessment) -> Asses
         .get(pk=assessment.pk)
     )
     if locked.person_id not in scope_for(actor).supervised:
-        raise PermissionDenied("Only the learner's supervisor approves assessors.")
+        raise PermissionDenied(ONLY_LEARNER_S_SUPERVISOR_APPROVES)
     if not locked.awaiting_approval:
         raise ValidationError(f"This assessment is {locked.get_status_display().lower()}.")
     locked.status = Assessment.Status.REQUESTED

@@ -27,6 +27,11 @@ from enhance.programmes.access import scope_for
 from enhance.programmes.models import Membership, Person
 from enhance.teaching.models import Attendance
 
+# Messages people see when a rule refuses them (tests assert them by name).
+ONLY_LEARNERS_MAKE_EVIDENCE_PACKS = "Only learners make evidence packs."
+END_DATE_AFTER_START_DATE = "The end date must be on or after the start date."
+CHOOSE_MOST_FIVE_YEARS = "Choose at most five years."
+
 
 def collect(person_id: int, start: dt.date, end: dt.date) -> dict[str, Any]:
     """The evidence as plain data (what the JSON file holds)."""
@@ -187,11 +192,11 @@ def build_zip(person_id: int, start: dt.date, end: dt.date) -> bytes:
 def pack_request(*, actor: User, start: dt.date, end: dt.date) -> EvidencePack:
     person_id = scope_for(actor).person_id
     if person_id is None:
-        raise PermissionDenied("Only learners make evidence packs.")
+        raise PermissionDenied(ONLY_LEARNERS_MAKE_EVIDENCE_PACKS)
     if end < start:
-        raise ValidationError({"ends_on": "The end date must be on or after the start date."})
+        raise ValidationError({"ends_on": END_DATE_AFTER_START_DATE})
     if (end - start).days > 5 * 366:
-        raise ValidationError({"ends_on": "Choose at most five years."})
+        raise ValidationError({"ends_on": CHOOSE_MOST_FIVE_YEARS})
     # One build at a time per learner: the person's row is locked while checking, so thirty
     # clicks queue one pack, and each later click is shown the pack already on its way.
     Person.objects.select_for_update().filter(pk=person_id).first()

@@ -22,6 +22,12 @@ from enhance.portfolio.models import Assessment, Reflection, RequirementSet, Rul
 from enhance.programmes.access import programmes_run_by
 from enhance.programmes.models import Membership
 
+# Messages people see when a rule refuses them (tests assert them by name).
+ONLY_PROGRAMME_S_LEADS_SET = "Only the programme's leads set its requirements."
+CHOOSE_RULE = "Choose a rule."
+CHOOSE_WHICH_ASSESSMENT_COUNTS = "Choose which assessment counts."
+ATTENDANCE_PERCENTAGE_FROM = "Attendance is a percentage from 1 to 100."
+
 
 def training_year(membership: Membership, on: dt.date) -> tuple[int, dt.date, dt.date]:
     """The learner's training year on a date (1 from their start date), with its first day
@@ -201,7 +207,7 @@ def count_domains(rule: Any, memberships: list[Any], windows: dict[int, Window])
 @transaction.atomic
 def requirement_set_save(*, actor: User, requirement_set: RequirementSet) -> RequirementSet:
     if not programmes_run_by(actor).filter(pk=requirement_set.programme_id).exists():
-        raise PermissionDenied("Only the programme's leads set its requirements.")
+        raise PermissionDenied(ONLY_PROGRAMME_S_LEADS_SET)
     requirement_set.full_clean()
     requirement_set.save()
     return requirement_set
@@ -213,11 +219,11 @@ def rule_add(*, actor: User, requirement_set: RequirementSet, rule: Rule) -> Rul
         raise PermissionDenied
     kind = get_rule_kind(rule.kind)
     if kind is None:
-        raise ValidationError({"kind": "Choose a rule."})
+        raise ValidationError({"kind": CHOOSE_RULE})
     if kind.needs_assessment_type and rule.assessment_type_id is None:
-        raise ValidationError({"assessment_type": "Choose which assessment counts."})
+        raise ValidationError({"assessment_type": CHOOSE_WHICH_ASSESSMENT_COUNTS})
     if kind.percent and not 1 <= rule.target <= 100:
-        raise ValidationError({"target": "Attendance is a percentage from 1 to 100."})
+        raise ValidationError({"target": ATTENDANCE_PERCENTAGE_FROM})
     if not kind.needs_assessment_type:
         rule.assessment_type = None
     rule.requirement_set = requirement_set

@@ -15,6 +15,13 @@ from enhance.portfolio.notifications import REFLECTION_COMMENT, REFLECTION_SHARE
 from enhance.programmes.access import scope_for
 from enhance.programmes.models import Role, RoleAssignment
 
+# Messages people see when a rule refuses them (tests assert them by name).
+SAY_WHAT_HAPPENED_BEFORE_YOU = "Say what happened before you finish the reflection."
+YOU_CANNOT_COMMENT_REFLECTION = "You cannot comment on this reflection."
+WRITE_COMMENT_FIRST = "Write a comment first."
+ONLY_LEARNERS_WRITE_REFLECTIONS = "Only learners write reflections."
+ONLY_AUTHOR_CAN_CHANGE_REFLECTION = "Only the author can change a reflection."
+
 
 @transaction.atomic
 def reflection_save(
@@ -24,12 +31,12 @@ def reflection_save(
     scope = scope_for(actor)
     if reflection.pk is None:
         if scope.person_id is None:
-            raise PermissionDenied("Only learners write reflections.")
+            raise PermissionDenied(ONLY_LEARNERS_WRITE_REFLECTIONS)
         reflection.person_id = scope.person_id
     elif reflection.person_id != scope.person_id:
-        raise PermissionDenied("Only the author can change a reflection.")
+        raise PermissionDenied(ONLY_AUTHOR_CAN_CHANGE_REFLECTION)
     if publish and not reflection.happened.strip():
-        raise ValidationError({"happened": "Say what happened before you finish the reflection."})
+        raise ValidationError({"happened": SAY_WHAT_HAPPENED_BEFORE_YOU})
     was_shared = (
         reflection.pk is not None
         and Reflection.objects.filter(
@@ -56,9 +63,9 @@ def reflection_save(
 @transaction.atomic
 def comment_add(*, actor: User, reflection: Reflection, text: str) -> Comment:
     if not can_comment(actor, reflection):
-        raise PermissionDenied("You cannot comment on this reflection.")
+        raise PermissionDenied(YOU_CANNOT_COMMENT_REFLECTION)
     if not text.strip():
-        raise ValidationError({"text": "Write a comment first."})
+        raise ValidationError({"text": WRITE_COMMENT_FIRST})
     comment = Comment.objects.create(reflection=reflection, author=actor, text=text.strip())
     if reflection.person.user is not None:
         notify(

@@ -23,6 +23,9 @@ from enhance.privacy.selectors import personal_data, receipts_of
 from enhance.programmes.access import scope_for
 from enhance.programmes.models import Person
 
+# Messages people see when a rule refuses them (tests assert them by name).
+YOU_CAN_ASK_ONLY_OWN = "You can ask only for your own data."
+
 
 @transaction.atomic
 def data_export_request(*, actor: User, person: Person) -> DataExport:
@@ -30,7 +33,7 @@ def data_export_request(*, actor: User, person: Person) -> DataExport:
     while one is on its way returns that one."""
     scope = scope_for(actor)
     if not (scope.admin or scope.person_id == person.pk):
-        raise PermissionDenied("You can ask only for your own data.")
+        raise PermissionDenied(YOU_CAN_ASK_ONLY_OWN)
     Person.objects.select_for_update().filter(pk=person.pk).first()
     pending = DataExport.objects.filter(
         person=person, status__in=[DataExport.Status.QUEUED, DataExport.Status.BUILDING]

@@ -37,6 +37,9 @@ from enhance.programmes.models import (
 )
 from enhance.programmes.services import grade_set, membership_create, person_create
 
+# Messages people see when a rule refuses them (tests assert them by name).
+ONLY_PERSON_WHO_UPLOADED_FILE = "Only the person who uploaded this file can import it."
+
 # Canonical column -> accepted header spellings (compared lower-case, letters and digits only).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "gmc_number": ("gmcnumber", "gmc", "gmcno", "gmcreferencenumber"),
@@ -338,7 +341,7 @@ def import_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
     have changed since the preview."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.created_by_id != actor.pk:
-        raise PermissionDenied("Only the person who uploaded this file can import it.")
+        raise PermissionDenied(ONLY_PERSON_WHO_UPLOADED_FILE)
     if batch.status != ImportBatch.Status.READY:
         raise ValidationError(f"This file was already {batch.get_status_display().lower()}.")
     look = _Lookups(actor)

@@ -29,6 +29,13 @@ from enhance.programmes.models import (
     RoleAssignment,
 )
 
+# Messages people see when a rule refuses them (tests assert them by name).
+YOU_CANNOT_MANAGE_LEARNERS_PROGRAMME = "You cannot manage learners in this programme or locality."
+GRADE_CANNOT_START_BEFORE_MEMBERSHIP = "A grade cannot start before the membership does."
+ONLY_NATIONAL_ADMIN_CAN_ASSIGN = "Only a national admin can assign roles."
+EMAIL_ADDRESS_BELONGS_ANOTHER_PERSON = "This email address belongs to another person's account."
+ANOTHER_ACCOUNT_ALREADY_USES_EMAIL = "Another account already uses this email address."
+
 
 def _check_can_manage(actor: User, programme: Programme, locality: Locality | None) -> None:
     if can_manage_programme_wide(actor, programme):
@@ -36,7 +43,7 @@ def _check_can_manage(actor: User, programme: Programme, locality: Locality | No
     scope = scope_for(actor)
     if locality is not None and locality.id in scope.localities:
         return
-    raise PermissionDenied("You cannot manage learners in this programme or locality.")
+    raise PermissionDenied(YOU_CANNOT_MANAGE_LEARNERS_PROGRAMME)
 
 
 @transaction.atomic
@@ -73,7 +80,7 @@ def _account_for(person: Person) -> User:
     if user is None:
         user = User.objects.create_user(email=person.email, password=None, full_name=person.full_name)
     elif Person.objects.filter(user=user).exclude(pk=person.pk).exists():
-        raise ValidationError({"email": "This email address belongs to another person's account."})
+        raise ValidationError({"email": EMAIL_ADDRESS_BELONGS_ANOTHER_PERSON})
     return user
 
 
@@ -101,7 +108,7 @@ def person_update(
     save_valid(person)
     if person.user is not None and person.user.email != person.email:
         if User.objects.filter(email__iexact=person.email).exclude(pk=person.user.pk).exists():
-            raise ValidationError({"email": "Another account already uses this email address."})
+            raise ValidationError({"email": ANOTHER_ACCOUNT_ALREADY_USES_EMAIL})
         person.user.email = person.email
         person.user.full_name = person.full_name
         person.user.save(update_fields=["email", "full_name"])
@@ -197,7 +204,7 @@ def grade_set(*, actor: User, membership: Membership, grade: Grade, starts_on: d
     """Record that the learner holds `grade` from `starts_on` (replacing any grade recorded
     for that same date)."""
     if starts_on < membership.starts_on:
-        raise ValidationError({"grade_from": "A grade cannot start before the membership does."})
+        raise ValidationError({"grade_from": GRADE_CANNOT_START_BEFORE_MEMBERSHIP})
     period, _ = GradePeriod.objects.update_or_create(
         membership=membership, starts_on=starts_on, defaults={"grade": grade}
     )
@@ -207,7 +214,7 @@ def grade_set(*, actor: User, membership: Membership, grade: Grade, starts_on: d
 @transaction.atomic
 def role_assign(*, actor: User, user: User, role: str, **scope: Any) -> RoleAssignment:
     if not scope_for(actor).admin:
-        raise PermissionDenied("Only a national admin can assign roles.")
+        raise PermissionDenied(ONLY_NATIONAL_ADMIN_CAN_ASSIGN)
     assignment = RoleAssignment(user=user, role=role, **scope)
     save_valid(assignment)
     notify(

@@ -23,6 +23,16 @@ from enhance.projects.access import can_edit_project
 from enhance.projects.models import Meeting, Milestone, MilestoneTemplate, Output, Project
 from enhance.projects.notifications import MILESTONE_REMINDER
 
+# Messages people see when a rule refuses them (tests assert them by name).
+LEARNERS_START_THEIR_OWN_PROJECTS = (
+    "Learners start their own projects; leads start them for learners in scope."
+)
+SUPERVISORS_LEADS_LOG_SUPERVISION_MEETINGS = "Supervisors and leads log supervision meetings."
+SAY_WHAT_WAS_DISCUSSED = "Say what was discussed."
+CHOOSE_ANOTHER_LEARNER_FROM_SAME = "Choose another learner from the same cohort."
+ONLY_LEAD_SCOPE_HANDS_PROJECT = "Only a lead in scope hands a project over."
+PROJECT_ALREADY_BELONGS_LEARNER = "The project already belongs to this learner."
+
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_RE = re.compile(r"^\d{1,8}$")
 SOON = dt.timedelta(days=60)
@@ -48,7 +58,7 @@ def project_create(*, actor: User, project: Project) -> Project:
     scope = scope_for(actor)
     own = project.lead.person_id == scope.person_id
     if not own and not memberships_manageable_by(actor).filter(pk=project.lead_id).exists():
-        raise PermissionDenied("Learners start their own projects; leads start them for learners in scope.")
+        raise PermissionDenied(LEARNERS_START_THEIR_OWN_PROJECTS)
     project.full_clean()
     project.save()
     for template in MilestoneTemplate.objects.filter(programme_id=project.lead.programme_id):
@@ -79,9 +89,9 @@ def meeting_add(*, actor: User, project: Project, date: dt.date, notes: str) -> 
         project.supervisor_id != actor.pk
         and not memberships_manageable_by(actor).filter(pk=project.lead_id).exists()
     ):
-        raise PermissionDenied("Supervisors and leads log supervision meetings.")
+        raise PermissionDenied(SUPERVISORS_LEADS_LOG_SUPERVISION_MEETINGS)
     if not notes.strip():
-        raise ValidationError({"notes": "Say what was discussed."})
+        raise ValidationError({"notes": SAY_WHAT_WAS_DISCUSSED})
     return Meeting.objects.create(project=project, date=date, notes=notes.strip(), recorded_by=actor)
 
 
@@ -133,7 +143,7 @@ def co_learner_add(*, actor: User, project: Project, membership: Membership) -> 
     if not can_edit_project(actor, project):
         raise PermissionDenied
     if membership.pk == project.lead_id or membership.cohort_id != project.lead.cohort_id:
-        raise ValidationError("Choose another learner from the same cohort.")
+        raise ValidationError(CHOOSE_ANOTHER_LEARNER_FROM_SAME)
     project.co_learners.add(membership)
 
 
@@ -142,9 +152,9 @@ def handover(*, actor: User, project: Project, to: Membership) -> Project:
     """Hand a project to another learner (when the lead leaves or pauses); history is kept."""
     locked = Project.objects.select_for_update().get(pk=project.pk)
     if not memberships_manageable_by(actor).filter(pk=locked.lead_id).exists():
-        raise PermissionDenied("Only a lead in scope hands a project over.")
+        raise PermissionDenied(ONLY_LEAD_SCOPE_HANDS_PROJECT)
     if to.pk == locked.lead_id:
-        raise ValidationError("The project already belongs to this learner.")
+        raise ValidationError(PROJECT_ALREADY_BELONGS_LEARNER)
     locked.co_learners.remove(to)
     locked.lead = to
     locked.save()

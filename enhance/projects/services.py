@@ -23,21 +23,33 @@ from enhance.projects.access import (
 from enhance.projects.models import Interest, Pairing, PairingRound, Partner, PartnerChoice
 from enhance.projects.notifications import PAIRED, PARTNER_LEARNERS
 
+# Messages people see when a rule refuses them (tests assert them by name).
+ONLY_PROGRAMME_LEADS_ADD_PARTNERS = "Only programme leads add partners."
+CHOOSE_ORGANISATION_REGION_WHOSE_PROGRAMMES = "Choose an organisation in a region whose programmes you run."
+PARTNERS_VOLUNTARY_COMMUNITY_ORGANISATIONS = "Partners are voluntary or community organisations."
+PAIRS_ALREADY_CONFIRMED_ROUND = "Pairs are already confirmed for this round."
+RANK_EACH_PARTNER_ONCE = "Rank each partner once."
+CHOOSE_ONLY_PARTNERS_OFFERED_ROUND = "Choose only partners offered in this round."
+LEARNER_NOT_ROUND_S_COHORT = "This learner is not in the round's cohort."
+CHOOSE_PARTNER_OFFERED_ROUND = "Choose a partner offered in this round."
+PLAN_DAYS_ONCE_PAIRS_CONFIRMED = "Plan days once the pairs are confirmed."
+DAY_ALREADY_PLANNED = "That day is already planned."
+ONLY_PARTNER_S_CONTACTS_CONFIRM = "Only the partner's contacts confirm attendance."
+CONFIRM_ATTENDANCE_AFTER_DAY = "Confirm attendance on or after the day."
+
 
 @transaction.atomic
 def partner_save(*, actor: User, partner: Partner, populations: Any) -> Partner:
     if not can_manage_partners(actor):
-        raise PermissionDenied("Only programme leads add partners.")
+        raise PermissionDenied(ONLY_PROGRAMME_LEADS_ADD_PARTNERS)
     if not scope_for(actor).admin and not partner_regions(actor).filter(
         region_id=partner.organisation.region_id
     ):
-        raise ValidationError(
-            {"organisation": "Choose an organisation in a region whose programmes you run."}
-        )
+        raise ValidationError({"organisation": CHOOSE_ORGANISATION_REGION_WHOSE_PROGRAMMES})
     if partner.pk and not partners_visible_to(actor).filter(pk=partner.pk).exists():
         raise PermissionDenied
     if partner.organisation.kind not in (Organisation.Kind.VOLUNTARY, Organisation.Kind.LOCAL_AUTHORITY):
-        raise ValidationError({"organisation": "Partners are voluntary or community organisations."})
+        raise ValidationError({"organisation": PARTNERS_VOLUNTARY_COMMUNITY_ORGANISATIONS})
     partner.full_clean()
     partner.save()
     partner.populations.set(populations)
@@ -67,12 +79,12 @@ def choices_set(
     if membership.person.user_id != actor.pk or membership.cohort_id != pairing_round.cohort_id:
         raise PermissionDenied
     if pairing_round.status != PairingRound.Status.OPEN:
-        raise ValidationError("Pairs are already confirmed for this round.")
+        raise ValidationError(PAIRS_ALREADY_CONFIRMED_ROUND)
     if len(set(partner_ids)) != len(partner_ids):
-        raise ValidationError("Rank each partner once.")
+        raise ValidationError(RANK_EACH_PARTNER_ONCE)
     offered = set(pairing_round.partners.values_list("pk", flat=True))
     if not set(partner_ids) <= offered:
-        raise ValidationError("Choose only partners offered in this round.")
+        raise ValidationError(CHOOSE_ONLY_PARTNERS_OFFERED_ROUND)
     PartnerChoice.objects.filter(round=pairing_round, membership=membership).delete()
     PartnerChoice.objects.bulk_create(
         PartnerChoice(round=pairing_round, membership=membership, partner_id=pid, rank=n)
@@ -88,7 +100,7 @@ def _locked_open(actor: User, pairing_round: PairingRound) -> PairingRound:
         raise PermissionDenied
     locked = PairingRound.objects.select_for_update().get(pk=pairing_round.pk)
     if locked.status != PairingRound.Status.OPEN:
-        raise ValidationError("Pairs are already confirmed for this round.")
+        raise ValidationError(PAIRS_ALREADY_CONFIRMED_ROUND)
     return locked
 
 
@@ -135,12 +147,12 @@ def pairing_set(
     """Pair (or unpair) one learner by hand, within the partner's capacity."""
     locked = _locked_open(actor, pairing_round)
     if membership.cohort_id != locked.cohort_id:
-        raise ValidationError("This learner is not in the round's cohort.")
+        raise ValidationError(LEARNER_NOT_ROUND_S_COHORT)
     Pairing.objects.filter(round=locked, membership=membership).delete()
     if partner is None:
         return
     if not locked.partners.filter(pk=partner.pk).exists():
-        raise ValidationError("Choose a partner offered in this round.")
+        raise ValidationError(CHOOSE_PARTNER_OFFERED_ROUND)
     taken = Pairing.objects.filter(round=locked, partner=partner).count()
     if taken >= partner.learners_per_year:
         raise ValidationError(f"{partner} can host {partner.learners_per_year} learners and is full.")
@@ -207,9 +219,9 @@ def day_plan(*, actor: User, pairing: Pairing, date: Any) -> Any:
     ):
         raise PermissionDenied
     if pairing.round.status != PairingRound.Status.CONFIRMED:
-        raise ValidationError("Plan days once the pairs are confirmed.")
+        raise ValidationError(PLAN_DAYS_ONCE_PAIRS_CONFIRMED)
     if ImmersiveDay.objects.filter(pairing=pairing, date=date).exists():
-        raise ValidationError({"date": "That day is already planned."})
+        raise ValidationError({"date": DAY_ALREADY_PLANNED})
     return ImmersiveDay.objects.create(pairing=pairing, date=date)
 
 
@@ -218,9 +230,9 @@ def day_confirm(*, actor: User, day: Any) -> Any:
     from django.utils import timezone
 
     if day.pairing.partner.organisation_id not in scope_for(actor).partner_orgs:
-        raise PermissionDenied("Only the partner's contacts confirm attendance.")
+        raise PermissionDenied(ONLY_PARTNER_S_CONTACTS_CONFIRM)
     if day.date > timezone.localdate():
-        raise ValidationError("Confirm attendance on or after the day.")
+        raise ValidationError(CONFIRM_ATTENDANCE_AFTER_DAY)
     day.confirmed_by = actor
     day.confirmed_at = timezone.now()
     day.save(update_fields=["confirmed_by", "confirmed_at"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -15,6 +16,12 @@ from openpyxl import load_workbook
 
 from enhance.expenses import access, services
 from enhance.expenses.models import Claim, Cost, Journey, MileageRate
+from enhance.expenses.services import (
+    ADD_LEAST_ONE_JOURNEY_BEFORE,
+    LOCKED,
+    SAY_WHAT_NEEDS_CHANGING_SO,
+    THERE_NO_APPROVED_CLAIMS_WAITING,
+)
 from tests.factories import MembershipFactory, OrganisationFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -222,9 +229,9 @@ def test_good_receipts_are_kept_with_their_real_type(world, driver, feb):
 def test_submit_return_fix_and_approve(client, world, driver, feb):
     j = add(world, feb, dt.date(2026, 2, 2))
     services.claim_submit(actor=world["learner"], claim=feb)
-    with pytest.raises(ValidationError, match="cannot be changed"):
+    with pytest.raises(ValidationError, match=re.escape(LOCKED)):
         add(world, feb, dt.date(2026, 2, 3))
-    with pytest.raises(ValidationError, match="Say what needs changing"):
+    with pytest.raises(ValidationError, match=re.escape(SAY_WHAT_NEEDS_CHANGING_SO)):
         services.claim_return(actor=world["programme_lead"], claim=feb, reason=" ")
     services.claim_return(
         actor=world["programme_lead"], claim=feb, reason="Miles look high: check the route."
@@ -247,7 +254,7 @@ def test_only_leads_in_scope_approve_and_never_their_own(world, driver, feb):
 
 
 def test_an_empty_claim_cannot_be_submitted(world, feb):
-    with pytest.raises(ValidationError, match="at least one journey"):
+    with pytest.raises(ValidationError, match=re.escape(ADD_LEAST_ONE_JOURNEY_BEFORE)):
         services.claim_submit(actor=world["learner"], claim=feb)
 
 
@@ -259,7 +266,7 @@ def test_export_marks_claims_exported_and_never_exports_twice(client, world, dri
     batch = services.export_batch_create(actor=world["finance_officer"], organisation=world.trust)
     claim.refresh_from_db()
     assert (claim.status, claim.batch_id) == ("exported", batch.pk)
-    with pytest.raises(ValidationError, match="no approved claims waiting"):
+    with pytest.raises(ValidationError, match=re.escape(THERE_NO_APPROVED_CLAIMS_WAITING)):
         services.export_batch_create(actor=world["finance_officer"], organisation=world.trust)
     client.force_login(world["finance_officer"])
     xlsx = client.get(reverse("expenses:batch_download", args=[batch.pk, "xlsx"]))

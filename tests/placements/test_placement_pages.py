@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 import time_machine
@@ -15,6 +16,7 @@ from django.utils import timezone
 from enhance.notifications.models import Notification
 from enhance.placements import allocation, services
 from enhance.placements.models import AllocationRun, ClinicEntry, Constraint, Placement, PreferenceSet
+from enhance.placements.services import DEADLINE_PASSED, NOT_OFFERED, REPEATED
 from tests.conftest import BLOCK_START, PERSONAS
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -148,12 +150,12 @@ def test_preference_rules_each_give_a_clear_message(world, block, opportunities)
     m = world.learner_membership
     with pytest.raises(ValidationError, match="Rank at most 5 opportunities."):
         services.preferences_set(actor=world["learner"], block=block, membership=m, opportunity_ids=ids)
-    with pytest.raises(ValidationError, match="only once"):
+    with pytest.raises(ValidationError, match=re.escape(REPEATED)):
         services.preferences_set(
             actor=world["learner"], block=block, membership=m, opportunity_ids=[ids[0], ids[0]]
         )
     block.opportunities.remove(opportunities[5])
-    with pytest.raises(ValidationError, match="offered in this block"):
+    with pytest.raises(ValidationError, match=re.escape(NOT_OFFERED)):
         services.preferences_set(actor=world["learner"], block=block, membership=m, opportunity_ids=[ids[5]])
     with pytest.raises(PermissionDenied):
         services.preferences_set(
@@ -161,7 +163,7 @@ def test_preference_rules_each_give_a_clear_message(world, block, opportunities)
         )
     block.preferences_close_at = timezone.now() - dt.timedelta(minutes=1)
     block.save()
-    with pytest.raises(ValidationError, match="closed on"):
+    with pytest.raises(ValidationError, match=re.escape(DEADLINE_PASSED.split("{")[0])):
         services.preferences_set(actor=world["learner"], block=block, membership=m, opportunity_ids=[ids[0]])
     assert not PreferenceSet.objects.filter(block=block, choices__isnull=False).exists()
 

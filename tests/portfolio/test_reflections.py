@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -12,6 +14,7 @@ from enhance.curriculum.models import Domain
 from enhance.notifications.models import Notification
 from enhance.portfolio import access, services
 from enhance.portfolio.models import Reflection
+from enhance.portfolio.services import SAY_WHAT_HAPPENED_BEFORE_YOU
 from tests.conftest import PERSONAS
 
 
@@ -75,7 +78,7 @@ def test_only_the_author_edits_and_a_finished_reflection_needs_what_happened(cli
     reflection = write(world)
     client.force_login(world["supervisor"])
     assert client.get(reverse("portfolio:reflection_edit", args=[reflection.pk])).status_code == 403
-    with pytest.raises(ValidationError, match="Say what happened"):
+    with pytest.raises(ValidationError, match=re.escape(SAY_WHAT_HAPPENED_BEFORE_YOU)):
         write(world, happened=" ")
 
 

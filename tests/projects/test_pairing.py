@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -9,6 +11,12 @@ from django.urls import reverse
 from enhance.notifications.models import Notification
 from enhance.projects import services
 from enhance.projects.models import Pairing, PairingRound, Partner, Population
+from enhance.projects.services import (
+    CONFIRM_ATTENDANCE_AFTER_DAY,
+    PAIRS_ALREADY_CONFIRMED_ROUND,
+    PARTNERS_VOLUNTARY_COMMUNITY_ORGANISATIONS,
+    PLAN_DAYS_ONCE_PAIRS_CONFIRMED,
+)
 from tests.factories import OrganisationFactory
 
 
@@ -36,7 +44,7 @@ def test_leads_add_voluntary_organisations_as_partners(world):
         populations=Population.objects.filter(name__startswith="People experiencing"),
     )
     assert partner.populations.count() == 1
-    with pytest.raises(ValidationError, match="voluntary or community"):
+    with pytest.raises(ValidationError, match=re.escape(PARTNERS_VOLUNTARY_COMMUNITY_ORGANISATIONS)):
         services.partner_save(
             actor=world["programme_lead"], partner=Partner(organisation=world.trust), populations=[]
         )
@@ -95,7 +103,7 @@ def test_hand_changes_respect_capacity_and_confirming_tells_only_the_right_conta
         Notification.objects.filter(recipient=world["partner_contact"], kind="partner_learners").count() == 1
     )
     assert Notification.objects.filter(recipient=world["learner"], kind="partner_paired").exists()
-    with pytest.raises(ValidationError, match="already confirmed"):
+    with pytest.raises(ValidationError, match=re.escape(PAIRS_ALREADY_CONFIRMED_ROUND)):
         services.pair_automatically(actor=world["programme_lead"], pairing_round=pairing_round)
 
 
@@ -138,12 +146,12 @@ def test_partner_contact_confirms_a_planned_immersive_day_and_the_learner_record
         partner=a,
     )
     pairing = Pairing.objects.get()
-    with pytest.raises(ValidationError, match="once the pairs are confirmed"):
+    with pytest.raises(ValidationError, match=re.escape(PLAN_DAYS_ONCE_PAIRS_CONFIRMED)):
         services.day_plan(actor=world["learner"], pairing=pairing, date=dt.date(2026, 12, 1))
     services.round_confirm(actor=world["programme_lead"], pairing_round=pairing_round)
     pairing.refresh_from_db()
     day = services.day_plan(actor=world["learner"], pairing=pairing, date=dt.date(2026, 12, 1))
-    with pytest.raises(ValidationError, match="on or after the day"):
+    with pytest.raises(ValidationError, match=re.escape(CONFIRM_ATTENDANCE_AFTER_DAY)):
         services.day_confirm(actor=world["partner_contact"], day=day)
     with time_machine.travel(dt.datetime(2026, 12, 1, 16, tzinfo=dt.UTC)):
         with pytest.raises(PermissionDenied):

@@ -26,6 +26,14 @@ from enhance.teaching.models import Attendance, Session
 from enhance.teaching.notifications import SECOND_ABSENCE
 from enhance.teaching.services.leave import on_approved_leave
 
+# Messages people see when a rule refuses them (tests assert them by name).
+SESSION_NOT_ONE_YOURS = "This session is not one of yours."
+SESSION_CANCELLED = "This session has been cancelled."
+APOLOGIES_SENT_BEFORE_SESSION_STARTS = "Apologies are sent before the session starts."
+CHECK_CLOSED_ASK_FACILITATOR_MARK = "Check-in has closed. Ask the facilitator to mark you on the register."
+CODE_NOT_VALID_EXPIRED_USE = "That code is not valid or has expired: use the code on the screen now."
+REGISTER_LISTS_ONLY_LEARNERS_SESSION = "The register lists only the learners this session is for."
+
 CHECKIN_OPENS = dt.timedelta(minutes=15)
 CHECKIN_CLOSES = dt.timedelta(minutes=30)
 LATE_AFTER = dt.timedelta(minutes=10)
@@ -38,9 +46,9 @@ CODE_PERIOD = 30  # seconds: the QR code and typed code change this often
 def _expected(actor: User, session: Session) -> Membership:
     membership = learner_membership_for(actor, session)
     if membership is None:
-        raise PermissionDenied("This session is not one of yours.")
+        raise PermissionDenied(SESSION_NOT_ONE_YOURS)
     if session.cancelled:
-        raise ValidationError("This session has been cancelled.")
+        raise ValidationError(SESSION_CANCELLED)
     return membership
 
 
@@ -48,7 +56,7 @@ def _expected(actor: User, session: Session) -> Membership:
 def apologies_send(*, actor: User, session: Session, note: str = "") -> Attendance:
     membership = _expected(actor, session)
     if timezone.now() >= session.starts_at:
-        raise ValidationError("Apologies are sent before the session starts.")
+        raise ValidationError(APOLOGIES_SENT_BEFORE_SESSION_STARTS)
     attendance, _ = Attendance.objects.update_or_create(
         session=session,
         membership=membership,
@@ -101,9 +109,9 @@ def check_in(*, actor: User, session: Session, code: str) -> Attendance:
     if now < opens:
         raise ValidationError(f"Check-in opens at {timezone.localtime(opens):%H:%M}.")
     if now > closes:
-        raise ValidationError("Check-in has closed. Ask the facilitator to mark you on the register.")
+        raise ValidationError(CHECK_CLOSED_ASK_FACILITATOR_MARK)
     if not _code_is_valid(session, code):
-        raise ValidationError("That code is not valid or has expired: use the code on the screen now.")
+        raise ValidationError(CODE_NOT_VALID_EXPIRED_USE)
     existing = Attendance.objects.select_for_update().filter(session=session, membership=membership).first()
     if existing and existing.checked_in_at:
         return existing
@@ -127,7 +135,7 @@ def register_save(*, actor: User, session: Session, statuses: dict[int, str]) ->
     allowed = set(expected_memberships(session).values_list("pk", flat=True))
     unknown = set(statuses) - allowed
     if unknown:
-        raise ValidationError("The register lists only the learners this session is for.")
+        raise ValidationError(REGISTER_LISTS_ONLY_LEARNERS_SESSION)
     bad = {s for s in statuses.values() if s not in Attendance.Status.values}
     if bad:
         raise ValidationError(f"Unknown attendance status: {', '.join(sorted(bad))}.")

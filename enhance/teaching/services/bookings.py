@@ -19,6 +19,11 @@ from enhance.teaching.notifications import PLACE_OFFERED
 from enhance.teaching.services.attendance import _expected
 from enhance.teaching.services.sessions import _when
 
+# Messages people see when a rule refuses them (tests assert them by name).
+SESSION_NO_LIMIT_PLACES_JUST = "This session has no limit on places: just come along."
+BOOKING_CLOSED_SESSION_STARTED = "Booking has closed: the session has started."
+YOU_NO_PLACE_SESSION = "You have no place at this session."
+
 # --- Booking places when capacity is limited --------------------------------------------------
 
 
@@ -31,9 +36,9 @@ def place_book(*, actor: User, session: Session) -> Any:
     membership = _expected(actor, session)
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.capacity is None:
-        raise ValidationError("This session has no limit on places: just come along.")
+        raise ValidationError(SESSION_NO_LIMIT_PLACES_JUST)
     if timezone.now() >= session.starts_at:
-        raise ValidationError("Booking has closed: the session has started.")
+        raise ValidationError(BOOKING_CLOSED_SESSION_STARTED)
     existing = Booking.objects.filter(session=session, membership=membership).first()
     if existing:
         return existing
@@ -52,7 +57,7 @@ def place_cancel(*, actor: User, session: Session) -> None:
     session = Session.objects.select_for_update().get(pk=session.pk)
     booking = Booking.objects.filter(session=session, membership=membership).first()
     if booking is None:
-        raise ValidationError("You have no place at this session.")
+        raise ValidationError(YOU_NO_PLACE_SESSION)
     freed = not booking.waitlisted
     booking.delete()
     if freed:

@@ -18,6 +18,12 @@ from enhance.teaching.access import (
 from enhance.teaching.models import Attendance, Session
 from enhance.teaching.notifications import FEEDBACK_REQUEST
 
+# Messages people see when a rule refuses them (tests assert them by name).
+ONLY_LEARNERS_WHO_ATTENDED_CAN = "Only learners who attended can give feedback."
+FEEDBACK_OPENS_NEAR_END_SESSION = "Feedback opens near the end of the session."
+CHOOSE_RATING_FROM = "Choose a rating from 1 to 5."
+YOU_ALREADY_GIVEN_FEEDBACK_SESSION = "You have already given feedback on this session. Thank you."
+
 FEEDBACK_OPENS_BEFORE_END = dt.timedelta(minutes=15)
 
 # --- Feedback ------------------------------------------------------------------------------
@@ -32,13 +38,13 @@ def feedback_give(*, actor: User, session: Session, rating: int, worked: str = "
         session=session, membership=membership, status__in=Attendance.ATTENDED
     )
     if membership is None or not attended.exists():
-        raise PermissionDenied("Only learners who attended can give feedback.")
+        raise PermissionDenied(ONLY_LEARNERS_WHO_ATTENDED_CAN)
     if timezone.now() < session.ends_at - FEEDBACK_OPENS_BEFORE_END:
-        raise ValidationError("Feedback opens near the end of the session.")
+        raise ValidationError(FEEDBACK_OPENS_NEAR_END_SESSION)
     if not 1 <= rating <= 5:
-        raise ValidationError({"rating": "Choose a rating from 1 to 5."})
+        raise ValidationError({"rating": CHOOSE_RATING_FROM})
     if Feedback.objects.filter(session=session, membership=membership).exists():
-        raise ValidationError("You have already given feedback on this session. Thank you.")
+        raise ValidationError(YOU_ALREADY_GIVEN_FEEDBACK_SESSION)
     return Feedback.objects.create(
         session=session, membership=membership, rating=rating, worked=worked.strip(), change=change.strip()
     )

@@ -23,6 +23,18 @@ from enhance.programmes.selectors import leads_of
 from enhance.teaching.models import Attendance, LeaveRequest, Session
 from enhance.teaching.notifications import LEAVE_DECIDED, LEAVE_REQUESTED
 
+# Messages people see when a rule refuses them (tests assert them by name).
+ONLY_LEARNER_CAN_REQUEST_THEIR = "Only the learner can request their own study leave."
+LAST_DAY_AFTER_FIRST_DAY = "The last day must be on or after the first day."
+STUDY_LEAVE_CANNOT_REQUESTED_DAYS = "Study leave cannot be requested for days that have passed."
+HALF_DAY_SINGLE_DATE = "A half day is a single date."
+SPLIT_LEAVE_ACROSS_AUGUST_CHANGEOVER = "Split leave across the August changeover into two requests."
+THOSE_DATES_NO_WORKING_DAYS = "Those dates have no working days."
+DATES_INCLUDE_SESSION_S_DATE = "The dates must include the session's date."
+YOU_ALREADY_STUDY_LEAVE_SOME = "You already have study leave on some of these days."
+REQUEST_ALREADY_DECIDED = "This request has already been decided."
+GIVE_REASON_WHEN_YOU_REFUSE = "Give a reason when you refuse leave."
+
 F1_SHARE = Decimal("0.5")  # foundation year 1 doctors have half the standard allowance
 
 
@@ -98,12 +110,12 @@ def leave_request_submit(
         .get(pk=membership.pk)
     )
     if membership.person.user_id != actor.pk:
-        raise PermissionDenied("Only the learner can request their own study leave.")
+        raise PermissionDenied(ONLY_LEARNER_CAN_REQUEST_THEIR)
     today = timezone.localdate()
     if ends_on < starts_on:
-        raise ValidationError({"ends_on": "The last day must be on or after the first day."})
+        raise ValidationError({"ends_on": LAST_DAY_AFTER_FIRST_DAY})
     if starts_on < today:
-        raise ValidationError({"starts_on": "Study leave cannot be requested for days that have passed."})
+        raise ValidationError({"starts_on": STUDY_LEAVE_CANNOT_REQUESTED_DAYS})
     notice = membership.programme.leave_notice_days
     if starts_on < today + dt.timedelta(days=notice):
         raise ValidationError(
@@ -113,16 +125,16 @@ def leave_request_submit(
             }
         )
     if part != LeaveRequest.Part.FULL and starts_on != ends_on:
-        raise ValidationError({"part": "A half day is a single date."})
+        raise ValidationError({"part": HALF_DAY_SINGLE_DATE})
     if leave_year_start(starts_on) != leave_year_start(ends_on):
-        raise ValidationError({"ends_on": "Split leave across the August changeover into two requests."})
+        raise ValidationError({"ends_on": SPLIT_LEAVE_ACROSS_AUGUST_CHANGEOVER})
     days = Decimal(working_days(starts_on, ends_on))
     if part != LeaveRequest.Part.FULL:
         days = days / 2
     if days == 0:
-        raise ValidationError({"starts_on": "Those dates have no working days."})
+        raise ValidationError({"starts_on": THOSE_DATES_NO_WORKING_DAYS})
     if session is not None and not starts_on <= timezone.localtime(session.starts_at).date() <= ends_on:
-        raise ValidationError({"session": "The dates must include the session's date."})
+        raise ValidationError({"session": DATES_INCLUDE_SESSION_S_DATE})
     clash = LeaveRequest.objects.filter(
         membership=membership,
         status__in=[LeaveRequest.Status.SUBMITTED, LeaveRequest.Status.APPROVED],
@@ -130,7 +142,7 @@ def leave_request_submit(
         ends_on__gte=starts_on,
     )
     if clash.exists():
-        raise ValidationError({"starts_on": "You already have study leave on some of these days."})
+        raise ValidationError({"starts_on": YOU_ALREADY_STUDY_LEAVE_SOME})
     now = balance(membership, starts_on)
     left = now.enhance_left if session is not None else now.standard_left
     if days > left:
@@ -168,9 +180,9 @@ def leave_decide(*, actor: User, request: LeaveRequest, approve: bool, comment: 
     if not memberships_manageable_by(actor).filter(pk=request.membership_id).exists():
         raise PermissionDenied
     if request.status != LeaveRequest.Status.SUBMITTED:
-        raise ValidationError("This request has already been decided.")
+        raise ValidationError(REQUEST_ALREADY_DECIDED)
     if not approve and not comment.strip():
-        raise ValidationError({"comment": "Give a reason when you refuse leave."})
+        raise ValidationError({"comment": GIVE_REASON_WHEN_YOU_REFUSE})
     request.status = LeaveRequest.Status.APPROVED if approve else LeaveRequest.Status.REFUSED
     request.decided_by = actor
     request.decided_at = timezone.now()

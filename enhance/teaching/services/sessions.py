@@ -24,6 +24,11 @@ from enhance.teaching.access import (
 from enhance.teaching.models import Session
 from enhance.teaching.notifications import SESSION_CHANGED
 
+# Messages people see when a rule refuses them (tests assert them by name).
+YOU_CANNOT_ADD_SESSIONS_PROGRAMME = "You cannot add sessions to this programme."
+REPEAT_BETWEEN_TIMES = "Repeat between 1 and 52 times."
+GIVE_FILE_TITLE_LEARNERS_WILL = "Give the file a title learners will recognise."
+
 # --- Sessions ------------------------------------------------------------------------------
 
 
@@ -33,9 +38,9 @@ def session_series_create(
 ) -> list[Session]:
     """Create one session, or a weekly or monthly series of `count` sessions sharing a key."""
     if not programmes_run_by(actor).filter(pk=session.programme_id).exists():
-        raise PermissionDenied("You cannot add sessions to this programme.")
+        raise PermissionDenied(YOU_CANNOT_ADD_SESSIONS_PROGRAMME)
     if repeat not in ("none", "weekly", "monthly") or not 1 <= count <= 52:
-        raise ValidationError({"count": "Repeat between 1 and 52 times."})
+        raise ValidationError({"count": REPEAT_BETWEEN_TIMES})
     if repeat == "none":
         count = 1
     key = secrets.token_hex(8) if count > 1 else ""
@@ -144,7 +149,7 @@ def material_add(*, actor: User, session: Session, title: str, upload: Any) -> A
     if not can_take_register(actor, session):
         raise PermissionDenied
     if not title.strip():
-        raise ValidationError({"title": "Give the file a title learners will recognise."})
+        raise ValidationError({"title": GIVE_FILE_TITLE_LEARNERS_WILL})
     try:
         kind = sniff(
             upload,
