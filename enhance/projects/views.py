@@ -218,54 +218,57 @@ def _project_page(request: AuthedHttpRequest, project: Project, **bound: Any) ->
     return render(request, "projects/project_detail.html", context, status=400 if bound else 200)
 
 
+def _save_project_form(
+    request: AuthedHttpRequest, project: Project, form: Any, name: str, save: Any, done: str
+) -> HttpResponse:
+    """Save one of the project page's forms through its service, or show the page again with
+    that form's errors."""
+    if form.is_valid():
+        try:
+            save(form)
+        except ValidationError as exc:
+            add_service_errors(exc, form)
+        else:
+            messages.success(request, done)
+            return redirect(project)
+    return _project_page(request, project, **{name: form})
+
+
 @require_http_methods(["GET", "POST"])
 def project_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The project page; its POST saves the project's details."""
     project = access.get_project_for(request.user, pk)
     if request.method == "GET":
         return _project_page(request, project)
-    form = ProjectUpdateForm(
-        request.POST, instance=access.get_project_for(request.user, pk), prefix="project"
-    )
-    if form.is_valid():
-        try:
-            projects.project_update(actor=request.user, project=project, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(exc, form)
-        else:
-            messages.success(request, "Project saved.")
-            return redirect(project)
-    return _project_page(request, project, update_form=form)
+    unchanged = access.get_project_for(request.user, pk)  # the form changes its instance
+    form = ProjectUpdateForm(request.POST, instance=unchanged, prefix="project")
+
+    def save(f: Any) -> None:
+        projects.project_update(actor=request.user, project=project, **f.cleaned_data)
+
+    return _save_project_form(request, project, form, "update_form", save, "Project saved.")
 
 
 @require_POST
 def output_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     project = access.get_project_for(request.user, pk)
     form = OutputForm(request.POST, request.FILES, prefix="output")
-    if form.is_valid():
-        try:
-            projects.output_add(actor=request.user, project=project, output=form.save(commit=False))
-        except ValidationError as exc:
-            add_service_errors(exc, form)
-        else:
-            messages.success(request, "Output recorded.")
-            return redirect(project)
-    return _project_page(request, project, output_form=form)
+
+    def save(f: Any) -> None:
+        projects.output_add(actor=request.user, project=project, output=f.save(commit=False))
+
+    return _save_project_form(request, project, form, "output_form", save, "Output recorded.")
 
 
 @require_POST
 def meeting_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     project = access.get_project_for(request.user, pk)
     form = MeetingForm(request.POST, prefix="meeting")
-    if form.is_valid():
-        try:
-            projects.meeting_add(actor=request.user, project=project, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(exc, form)
-        else:
-            messages.success(request, "Meeting logged.")
-            return redirect(project)
-    return _project_page(request, project, meeting_form=form)
+
+    def save(f: Any) -> None:
+        projects.meeting_add(actor=request.user, project=project, **f.cleaned_data)
+
+    return _save_project_form(request, project, form, "meeting_form", save, "Meeting logged.")
 
 
 @require_POST
