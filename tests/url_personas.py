@@ -13,7 +13,6 @@ which personas may open it (GET) or act on it (POST). The engine then:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +28,6 @@ ADMIN = frozenset({"national_admin"})
 LEADS = frozenset({"national_admin", "regional_lead", "programme_lead"})
 MANAGERS = LEADS | {"locality_lead"}
 STAFF = MANAGERS | {"faculty", "community_lead", "partner_contact", "supervisor", "finance_officer"}
-NOBODY: frozenset[str] = frozenset()
 
 Args = Callable[[Any], dict[str, Any]]
 
@@ -102,10 +100,6 @@ def check_forbidden_posts(client: Any, scene: Any, name: str, route: Route) -> N
             f"{persona} POST {name}: {response.status_code}"
         )
     assert fingerprint() == before, f"A refused POST to {name} changed data"
-
-
-def today() -> dt.date:
-    return dt.date.today()
 
 
 def persona_tests(namespace: str | None, table: dict[str, Route]) -> tuple[Any, Any, Any]:

@@ -15,14 +15,19 @@ from tests.browser.conftest import assert_accessible, sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_learner_downloads_a_copy_of_their_data_and_reads_the_summary(new_page, world):
-    Reflection.objects.create(
+@pytest.fixture
+def private_reflection(world):
+    """Written before the journey: a private reflection the copy must still include."""
+    return Reflection.objects.create(
         person=world.learner_membership.person,
         title="Private thoughts",
         happened="x",
         draft=False,
         visibility="private",
     )
+
+
+def test_learner_downloads_a_copy_of_their_data_and_reads_the_summary(new_page, world, private_reflection):
     page = sign_in(new_page, world["learner"].email, staff=False)
     page.get_by_role("link", name="A copy of my data").click()
     expect(page.get_by_role("heading", name="A copy of your data")).to_be_visible()

@@ -12,9 +12,15 @@ from tests.browser.conftest import assert_accessible, goto, sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_national_admin_erases_a_departed_learner_and_counts_stay(new_page, world):
-    m = world.learner_membership
-    Membership.objects.filter(pk=m.pk).update(status=Membership.Status.COMPLETED)
+@pytest.fixture
+def departed(world):
+    """Before the journey: the learner finished the programme last summer."""
+    Membership.objects.filter(pk=world.learner_membership.pk).update(status=Membership.Status.COMPLETED)
+    return world.learner_membership
+
+
+def test_national_admin_erases_a_departed_learner_and_counts_stay(new_page, world, departed):
+    m = departed
     page = sign_in(new_page, world["national_admin"].email)
     goto(page, f"/programmes/{world.programme.pk}/")
     figures_before = page.get_by_role("main").inner_text()

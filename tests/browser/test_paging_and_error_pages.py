@@ -11,9 +11,14 @@ from tests.factories import MembershipFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_programme_lead_pages_forward_and_back_through_the_learner_list(new_page, world):
+@pytest.fixture
+def long_list(world):
+    """Before the journey: 55 more learners, so the list runs to three pages."""
     for _ in range(55):
         MembershipFactory(programme=world.programme, cohort=world.cohort, locality=world.locality)
+
+
+def test_programme_lead_pages_forward_and_back_through_the_learner_list(new_page, world, long_list):
     page = sign_in(new_page, world["programme_lead"].email)
 
     goto(page, "/learners/")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.url_personas import EVERYONE, LEADS, MANAGERS, NOBODY, STAFF, Route, persona_tests
+from tests.url_personas import EVERYONE, LEADS, MANAGERS, STAFF, Route, persona_tests
 
 LEARNERS = frozenset({"learner", "second_learner", "far_learner"})
 LEARNER = frozenset({"learner"})
@@ -28,9 +28,7 @@ TABLE = {
     "portfolio:assessment_detail": Route(lambda s: {"pk": s.assessment.pk}, get=LEARNER | {"supervisor"}),
     "portfolio:assessment_resend": Route(lambda s: {"pk": s.assessment.pk}, post=LEARNER | {"supervisor"}),
     "portfolio:assessment_approve": Route(lambda s: {"pk": s.assessment.pk}, post=LEARNER | {"supervisor"}),
-    "portfolio:assessment_withdraw": Route(
-        lambda s: {"pk": s.assessment.pk}, post=LEARNER | {"supervisor"} | NOBODY
-    ),
+    "portfolio:assessment_withdraw": Route(lambda s: {"pk": s.assessment.pk}, post=LEARNER | {"supervisor"}),
 }
 
 test_every_url_has_a_persona_rule, test_get_by_persona, test_forbidden_posts_change_nothing = persona_tests(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.url_personas import EVERYONE, LEADS, MANAGERS, NOBODY, Route, persona_tests
+from tests.url_personas import EVERYONE, LEADS, MANAGERS, Route, persona_tests
 
 SESSION_STAFF = LEADS | {"faculty"}  # the leads who run the programme and its facilitator
 SESSION_PEOPLE = SESSION_STAFF | {"learner", "second_learner"}
@@ -39,7 +39,7 @@ TABLE = {
     "teaching:certificate": Route(session, get=LEARNER),
     "teaching:leave": Route(
         get=MANAGERS | {"learner", "second_learner", "far_learner"},
-        post=NOBODY | LEARNER | {"second_learner", "far_learner"},
+        post=LEARNER | {"second_learner", "far_learner"},
     ),
     "teaching:attendance": Route(get=LEADS),
     "teaching:leave_decide": Route(lambda s: {"pk": s.leave.pk}, post=MANAGERS | LEARNER),
