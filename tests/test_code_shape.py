@@ -86,3 +86,38 @@ def test_scrollable_regions_on_one_page_have_different_names():
         if len(labels) != len(set(labels)):
             repeated.append(f"{path.relative_to(ROOT)}: {labels}")
     assert not repeated, "\n".join(repeated)
+
+
+MESSAGE_ERRORS = {"ValidationError", "ImportFileError", "SpreadsheetError", "CommandError", "NoRate"}
+
+
+def _is_text(node: ast.AST) -> bool:
+    literal = isinstance(node, ast.Constant) and isinstance(node.value, str)
+    return literal or isinstance(node, ast.JoinedStr)
+
+
+def _inline_messages(tree: ast.AST) -> list[int]:
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            name = getattr(node.exc.func, "id", getattr(node.exc.func, "attr", ""))
+            if name in MESSAGE_ERRORS:
+                for arg in node.exc.args:
+                    values = arg.values if isinstance(arg, ast.Dict) else [arg]
+                    lines += [node.lineno for v in values if _is_text(v)]
+        if isinstance(node, ast.Assign) and _is_text(node.value):
+            target = node.targets[0]
+            if isinstance(target, ast.Subscript) and getattr(target.value, "id", "") in {"errors", "e"}:
+                lines.append(node.lineno)
+    return lines
+
+
+def test_validation_messages_are_named_constants():
+    """Every message a service, model or import gives is a module constant (a format string
+    where it carries values), so tests and translations refer to it by name."""
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in python_files()
+        for line in _inline_messages(ast.parse(path.read_text()))
+    ]
+    assert not found, "Inline validation messages:\n" + "\n".join(found)

@@ -41,6 +41,9 @@ class VersionedForm(forms.ModelForm):
             del self.fields["version"]
 
 
+UNKNOWN_BUTTON = "Choose one of the buttons."
+
+
 class ActionForm(forms.Form):
     """Which of a form's submit buttons was pressed (`<button name="action" value="...">`),
     read through a form like any other input. An unknown value is refused, not guessed."""
@@ -54,7 +57,7 @@ class ActionForm(forms.Form):
     def clean_action(self) -> str:
         value = self.cleaned_data["action"] or self.default
         if value not in self.choices:
-            raise ValidationError("Choose one of the buttons.")
+            raise ValidationError(UNKNOWN_BUTTON)
         return value
 
     def chosen(self) -> str:

@@ -30,6 +30,7 @@ DEFAULT_MAX_ROWS = 10_000
 
 NOT_A_SPREADSHEET = "This file is not a spreadsheet: upload a CSV or Excel (.xlsx) file."
 NOT_A_WORKBOOK = "This file is not a readable Excel (.xlsx) workbook."
+UNREADABLE_CSV = "This CSV file cannot be read: {problem}."
 TOO_LARGE_UNPACKED = "This workbook is too large once unpacked: split it into smaller files."
 UNKNOWN_ENCODING = (
     "This file's text encoding cannot be recognised: save it as 'CSV UTF-8' and upload it again."
@@ -121,7 +122,7 @@ def _csv_rows(data: bytes, max_rows: int) -> list[list[str]]:
                 if len(rows) > max_rows + 1:
                     raise SpreadsheetError(TOO_MANY_ROWS.format(limit=max_rows))
     except csv.Error as exc:
-        raise SpreadsheetError(f"This CSV file cannot be read: {exc}.") from exc
+        raise SpreadsheetError(UNREADABLE_CSV.format(problem=exc)) from exc
     return rows
 
 

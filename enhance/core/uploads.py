@@ -7,6 +7,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+FILE_EMPTY = "The file is empty."
+
 PDF = (b"%PDF-", "application/pdf")
 PNG = (b"\x89PNG\r\n\x1a\n", "image/png")
 JPEG = (b"\xff\xd8\xff", "image/jpeg")
@@ -18,7 +20,7 @@ def sniff(
     kinds: Sequence[tuple[bytes, str]],
     *,
     max_bytes: int,
-    empty: str,
+    empty: str = FILE_EMPTY,
     too_big: str,
     wrong_type: str,
 ) -> str:

@@ -8,6 +8,7 @@ from django import forms
 
 from enhance.core.forms import DateInput, choice_field
 from enhance.expenses.models import Cost, Journey
+from enhance.expenses.receipts import RECEIPT_EMPTY
 from enhance.expenses.services import months_ago
 from enhance.placements.models import Placement
 from enhance.programmes.models import Membership
@@ -51,7 +52,7 @@ class JourneyForm(forms.ModelForm):
         required=False,
         label="Receipt",
         help_text="A PDF, JPEG or PNG file, up to 5 MB.",
-        error_messages={"empty": "The receipt file is empty."},
+        error_messages={"empty": RECEIPT_EMPTY},
     )
 
     class Meta:
@@ -110,8 +111,14 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea, label="What needs changing")
 
 
+PAID_ON_NEEDED = "Enter the date the claim was paid."
+
+
 class PaidForm(forms.Form):
     paid_on = forms.DateField(widget=DateInput(), label="Paid on")
+
+
+PAYMENT_FILE_NEEDED = "Choose the payment file to upload."
 
 
 class PaymentFileForm(forms.Form):

@@ -11,6 +11,7 @@ from django.conf import settings
 
 from enhance.expenses.models import MileageRate, Mode, Vehicle
 
+NO_RATE = "There is no {vehicle} mileage rate for {day:%d %B %Y}."
 MILEAGE_VEHICLE = {Mode.CAR: Vehicle.CAR, Mode.MOTORCYCLE: Vehicle.MOTORCYCLE, Mode.BICYCLE: Vehicle.BICYCLE}
 
 
@@ -38,7 +39,7 @@ class RateTable:
         for rate in self.by_vehicle.get(vehicle, []):
             if rate.effective_from <= day:
                 return rate
-        raise NoRate(f"There is no {Vehicle(vehicle).label.lower()} mileage rate for {day:%d %B %Y}.")
+        raise NoRate(NO_RATE.format(vehicle=Vehicle(vehicle).label.lower(), day=day))
 
 
 @dataclass(frozen=True)

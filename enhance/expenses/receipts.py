@@ -6,6 +6,10 @@ from django.core.files.uploadedfile import UploadedFile
 
 from enhance.core.uploads import JPEG, PDF, PNG, sniff
 
+RECEIPT_EMPTY = "The receipt file is empty."
+RECEIPT_TOO_BIG = "The receipt must be smaller than 5 MB."
+RECEIPT_WRONG_TYPE = "The receipt must be a PDF, JPEG or PNG file."
+
 MAX_BYTES = 5 * 1024 * 1024
 
 
@@ -15,7 +19,7 @@ def receipt_type(upload: UploadedFile) -> str:
         upload,
         [PDF, JPEG, PNG],
         max_bytes=MAX_BYTES,
-        empty="The receipt file is empty.",
-        too_big="The receipt must be smaller than 5 MB.",
-        wrong_type="The receipt must be a PDF, JPEG or PNG file.",
+        empty=RECEIPT_EMPTY,
+        too_big=RECEIPT_TOO_BIG,
+        wrong_type=RECEIPT_WRONG_TYPE,
     )

@@ -47,6 +47,21 @@ def months_ago(today: dt.date, months: int) -> dt.date:
 
 
 LOCKED = "This claim has been submitted and cannot be changed."
+JOURNEY_IN_FUTURE = "The journey date cannot be in the future."
+WRONG_MONTH = "This claim is for {month:%B %Y}: add the journey to that month's claim."
+TOO_OLD = "Journeys more than {months} months old cannot be claimed ({date:%d %B %Y})."
+NO_DRIVING_LICENCE = "Mileage by car or motorcycle needs a driving licence on your record."
+NO_INSURANCE = "Mileage needs business-use insurance: none is recorded for you."
+INSURANCE_EXPIRED = "Your business-use insurance expired on {expired:%d %B %Y}, before this journey."
+PASSENGERS_ONLY_WHEN_DRIVING = "Passengers are claimed only when you drive."
+CHOOSE_PLACEMENT = "Choose the placement this journey was for."
+CHOOSE_OWN_PLACEMENT = "Choose one of your own placements."
+OUTSIDE_PLACEMENT = "The journey must fall within the placement, {starts:%d %B} to {ends:%d %B %Y}."
+JOURNEY_PROBLEMS = "{journey}: {problems}"
+NOT_AWAITING_PAYMENT = "{reference} is {status}, not waiting for payment."
+ROW = "Row {row}: {message}"
+NO_CLAIM = "no claim {reference} for {organisation}."
+NOT_A_DATE = "'{value}' is not a date."
 
 
 # --- Permissions ---------------------------------------------------------------------------
@@ -81,38 +96,30 @@ def journey_problems(journey: Journey, membership: Membership, today: dt.date) -
     errors: dict[str, str] = {}
     claim_month = journey.claim.month
     if journey.date > today:
-        errors["date"] = "The journey date cannot be in the future."
+        errors["date"] = JOURNEY_IN_FUTURE
     elif (journey.date.year, journey.date.month) != (claim_month.year, claim_month.month):
-        errors["date"] = f"This claim is for {claim_month:%B %Y}: add the journey to that month's claim."
+        errors["date"] = WRONG_MONTH.format(month=claim_month)
     else:
         window = membership.programme.claim_window_months
         if journey.date < months_ago(today, window):
-            errors["date"] = (
-                f"Journeys more than {window} months old cannot be claimed ({journey.date:%d %B %Y})."
-            )
+            errors["date"] = TOO_OLD.format(months=window, date=journey.date)
     if journey.mode in (Mode.CAR, Mode.MOTORCYCLE) and journey.miles:
         if not membership.holds_driving_licence:
-            errors["mode"] = "Mileage by car or motorcycle needs a driving licence on your record."
+            errors["mode"] = NO_DRIVING_LICENCE
         elif not membership.business_insurance_expires_on:
-            errors["mode"] = "Mileage needs business-use insurance: none is recorded for you."
+            errors["mode"] = NO_INSURANCE
         elif membership.business_insurance_expires_on < journey.date:
-            expired = membership.business_insurance_expires_on
-            errors["mode"] = (
-                f"Your business-use insurance expired on {expired:%d %B %Y}, before this journey."
-            )
+            errors["mode"] = INSURANCE_EXPIRED.format(expired=membership.business_insurance_expires_on)
     if journey.mode == Mode.PUBLIC and journey.passengers:
-        errors["passengers"] = "Passengers are claimed only when you drive."
+        errors["passengers"] = PASSENGERS_ONLY_WHEN_DRIVING
     if journey.purpose == "placement":
         placement = journey.placement
         if placement is None:
-            errors["placement"] = "Choose the placement this journey was for."
+            errors["placement"] = CHOOSE_PLACEMENT
         elif placement.membership_id != membership.pk:
-            errors["placement"] = "Choose one of your own placements."
+            errors["placement"] = CHOOSE_OWN_PLACEMENT
         elif not placement.starts_on <= journey.date <= placement.ends_on:
-            errors["date"] = (
-                f"The journey must fall within the placement, {placement.starts_on:%d %B} to "
-                f"{placement.ends_on:%d %B %Y}."
-            )
+            errors["date"] = OUTSIDE_PLACEMENT.format(starts=placement.starts_on, ends=placement.ends_on)
     return errors
 
 
@@ -196,7 +203,9 @@ def claim_submit(*, actor: User, claim: Claim) -> Claim:
     for journey in journeys:
         problems = journey_problems(journey, claim.membership, today)
         if problems:
-            raise ValidationError(f"{journey}: {' '.join(problems.values())}")
+            raise ValidationError(
+                JOURNEY_PROBLEMS.format(journey=journey, problems=" ".join(problems.values()))
+            )
     provisional_total(claim)  # every journey must have a rate in force
     claim.status = Claim.Status.SUBMITTED
     claim.submitted_at = timezone.now()
@@ -420,7 +429,7 @@ def claim_mark_paid(*, actor: User, claim: Claim, paid_on: dt.date) -> Claim:
     _finance(actor, organisation)
     if claim.status != Claim.Status.EXPORTED:
         raise ValidationError(
-            f"{claim.reference} is {claim.get_status_display().lower()}, not waiting for payment."
+            NOT_AWAITING_PAYMENT.format(reference=claim.reference, status=claim.get_status_display().lower())
         )
     claim.status = Claim.Status.PAID
     claim.paid_on = paid_on
@@ -450,17 +459,19 @@ def payment_file_apply(*, actor: User, organisation: Organisation, data: bytes) 
         raw_date = row[date_col].strip() if date_col < len(row) else ""
         claim = claims.get(ref)
         if claim is None:
-            errors.append(f"Row {number}: no claim {ref or '(blank)'} for {organisation}.")
+            missing = NO_CLAIM.format(reference=ref or "(blank)", organisation=organisation)
+            errors.append(ROW.format(row=number, message=missing))
             continue
         if claim.status != Claim.Status.EXPORTED:
+            status = claim.get_status_display().lower()
             errors.append(
-                f"Row {number}: {ref} is {claim.get_status_display().lower()}, not waiting for payment."
+                ROW.format(row=number, message=NOT_AWAITING_PAYMENT.format(reference=ref, status=status))
             )
             continue
         try:
             updates.append((claim, parse_date(raw_date)))
         except ValueError:
-            errors.append(f"Row {number}: '{raw_date}' is not a date.")
+            errors.append(ROW.format(row=number, message=NOT_A_DATE.format(value=raw_date)))
     if errors:
         raise ValidationError(errors)
     for claim, paid_on in updates:

@@ -16,7 +16,15 @@ from enhance.core.forms import add_service_errors
 from enhance.core.outcomes import run_and_report
 from enhance.core.paging import page_of
 from enhance.expenses import access, selectors, services
-from enhance.expenses.forms import ClaimMonthForm, JourneyForm, PaidForm, PaymentFileForm, ReturnForm
+from enhance.expenses.forms import (
+    PAID_ON_NEEDED,
+    PAYMENT_FILE_NEEDED,
+    ClaimMonthForm,
+    JourneyForm,
+    PaidForm,
+    PaymentFileForm,
+    ReturnForm,
+)
 from enhance.programmes.selectors import current_membership
 from enhance.programmes.services import record_viewed
 
@@ -166,7 +174,7 @@ def mark_paid(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     claim = access.get_claim_for_finance(request.user, pk)
     form = PaidForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Enter the date the claim was paid.")
+        messages.error(request, PAID_ON_NEEDED)
     else:
         paid_on = form.cleaned_data["paid_on"]
         run_and_report(
@@ -180,7 +188,7 @@ def payment_file(request: AuthedHttpRequest, org_pk: int) -> HttpResponse:
     organisation = access.get_finance_organisation_for(request.user, org_pk)
     form = PaymentFileForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "Choose the payment file to upload.")
+        messages.error(request, PAYMENT_FILE_NEEDED)
         return _finance_page(organisation.pk)
     data = form.cleaned_data["file"].read()
     try:

@@ -13,6 +13,9 @@ class Kind:
     urgent: bool = False
 
 
+REGISTERED_DIFFERENTLY = "Notification kind {code!r} is already registered differently."
+UNKNOWN_KIND = "Unknown notification kind {code!r}."
+
 _KINDS: dict[str, Kind] = {}
 
 
@@ -20,7 +23,7 @@ def register(code: str, label: str, *, urgent: bool = False) -> Kind:
     kind = Kind(code=code, label=label, urgent=urgent)
     existing = _KINDS.get(code)
     if existing is not None and existing != kind:
-        raise ValueError(f"Notification kind {code!r} is already registered differently.")
+        raise ValueError(REGISTERED_DIFFERENTLY.format(code=code))
     _KINDS[code] = kind
     return kind
 
@@ -29,7 +32,7 @@ def get(code: str) -> Kind:
     try:
         return _KINDS[code]
     except KeyError:
-        raise ValueError(f"Unknown notification kind {code!r}.") from None
+        raise ValueError(UNKNOWN_KIND.format(code=code)) from None
 
 
 def all_kinds() -> list[Kind]:

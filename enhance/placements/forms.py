@@ -120,6 +120,9 @@ class ReviewForm(forms.Form):
     )
 
 
+RANKING_NOT_SENT = "That button did not send a ranking. Try again."
+
+
 class RankingForm(forms.Form):
     """One press of a ranking button (add:ID, up:ID, down:ID, remove:ID or save:0), with the
     interests and learning needs when the page sent them."""

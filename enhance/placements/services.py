@@ -43,6 +43,7 @@ BLOCK_S_PLACEMENTS_ALREADY_PUBLISHED = "This block's placements are already publ
 ONLY_FINISHED_RUN_CAN_PUBLISHED = "Only a finished run can be published."
 ONLY_LEARNER_PLACEMENT_CAN_LOG = "Only the learner on this placement can log clinics."
 YOU_CANNOT_LOG_CLINIC_FUTURE = "You cannot log a clinic in the future."
+OUTSIDE_PLACEMENT = "The date must fall within the placement, {starts:%d/%m/%Y} to {ends:%d/%m/%Y}."
 ONLY_COMMUNITY_LEAD_PLACEMENT_CAN = "Only the community lead of this placement can confirm clinics."
 SAY_WHAT_NEEDS_CHECKING_SO = "Say what needs checking, so the learner can answer."
 
@@ -294,10 +295,7 @@ def clinic_entry_add(*, actor: User, placement: Placement, entry: ClinicEntry) -
         raise PermissionDenied(ONLY_LEARNER_PLACEMENT_CAN_LOG)
     if entry.date and not (placement.starts_on <= entry.date <= placement.ends_on):
         raise ValidationError(
-            {
-                "date": f"The date must fall within the placement, {placement.starts_on:%d/%m/%Y} to "
-                f"{placement.ends_on:%d/%m/%Y}."
-            }
+            {"date": OUTSIDE_PLACEMENT.format(starts=placement.starts_on, ends=placement.ends_on)}
         )
     if entry.date and entry.date > timezone.localdate():
         raise ValidationError({"date": YOU_CANNOT_LOG_CLINIC_FUTURE})

@@ -13,6 +13,7 @@ from enhance.core.outcomes import run_and_report
 from enhance.core.paging import page_of
 from enhance.placements import access, selectors, services
 from enhance.placements.forms import (
+    RANKING_NOT_SENT,
     BlockForm,
     ClinicEntryForm,
     CompareForm,
@@ -111,7 +112,7 @@ def preferences(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = RankingForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "That button did not send a ranking. Try again.")
+            messages.error(request, RANKING_NOT_SENT)
         else:
             saved = run_and_report(
                 request,

@@ -27,6 +27,7 @@ from enhance.programmes.selectors import current_membership
 ONLY_LEARNERS_REQUEST_ASSESSMENTS = "Only learners request assessments."
 ENCOUNTER_CANNOT_FUTURE = "The encounter cannot be in the future."
 ONLY_LEARNER_S_SUPERVISOR_APPROVES = "Only the learner's supervisor approves assessors."
+ASSESSMENT_IS = "This assessment is {status}."
 
 LINK_DAYS = 14
 _SALT = "enhance.assessor-link"
@@ -118,7 +119,7 @@ def assessment_assessor_approve(*, actor: User, assessment: Assessment) -> Asses
     if locked.person_id not in scope_for(actor).supervised:
         raise PermissionDenied(ONLY_LEARNER_S_SUPERVISOR_APPROVES)
     if not locked.awaiting_approval:
-        raise ValidationError(f"This assessment is {locked.get_status_display().lower()}.")
+        raise ValidationError(ASSESSMENT_IS.format(status=locked.get_status_display().lower()))
     locked.status = Assessment.Status.REQUESTED
     _new_link(locked)
     locked.save()
@@ -148,7 +149,7 @@ def _own_open(actor: User, assessment: Assessment) -> Assessment:
     if locked.person.user_id != actor.pk:
         raise PermissionDenied
     if locked.status != Assessment.Status.REQUESTED:
-        raise ValidationError(f"This assessment is {locked.get_status_display().lower()}.")
+        raise ValidationError(ASSESSMENT_IS.format(status=locked.get_status_display().lower()))
     return locked
 
 

@@ -30,27 +30,31 @@ from enhance.teaching.models import LeaveRequest
 ONLY_ADMINS = "Only national admins erase people."
 REASON_NEEDED = "Say why this person is being erased (for example: left the programme in July 2026)."
 ALREADY_ERASED = "This person has already been erased."
+STILL_IN_PROGRAMME = "They are still in a programme: end their membership first."
+CLAIM_OPEN = "A travel claim is waiting for approval or payment."
+LEAVE_OPEN = "A study-leave request is waiting for a decision."
+ASSESSMENT_OPEN = "An assessment is waiting for its assessor."
+CLINIC_OPEN = "A logged clinic is waiting for confirmation."
 
 
 def erasure_blockers(person: Person) -> list[str]:
     """Why the person cannot be erased yet (empty when they can)."""
     blockers = []
-    if Membership.objects.filter(
-        person=person, status__in=[Membership.Status.ACTIVE, Membership.Status.PAUSED]
-    ):
-        blockers.append("They are still in a programme: end their membership first.")
+    current = [Membership.Status.ACTIVE, Membership.Status.PAUSED]
+    if Membership.objects.filter(person=person, status__in=current).exists():
+        blockers.append(STILL_IN_PROGRAMME)
     open_claims = [Claim.Status.SUBMITTED, Claim.Status.APPROVED, Claim.Status.EXPORTED]
     if Claim.objects.filter(membership__person=person, status__in=open_claims).exists():
-        blockers.append("A travel claim is waiting for approval or payment.")
+        blockers.append(CLAIM_OPEN)
     if LeaveRequest.objects.filter(membership__person=person, status=LeaveRequest.Status.SUBMITTED).exists():
-        blockers.append("A study-leave request is waiting for a decision.")
+        blockers.append(LEAVE_OPEN)
     waiting = [Assessment.Status.REQUESTED, Assessment.Status.AWAITING_APPROVAL]
     if Assessment.objects.filter(person=person, status__in=waiting).exists():
-        blockers.append("An assessment is waiting for its assessor.")
+        blockers.append(ASSESSMENT_OPEN)
     if ClinicEntry.objects.filter(
         placement__membership__person=person, status=ClinicEntry.Status.SUBMITTED
     ).exists():
-        blockers.append("A logged clinic is waiting for confirmation.")
+        blockers.append(CLINIC_OPEN)
     return blockers
 
 

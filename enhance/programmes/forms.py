@@ -157,13 +157,18 @@ class LearnerFilterForm(forms.Form):
         coh.empty_label = "All cohorts"
 
 
+FILE_REQUIRED = "Select a CSV or Excel file to import."
+FILE_EMPTY = "The selected file is empty."
+FILE_TOO_BIG = "The selected file must be smaller than 2 MB."
+
+
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="Spreadsheet of recruited trainees",
         help_text="A CSV or Excel (.xlsx) file, up to 2 MB, with a header row.",
         error_messages={
-            "required": "Select a CSV or Excel file to import.",
-            "empty": "The selected file is empty.",
+            "required": FILE_REQUIRED,
+            "empty": FILE_EMPTY,
         },
     )
 
@@ -172,7 +177,7 @@ class ImportUploadForm(forms.Form):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size == 0:
-            raise forms.ValidationError("The selected file is empty.")
+            raise forms.ValidationError(FILE_EMPTY)
         if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("The selected file must be smaller than 2 MB.")
+            raise forms.ValidationError(FILE_TOO_BIG)
         return upload

@@ -104,7 +104,7 @@ def _map_header(header: list[str]) -> dict[str, int]:
         for column, spellings in COLUMNS.items():
             if key in spellings:
                 if column in found:
-                    raise ImportFileError(f"The column {LABELS[column]} appears twice in the header row.")
+                    raise ImportFileError(COLUMN_TWICE.format(label=LABELS[column]))
                 found[column] = index
     missing = [LABELS[c] for c in REQUIRED if c not in found]
     if missing:
@@ -170,6 +170,27 @@ TEXT_LIMITS = {
     "email": Person._meta.get_field("email").max_length or 0,
 }
 TOO_LONG = "{label} is longer than {limit} characters."
+MISSING = "{label} is missing."
+COLUMN_TWICE = "The column {label} appears twice in the header row."
+NO_TRAINEES = "The file has a header row but no trainees."
+NOT_AN_EMAIL = "'{value}' is not an email address."
+NOT_A_GMC_NUMBER = "'{value}' is not a GMC number: it must be 7 digits."
+NO_SUCH_PROGRAMME = "There is no programme called '{value}'."
+NO_SUCH_LOCALITY = "{programme} has no locality called '{value}'."
+CANNOT_IMPORT_INTO_LOCALITY = "You cannot import learners into {programme}: {locality}."
+LOCALITY_MISSING = "Locality is missing: {programme} has localities."
+CANNOT_IMPORT_INTO = "You cannot import learners into {programme}."
+NO_SUCH_ORGANISATION = "There is no organisation called '{value}'."
+NOT_A_DATE = "'{value}' is not a date: use DD/MM/YYYY, like 06/08/2025."
+NO_COHORT = "{programme} has no cohort for an intake on {start:%d/%m/%Y}: add the cohort first."
+NOT_A_GRADE = "'{value}' is not a known grade (for example IMY1, F1, F2)."
+NOT_A_WTE = "'{value}' is not a whole-time equivalent: use a number from 0.1 to 1.0."
+TWO_PEOPLE = "{email} belongs to {email_person}, but GMC number {gmc} belongs to {gmc_person}."
+OTHER_NUMBER = "{email} is already recorded with registration number {number}."
+DUPLICATE = "{label} {value} is also on row {row}: each trainee once."
+ALREADY = "This file was already {status}."
+ROW_PROBLEMS = "row {row}: {problems}"
+DATA_CHANGED = "The data changed since the preview, so nothing was imported ({problems})."
 
 
 def _check_row(row: RowResult, look: _Lookups) -> None:
@@ -178,7 +199,7 @@ def _check_row(row: RowResult, look: _Lookups) -> None:
     c = row.clean
     for column in REQUIRED:
         if not v.get(column):
-            e[column] = f"{LABELS[column]} is missing."
+            e[column] = MISSING.format(label=LABELS[column])
     for column, limit in TEXT_LIMITS.items():
         if len(v.get(column, "")) > limit:
             e[column] = TOO_LONG.format(label=LABELS[column], limit=limit)
@@ -187,64 +208,64 @@ def _check_row(row: RowResult, look: _Lookups) -> None:
             validate_email(v["email"])
             c["email"] = v["email"].lower()
         except ValidationError:
-            e["email"] = f"'{v['email']}' is not an email address."
+            e["email"] = NOT_AN_EMAIL.format(value=v["email"])
     gmc = v.get("gmc_number", "").replace(" ", "")
     if gmc:
         if not re.fullmatch(r"\d{7}", gmc):
-            e["gmc_number"] = f"'{v['gmc_number']}' is not a GMC number: it must be 7 digits."
+            e["gmc_number"] = NOT_A_GMC_NUMBER.format(value=v["gmc_number"])
         else:
             c["gmc_number"] = gmc
     programme = None
     if v.get("programme"):
         programme = look.all_programmes.get(v["programme"].lower())
         if programme is None:
-            e["programme"] = f"There is no programme called '{v['programme']}'."
+            e["programme"] = NO_SUCH_PROGRAMME.format(value=v["programme"])
         else:
             c["programme"] = programme
     if programme is not None:
         name = v.get("locality", "").lower()
         if name:
             if (programme.id, name) not in look.all_localities:
-                e["locality"] = f"{programme.name} has no locality called '{v['locality']}'."
+                e["locality"] = NO_SUCH_LOCALITY.format(programme=programme.name, value=v["locality"])
             elif (programme.id, name) not in look.localities:
-                e["locality"] = f"You cannot import learners into {programme.name}: {v['locality']}."
+                e["locality"] = CANNOT_IMPORT_INTO_LOCALITY.format(
+                    programme=programme.name, locality=v["locality"]
+                )
             else:
                 c["locality"] = look.localities[(programme.id, name)]
         elif programme.id in look.programmes_with_localities:
-            e["locality"] = f"Locality is missing: {programme.name} has localities."
+            e["locality"] = LOCALITY_MISSING.format(programme=programme.name)
         if programme.id not in look.manageable and "locality" not in c and "locality" not in e:
-            e["programme"] = f"You cannot import learners into {programme.name}."
+            e["programme"] = CANNOT_IMPORT_INTO.format(programme=programme.name)
     if v.get("employing_organisation"):
         org = look.organisations.get(v["employing_organisation"].lower())
         if org is None:
-            e["employing_organisation"] = f"There is no organisation called '{v['employing_organisation']}'."
+            e["employing_organisation"] = NO_SUCH_ORGANISATION.format(value=v["employing_organisation"])
         else:
             c["employing_organisation"] = org
     if v.get("start_date"):
         try:
             c["start_date"] = parse_date(v["start_date"])
         except ValueError:
-            e["start_date"] = f"'{v['start_date']}' is not a date: use DD/MM/YYYY, like 06/08/2025."
+            e["start_date"] = NOT_A_DATE.format(value=v["start_date"])
     if programme is not None and "start_date" in c:
         start = c["start_date"]
         cohort = next((x for x in look.cohorts.get(programme.id, []) if x.intake_date <= start), None)
         if cohort is None or start - cohort.intake_date > dt.timedelta(days=366):
-            e["start_date"] = (
-                f"{programme.name} has no cohort for an intake on {start:%d/%m/%Y}: add the cohort first."
-            )
+            e["start_date"] = NO_COHORT.format(programme=programme.name, start=start)
         else:
             c["cohort"] = cohort
     if v.get("grade"):
         grade = look.grades.get(v["grade"].lower())
         if grade is None:
-            e["grade"] = f"'{v['grade']}' is not a known grade (for example IMY1, F1, F2)."
+            e["grade"] = NOT_A_GRADE.format(value=v["grade"])
         else:
             c["grade"] = grade
     if v.get("wte"):
         try:
             c["wte"] = parse_wte(v["wte"])
         except (ValueError, InvalidOperation):
-            e["wte"] = f"'{v['wte']}' is not a whole-time equivalent: use a number from 0.1 to 1.0."
+            e["wte"] = NOT_A_WTE.format(value=v["wte"])
     else:
         c["wte"] = Decimal("1.00")
 
@@ -271,15 +292,14 @@ def _match_people(rows: list[RowResult], look: _Lookups) -> None:
         email_person = by_email.get(c["email"])
         gmc_person = by_gmc.get(c.get("gmc_number", ""))
         if email_person and gmc_person and email_person.id != gmc_person.id:
-            row.errors["email"] = (
-                f"{c['email']} belongs to {email_person}, but GMC number {c['gmc_number']} "
-                f"belongs to {gmc_person}."
+            row.errors["email"] = TWO_PEOPLE.format(
+                email=c["email"], email_person=email_person, gmc=c["gmc_number"], gmc_person=gmc_person
             )
             continue
         person = email_person or gmc_person
         if person and c.get("gmc_number") and person.registration_number not in ("", c["gmc_number"]):
-            row.errors["gmc_number"] = (
-                f"{c['email']} is already recorded with registration number {person.registration_number}."
+            row.errors["gmc_number"] = OTHER_NUMBER.format(
+                email=c["email"], number=person.registration_number
             )
             continue
         c["person"] = person
@@ -301,7 +321,7 @@ def import_preview(*, actor: User, filename: str, data: bytes) -> Preview:
     columns = _map_header(table[0])
     body = table[1:]
     if not body:
-        raise ImportFileError("The file has a header row but no trainees.")
+        raise ImportFileError(NO_TRAINEES)
     look = _Lookups(actor)
     rows = []
     for number, cells in enumerate(body, start=2):
@@ -330,7 +350,7 @@ def _flag_duplicates(rows: list[RowResult], column: str, label: str) -> None:
         if not value:
             continue
         if value in first_seen:
-            row.errors[column] = f"{label} {value} is also on row {first_seen[value]}: each trainee once."
+            row.errors[column] = DUPLICATE.format(label=label, value=value, row=first_seen[value])
         else:
             first_seen[value] = row.number
 
@@ -343,7 +363,7 @@ def import_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
     if batch.created_by_id != actor.pk:
         raise PermissionDenied(ONLY_PERSON_WHO_UPLOADED_FILE)
     if batch.status != ImportBatch.Status.READY:
-        raise ValidationError(f"This file was already {batch.get_status_display().lower()}.")
+        raise ValidationError(ALREADY.format(status=batch.get_status_display().lower()))
     look = _Lookups(actor)
     rows = [RowResult(number=r["number"], values=r["values"]) for r in batch.rows]
     for row in rows:
@@ -353,8 +373,10 @@ def import_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
     _match_people(rows, look)
     bad = [r for r in rows if r.errors]
     if bad:
-        problems = "; ".join(f"row {r.number}: {' '.join(r.errors.values())}" for r in bad[:5])
-        raise ValidationError(f"The data changed since the preview, so nothing was imported ({problems}).")
+        problems = "; ".join(
+            ROW_PROBLEMS.format(row=r.number, problems=" ".join(r.errors.values())) for r in bad[:5]
+        )
+        raise ValidationError(DATA_CHANGED.format(problems=problems))
     created = unchanged = 0
     for row in rows:
         c = row.clean

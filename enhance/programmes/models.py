@@ -16,6 +16,16 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+ENTER_UK_POSTCODE = "Enter a UK postcode, like DE1 2QY."
+ENTER_REGISTRATION_NUMBER = "Enter the registration number."
+CHOOSE_REGISTRATION_BODY = "Choose the body that issued this number."
+CHOOSE_COHORT_OF_PROGRAMME = "Choose a cohort of this programme."
+CHOOSE_LOCALITY_OF_PROGRAMME = "Choose a locality of this programme."
+END_ON_OR_AFTER_START = "The end date must be on or after the start date."
+ROLE_NEEDS_SCOPE = "A {role} needs a {field}."
+ROLE_NOT_SCOPED_BY = "A {role} is not scoped by {field}."
+REGISTRATION_NUMBER_FORMAT = "Enter a {body} number in the right format, like {example}."
+
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$", re.IGNORECASE)
 
 
@@ -56,7 +66,7 @@ class Organisation(models.Model):
 
 def validate_postcode(value: str) -> None:
     if not POSTCODE_RE.match(value.strip()):
-        raise ValidationError("Enter a UK postcode, like DE1 2QY.")
+        raise ValidationError(ENTER_UK_POSTCODE)
 
 
 class Site(models.Model):
@@ -257,18 +267,13 @@ class Person(models.Model):
     def clean(self) -> None:
         self.registration_number = self.registration_number.strip().upper()
         if self.registration_body_id and not self.registration_number:
-            raise ValidationError({"registration_number": "Enter the registration number."})
+            raise ValidationError({"registration_number": ENTER_REGISTRATION_NUMBER})
         if self.registration_number and not self.registration_body_id:
-            raise ValidationError({"registration_body": "Choose the body that issued this number."})
+            raise ValidationError({"registration_body": CHOOSE_REGISTRATION_BODY})
         body = self.registration_body
         if body and not body.number_is_valid(self.registration_number):
-            raise ValidationError(
-                {
-                    "registration_number": (
-                        f"Enter a {body.code} number in the right format, like {body.number_example}."
-                    )
-                }
-            )
+            wrong = REGISTRATION_NUMBER_FORMAT.format(body=body.code, example=body.number_example)
+            raise ValidationError({"registration_number": wrong})
 
 
 class Membership(models.Model):
@@ -332,15 +337,15 @@ class Membership(models.Model):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.cohort_id and self.programme_id and self.cohort.programme_id != self.programme_id:
-            errors["cohort"] = "Choose a cohort of this programme."
+            errors["cohort"] = CHOOSE_COHORT_OF_PROGRAMME
         if (
             self.locality is not None
             and self.programme_id
             and self.locality.programme_id != self.programme_id
         ):
-            errors["locality"] = "Choose a locality of this programme."
+            errors["locality"] = CHOOSE_LOCALITY_OF_PROGRAMME
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
-            errors["ends_on"] = "The end date must be on or after the start date."
+            errors["ends_on"] = END_ON_OR_AFTER_START
         if errors:
             raise ValidationError(errors)
 
@@ -424,9 +429,9 @@ class RoleAssignment(models.Model):
         for field in SCOPE_FIELDS:
             is_set = getattr(self, f"{field}_id") is not None
             if field == needed and not is_set:
-                errors[field] = f"A {self.get_role_display().lower()} needs a {field}."
+                errors[field] = ROLE_NEEDS_SCOPE.format(role=self.get_role_display().lower(), field=field)
             elif field != needed and is_set:
-                errors[field] = f"A {self.get_role_display().lower()} is not scoped by {field}."
+                errors[field] = ROLE_NOT_SCOPED_BY.format(role=self.get_role_display().lower(), field=field)
         if errors:
             raise ValidationError(errors)
 

@@ -35,6 +35,7 @@ GRADE_CANNOT_START_BEFORE_MEMBERSHIP = "A grade cannot start before the membersh
 ONLY_NATIONAL_ADMIN_CAN_ASSIGN = "Only a national admin can assign roles."
 EMAIL_ADDRESS_BELONGS_ANOTHER_PERSON = "This email address belongs to another person's account."
 ANOTHER_ACCOUNT_ALREADY_USES_EMAIL = "Another account already uses this email address."
+ALREADY_A_MEMBER = "{person} is already a member of {programme}."
 
 
 def _check_can_manage(actor: User, programme: Programme, locality: Locality | None) -> None:
@@ -138,7 +139,7 @@ def membership_create(
 ) -> Membership:
     _check_can_manage(actor, programme, locality)
     if Membership.objects.filter(person=person, programme=programme).exists():
-        raise ValidationError({"programme": f"{person} is already a member of {programme}."})
+        raise ValidationError({"programme": ALREADY_A_MEMBER.format(person=person, programme=programme)})
     membership = Membership(
         person=person,
         programme=programme,

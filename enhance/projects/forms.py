@@ -124,6 +124,9 @@ class PairingForm(forms.Form):
         choice_field(self, "partner").queryset = pairing_round.partners.all()
 
 
+DAY_DATE_NEEDED = "Enter the date of the day."
+
+
 class DayPlanForm(forms.Form):
     pairing = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     date = forms.DateField(widget=DateInput(), label="Plan an immersive day")

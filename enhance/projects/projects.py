@@ -32,6 +32,10 @@ SAY_WHAT_WAS_DISCUSSED = "Say what was discussed."
 CHOOSE_ANOTHER_LEARNER_FROM_SAME = "Choose another learner from the same cohort."
 ONLY_LEAD_SCOPE_HANDS_PROJECT = "Only a lead in scope hands a project over."
 PROJECT_ALREADY_BELONGS_LEARNER = "The project already belongs to this learner."
+DOI_FORMAT = "Enter a DOI like 10.1136/bmj.n71."
+PMID_FORMAT = "Enter a PubMed ID: up to 8 digits, like 33782057."
+EVIDENCE_TOO_BIG = "The file must be smaller than 10 MB."
+EVIDENCE_WRONG_TYPE = "Upload a PDF, PNG or JPEG file."
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_RE = re.compile(r"^\d{1,8}$")
@@ -112,18 +116,17 @@ def output_add(*, actor: User, project: Project, output: Output) -> Output:
     output.pmid = output.pmid.strip()
     errors = {}
     if output.doi and not DOI_RE.match(output.doi):
-        errors["doi"] = "Enter a DOI like 10.1136/bmj.n71."
+        errors["doi"] = DOI_FORMAT
     if output.pmid and not PMID_RE.match(output.pmid):
-        errors["pmid"] = "Enter a PubMed ID: up to 8 digits, like 33782057."
+        errors["pmid"] = PMID_FORMAT
     if output.evidence:
         try:
             sniff(
                 output.evidence,
                 [PDF, PNG, JPEG],
                 max_bytes=10 * 1024 * 1024,
-                empty="The file is empty.",
-                too_big="The file must be smaller than 10 MB.",
-                wrong_type="Upload a PDF, PNG or JPEG file.",
+                too_big=EVIDENCE_TOO_BIG,
+                wrong_type=EVIDENCE_WRONG_TYPE,
             )
         except ValidationError as exc:
             errors["evidence"] = exc.messages[0]

@@ -36,6 +36,7 @@ PLAN_DAYS_ONCE_PAIRS_CONFIRMED = "Plan days once the pairs are confirmed."
 DAY_ALREADY_PLANNED = "That day is already planned."
 ONLY_PARTNER_S_CONTACTS_CONFIRM = "Only the partner's contacts confirm attendance."
 CONFIRM_ATTENDANCE_AFTER_DAY = "Confirm attendance on or after the day."
+PARTNER_FULL = "{partner} can host {places} learners and is full."
 
 
 @transaction.atomic
@@ -155,7 +156,7 @@ def pairing_set(
         raise ValidationError(CHOOSE_PARTNER_OFFERED_ROUND)
     taken = Pairing.objects.filter(round=locked, partner=partner).count()
     if taken >= partner.learners_per_year:
-        raise ValidationError(f"{partner} can host {partner.learners_per_year} learners and is full.")
+        raise ValidationError(PARTNER_FULL.format(partner=partner, places=partner.learners_per_year))
     rank = (
         PartnerChoice.objects.filter(round=locked, membership=membership, partner=partner)
         .values_list("rank", flat=True)

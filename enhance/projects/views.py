@@ -15,6 +15,7 @@ from enhance.programmes.access import scope_for
 from enhance.programmes.selectors import current_membership
 from enhance.projects import access, projects, selectors, services
 from enhance.projects.forms import (
+    DAY_DATE_NEEDED,
     CoLearnerForm,
     DayPlanForm,
     HandoverForm,
@@ -153,7 +154,7 @@ def partner_view(request: AuthedHttpRequest) -> HttpResponse:
 def day_plan(request: AuthedHttpRequest) -> HttpResponse:
     form = DayPlanForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Enter the date of the day.")
+        messages.error(request, DAY_DATE_NEEDED)
         return redirect("projects:home")
     pairing = access.get_own_pairing_for(request.user, form.cleaned_data["pairing"])
     run_and_report(

@@ -127,6 +127,9 @@ class CheckInForm(forms.Form):
 STATUS_CHOICES = [(s.value, s.label) for s in Attendance.Status]
 
 
+RATING_NEEDED = "Choose a rating from 1 to 5."
+
+
 class FeedbackForm(forms.Form):
     rating = forms.TypedChoiceField(
         choices=[(n, f"{n}{' (poor)' if n == 1 else ' (excellent)' if n == 5 else ''}") for n in range(1, 6)],
@@ -214,6 +217,9 @@ class MaterialForm(forms.Form):
 
     def upload(self) -> dict[str, Any]:
         return {"title": self.cleaned_data["title"], "upload": self.cleaned_data["file"]}
+
+
+STATUS_NEEDED = "Choose a status from the list for each learner."
 
 
 class RegisterForm(forms.Form):

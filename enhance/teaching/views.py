@@ -22,7 +22,9 @@ from enhance.programmes.access import programmes_run_by, scope_for
 from enhance.programmes.selectors import current_membership
 from enhance.teaching import access, selectors, services
 from enhance.teaching.forms import (
+    RATING_NEEDED,
     STATUS_CHOICES,
+    STATUS_NEEDED,
     ApologiesForm,
     CheckInForm,
     DecisionForm,
@@ -109,7 +111,7 @@ def feedback(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     session = access.get_session_for(request.user, pk)
     form = FeedbackForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a rating from 1 to 5.")
+        messages.error(request, RATING_NEEDED)
     else:
         run_and_report(
             request,
@@ -209,7 +211,7 @@ def register(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = RegisterForm(request.POST or None, rows=rows)
     if request.method == "POST":
         if not form.is_valid():
-            messages.error(request, "Choose a status from the list for each learner.")
+            messages.error(request, STATUS_NEEDED)
         else:
             done = lambda changed: f"Register saved ({_plural(changed, 'change')})."  # noqa: E731
             run_and_report(request, services.register_save, done, session=session, statuses=form.statuses())

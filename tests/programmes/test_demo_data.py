@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
 from enhance.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from enhance.demo.management.commands import load_demo
 from enhance.programmes.models import Locality, Membership, Programme, Region
 from tests.factories import fresh_totp_code
 
@@ -64,13 +67,13 @@ def test_demo_is_deterministic(demo):
 
 
 def test_loading_twice_is_refused_without_if_empty(demo):
-    with pytest.raises(CommandError, match="already has data"):
+    with pytest.raises(CommandError, match=re.escape(load_demo.NOT_EMPTY)):
         call_command("load_demo")
 
 
 def test_demo_refuses_to_load_when_debug_is_off(settings):
     settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG is off"):
+    with pytest.raises(CommandError, match=re.escape(load_demo.NOT_DEBUG)):
         call_command("load_demo")
 
 

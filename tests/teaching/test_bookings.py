@@ -14,7 +14,7 @@ from django.db import connection, connections
 from enhance.notifications.models import Notification
 from enhance.teaching import services
 from enhance.teaching.models import Booking
-from enhance.teaching.services.bookings import SESSION_NO_LIMIT_PLACES_JUST
+from enhance.teaching.services.bookings import BOOKING_CLOSED_SESSION_STARTED, SESSION_NO_LIMIT_PLACES_JUST
 from tests.factories import MembershipFactory
 from tests.teaching.test_sessions import START, series
 
@@ -40,7 +40,10 @@ def test_full_sessions_put_learners_on_the_waiting_list_and_free_places_are_offe
 
 
 def test_booking_closes_at_the_start_and_unlimited_sessions_need_none(world, limited):
-    with time_machine.travel(START + dt.timedelta(minutes=1)), pytest.raises(ValidationError, match="closed"):
+    with (
+        time_machine.travel(START + dt.timedelta(minutes=1)),
+        pytest.raises(ValidationError, match=re.escape(BOOKING_CLOSED_SESSION_STARTED)),
+    ):
         services.place_book(actor=world["learner"], session=limited)
     limited.capacity = None
     limited.save()

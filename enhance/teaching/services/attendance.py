@@ -33,6 +33,8 @@ APOLOGIES_SENT_BEFORE_SESSION_STARTS = "Apologies are sent before the session st
 CHECK_CLOSED_ASK_FACILITATOR_MARK = "Check-in has closed. Ask the facilitator to mark you on the register."
 CODE_NOT_VALID_EXPIRED_USE = "That code is not valid or has expired: use the code on the screen now."
 REGISTER_LISTS_ONLY_LEARNERS_SESSION = "The register lists only the learners this session is for."
+CHECKIN_NOT_OPEN = "Check-in opens at {opens:%H:%M}."
+UNKNOWN_STATUS = "Unknown attendance status: {statuses}."
 
 CHECKIN_OPENS = dt.timedelta(minutes=15)
 CHECKIN_CLOSES = dt.timedelta(minutes=30)
@@ -107,7 +109,7 @@ def check_in(*, actor: User, session: Session, code: str) -> Attendance:
     opens, closes = checkin_window(session)
     now = timezone.now()
     if now < opens:
-        raise ValidationError(f"Check-in opens at {timezone.localtime(opens):%H:%M}.")
+        raise ValidationError(CHECKIN_NOT_OPEN.format(opens=timezone.localtime(opens)))
     if now > closes:
         raise ValidationError(CHECK_CLOSED_ASK_FACILITATOR_MARK)
     if not _code_is_valid(session, code):
@@ -138,7 +140,7 @@ def register_save(*, actor: User, session: Session, statuses: dict[int, str]) ->
         raise ValidationError(REGISTER_LISTS_ONLY_LEARNERS_SESSION)
     bad = {s for s in statuses.values() if s not in Attendance.Status.values}
     if bad:
-        raise ValidationError(f"Unknown attendance status: {', '.join(sorted(bad))}.")
+        raise ValidationError(UNKNOWN_STATUS.format(statuses=", ".join(sorted(bad))))
     existing = {a.membership_id: a for a in Attendance.objects.select_for_update().filter(session=session)}
     on_leave = on_approved_leave(list(statuses), timezone.localtime(session.starts_at).date())
     changed = 0

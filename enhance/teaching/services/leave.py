@@ -34,6 +34,8 @@ DATES_INCLUDE_SESSION_S_DATE = "The dates must include the session's date."
 YOU_ALREADY_STUDY_LEAVE_SOME = "You already have study leave on some of these days."
 REQUEST_ALREADY_DECIDED = "This request has already been decided."
 GIVE_REASON_WHEN_YOU_REFUSE = "Give a reason when you refuse leave."
+TOO_LITTLE_NOTICE = "Apply at least {weeks} weeks ahead: the earliest start now is {earliest:%d %B %Y}."
+TOO_FEW_DAYS_LEFT = "This needs {days:g} days but you have {left:g} {kind} study leave days left this year."
 
 F1_SHARE = Decimal("0.5")  # foundation year 1 doctors have half the standard allowance
 
@@ -120,8 +122,9 @@ def leave_request_submit(
     if starts_on < today + dt.timedelta(days=notice):
         raise ValidationError(
             {
-                "starts_on": f"Apply at least {notice // 7} weeks ahead: the earliest start now is "
-                f"{today + dt.timedelta(days=notice):%d %B %Y}."
+                "starts_on": TOO_LITTLE_NOTICE.format(
+                    weeks=notice // 7, earliest=today + dt.timedelta(days=notice)
+                )
             }
         )
     if part != LeaveRequest.Part.FULL and starts_on != ends_on:
@@ -147,8 +150,7 @@ def leave_request_submit(
     left = now.enhance_left if session is not None else now.standard_left
     if days > left:
         kind = "enhance" if session is not None else "standard"
-        message = f"This needs {days:g} days but you have {left:g} {kind} study leave days left this year."
-        raise ValidationError({"ends_on": message})
+        raise ValidationError({"ends_on": TOO_FEW_DAYS_LEFT.format(days=days, left=left, kind=kind)})
     request = LeaveRequest.objects.create(
         membership=membership,
         starts_on=starts_on,

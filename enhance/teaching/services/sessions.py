@@ -28,6 +28,8 @@ from enhance.teaching.notifications import SESSION_CHANGED
 YOU_CANNOT_ADD_SESSIONS_PROGRAMME = "You cannot add sessions to this programme."
 REPEAT_BETWEEN_TIMES = "Repeat between 1 and 52 times."
 GIVE_FILE_TITLE_LEARNERS_WILL = "Give the file a title learners will recognise."
+MATERIAL_TOO_BIG = "Files must be smaller than 20 MB."
+MATERIAL_WRONG_TYPE = "Upload a PDF, an Office document (Word, PowerPoint, Excel) or an image."
 
 # --- Sessions ------------------------------------------------------------------------------
 
@@ -155,9 +157,8 @@ def material_add(*, actor: User, session: Session, title: str, upload: Any) -> A
             upload,
             [PDF, OFFICE, PNG, JPEG],
             max_bytes=MATERIAL_MAX_BYTES,
-            empty="The file is empty.",
-            too_big="Files must be smaller than 20 MB.",
-            wrong_type="Upload a PDF, an Office document (Word, PowerPoint, Excel) or an image.",
+            too_big=MATERIAL_TOO_BIG,
+            wrong_type=MATERIAL_WRONG_TYPE,
         )
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from None

@@ -9,6 +9,9 @@ from enhance.demo.accounts import DEMO_DOMAIN, DEMO_PASSWORD
 from enhance.demo.loader import load_demo
 from enhance.programmes.models import Person, Programme
 
+NOT_EMPTY = "The database already has data. Demo data goes only into an empty database."
+NOT_DEBUG = "DEBUG is off: refusing to load demo accounts. Use --allow-production to insist."
+
 
 class Command(BaseCommand):
     help = "Load the fictional demo data: seven trailblazers, about 150 learners, one account per role."
@@ -28,11 +31,9 @@ class Command(BaseCommand):
             if if_empty:
                 self.stdout.write("The database already has data: demo data not loaded.")
                 return
-            raise CommandError("The database already has data. Demo data goes only into an empty database.")
+            raise CommandError(NOT_EMPTY)
         if not settings.DEBUG and not allow_production:
-            raise CommandError(
-                "DEBUG is off: refusing to load demo accounts. Use --allow-production to insist."
-            )
+            raise CommandError(NOT_DEBUG)
         counts = load_demo()
         self.stdout.write(
             self.style.SUCCESS(
