@@ -227,6 +227,11 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# A refused or failed email is tried again after these waits (seconds), then given up.
+try:
+    EMAIL_RETRY_SECONDS = [int(s) for s in env_list("EMAIL_RETRY_SECONDS", ["60", "300", "1800", "10800"])]
+except ValueError:
+    raise EnvError("EMAIL_RETRY_SECONDS must be whole numbers of seconds, separated by commas.") from None
 
 # Background work: django-tasks with its database backend; `manage.py db_worker` runs jobs.
 TASKS = {

@@ -1,20 +1,32 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import smtplib
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 from django_tasks import task
 
-from enhance.core.scheduling import daily
 from enhance.notifications.models import Notification
+
+logger = logging.getLogger(__name__)
+
+# A mail server that is down or refuses for a while: try again after these waits, then give up
+# (the notification stays in the app; `emailed_at` stays empty, so it is visible as unsent).
+RETRY_AFTER = (
+    dt.timedelta(minutes=1),
+    dt.timedelta(minutes=5),
+    dt.timedelta(minutes=30),
+    dt.timedelta(hours=3),
+)
 
 
 @task()
-def send_notification_email(notification_id: int) -> bool:
+def send_notification_email(notification_id: int, attempt: int = 1) -> bool:
     """Email one notification. Claims it with a conditional update so that two workers never
-    send the same email twice."""
+    send the same email twice; a failed send gives the claim back and tries again later."""
     claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
         emailed_at=timezone.now()
     )
@@ -22,19 +34,28 @@ def send_notification_email(notification_id: int) -> bool:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     link = f"\n\n{settings.SITE_URL}{notification.url}" if notification.url else ""
-    send_mail(
-        subject=f"enhance: {notification.title}",
-        message=f"{notification.body}{link}\n\nYou can choose which emails you get in your enhance settings.",
-        from_email=None,
-        recipient_list=[notification.recipient.email],
-    )
+    footer = "You can choose which emails you get in your enhance settings."
+    try:
+        send_mail(
+            subject=f"enhance: {notification.title}",
+            message=f"{notification.body}{link}\n\n{footer}",
+            from_email=None,
+            recipient_list=[notification.recipient.email],
+        )
+    except (smtplib.SMTPException, OSError) as exc:
+        # A mail server that is down or refuses for a while: try again after the configured
+        # waits, then give up (the notification stays in the app with `emailed_at` empty).
+        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+        waits = settings.EMAIL_RETRY_SECONDS
+        if attempt > len(waits):
+            logger.error(
+                "Gave up emailing notification %s after %s attempts: %s", notification_id, attempt, exc
+            )
+            return False
+        wait = dt.timedelta(seconds=waits[attempt - 1])
+        logger.warning("Emailing notification %s failed (%s); trying again in %s", notification_id, exc, wait)
+        send_notification_email.using(run_after=timezone.now() + wait).enqueue(
+            notification_id=notification_id, attempt=attempt + 1
+        )
+        return False
     return True
-
-
-@daily("notifications_prune", at=dt.time(3, 0))
-@task()
-def prune_read_notifications(days: int = 180) -> int:
-    """Delete notifications that were read more than `days` days ago."""
-    cutoff = timezone.now() - dt.timedelta(days=days)
-    deleted, _ = Notification.objects.filter(read_at__lt=cutoff).delete()
-    return deleted

@@ -59,6 +59,56 @@ def test_an_email_is_sent_once_even_if_the_task_runs_twice():
     assert len(mail.outbox) == 1
 
 
+@pytest.fixture
+def queued_tasks(settings):
+    """Tasks wait in the database queue, as in production, instead of running at once."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_an_email_the_mail_server_refuses_is_tried_again_later_not_lost(monkeypatch, queued_tasks):
+    import smtplib
+
+    from django_tasks_db.models import DBTaskResult
+
+    from enhance.notifications import tasks
+
+    user = UserFactory()
+    n = notify(recipient=user, kind=kinds.GENERAL.code, title="Retry me")
+
+    def refuse(**kwargs):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr(tasks, "send_mail", refuse)
+    assert send_notification_email.call(notification_id=n.pk) is False
+    n.refresh_from_db()
+    assert n.emailed_at is None and mail.outbox == []
+    retry = DBTaskResult.objects.get(args_kwargs__kwargs__attempt=2)
+    assert retry.args_kwargs["kwargs"]["notification_id"] == n.pk
+    assert retry.run_after > timezone.now() + dt.timedelta(seconds=30)
+    monkeypatch.undo()
+    assert send_notification_email.call(notification_id=n.pk, attempt=2) is True
+    assert [m.subject for m in mail.outbox] == ["enhance: Retry me"]
+
+
+def test_emailing_gives_up_after_the_last_retry(monkeypatch, queued_tasks, settings):
+    import smtplib
+
+    from django_tasks_db.models import DBTaskResult
+
+    from enhance.notifications import tasks
+
+    n = notify(recipient=UserFactory(), kind=kinds.GENERAL.code, title="Never")
+    monkeypatch.setattr(
+        tasks, "send_mail", lambda **kw: (_ for _ in ()).throw(smtplib.SMTPDataError(451, "later"))
+    )
+    before = DBTaskResult.objects.count()
+    last = len(settings.EMAIL_RETRY_SECONDS) + 1
+    assert send_notification_email.call(notification_id=n.pk, attempt=last) is False
+    assert DBTaskResult.objects.count() == before
+    n.refresh_from_db()
+    assert n.emailed_at is None
+
+
 def test_header_shows_unread_count_and_reading_clears_it(client):
     user = UserFactory()
     for i in range(3):
@@ -99,22 +149,16 @@ def test_email_choices_page_saves_choices(client):
     assert mail.outbox == []
 
 
-def test_daily_jobs_are_queued_once_a_day_and_prune_old_read_notifications():
-    user = UserFactory()
-    old = notify(recipient=user, kind=kinds.GENERAL.code, title="old")
-    Notification.objects.filter(pk=old.pk).update(read_at=timezone.now() - dt.timedelta(days=400))
-    fresh = notify(recipient=user, kind=kinds.GENERAL.code, title="fresh")
+def test_daily_jobs_are_queued_once_a_day():
     morning = timezone.make_aware(dt.datetime(2026, 11, 23, 7, 0))
-    assert "notifications_prune" in enqueue_due_daily_jobs(morning)
-    assert not Notification.objects.filter(pk=old.pk).exists()
-    assert Notification.objects.filter(pk=fresh.pk).exists()
-    assert "notifications_prune" not in enqueue_due_daily_jobs(morning + dt.timedelta(hours=3))
-    assert DailyJobRun.objects.filter(name="notifications_prune").count() == 1
+    assert "privacy_retention" in enqueue_due_daily_jobs(morning)
+    assert "privacy_retention" not in enqueue_due_daily_jobs(morning + dt.timedelta(hours=3))
+    assert DailyJobRun.objects.filter(name="privacy_retention").count() == 1
 
 
 def test_daily_jobs_wait_for_their_time_of_day():
     night = timezone.make_aware(dt.datetime(2026, 11, 23, 1, 0))
-    assert "notifications_prune" not in enqueue_due_daily_jobs(night)
+    assert "privacy_retention" not in enqueue_due_daily_jobs(night)
 
 
 def test_every_areas_notification_kinds_are_registered_at_start_up():
