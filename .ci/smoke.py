@@ -50,10 +50,11 @@ class Browser:
         self.base = base
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
         self.cookies: dict[str, str] = {}
+        self.extra_headers: dict[str, str] = {}
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str, str]:
         conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
-        headers = {"X-Forwarded-Proto": "https", "Host": f"{self.host}:{self.port}"}
+        headers = {"X-Forwarded-Proto": "https", "Host": f"{self.host}:{self.port}", **self.extra_headers}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None

@@ -118,6 +118,15 @@ def test_cancelled_sessions_stay_in_the_feed_marked_cancelled_with_the_same_uid(
     assert int(after["sequence"]) >= int(before["sequence"])
 
 
+def test_cancelling_twice_tells_learners_once(world):
+    (session,) = series(world, repeat="none", count=1)
+    services.session_cancel(actor=world["programme_lead"], session=session)
+    told = Notification.objects.filter(kind="session_changed").count()
+    assert told > 0
+    services.session_cancel(actor=world["programme_lead"], session=Session.objects.get(pk=session.pk))
+    assert Notification.objects.filter(kind="session_changed").count() == told
+
+
 def test_apologies_are_sent_before_the_start_only_by_expected_learners(world):
     (session,) = series(world, repeat="none", count=1)
     with time_machine.travel(START - dt.timedelta(days=1)):

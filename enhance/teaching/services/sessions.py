@@ -132,6 +132,9 @@ def _tell_attendees(session: Session, title: str, body: str) -> None:
 def session_cancel(*, actor: User, session: Session) -> Session:
     if not sessions_manageable_by(actor).filter(pk=session.pk).exists():
         raise PermissionDenied
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.cancelled:  # a second click, here or on another server: learners were told once
+        return session
     session.cancelled = True
     session.save(update_fields=["cancelled", "updated_at"])
     _tell_attendees(session, f"Cancelled: {session.title}", f"The session on {_when(session)} will not run.")
