@@ -107,6 +107,19 @@ class Programme(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text="The share of expected enhance sessions a learner must attend.",
     )
+    apologies_excused = models.BooleanField(
+        "apologies excuse a session",
+        default=False,
+        help_text="When ticked, a session a learner sent apologies for is left out of their rate; "
+        "otherwise it counts as missed.",
+    )
+    year_start_month = models.PositiveSmallIntegerField(
+        "training year starts in month",
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="Attendance rates are shown for the training year, which starts on the 1st of "
+        "this month (8 for the August changeover).",
+    )
     study_leave_days = models.DecimalField(
         "standard study leave days a year",
         max_digits=4,
@@ -366,6 +379,21 @@ class GradePeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grade} from {self.starts_on:%d %b %Y}"
+
+
+class Pause(models.Model):
+    """A time a learner's membership was paused (parental leave, sickness, time out of
+    programme): they are not expected at sessions in it. Open while `ends_on` is empty."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="pauses")
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["membership", "-starts_on"]
+
+    def __str__(self) -> str:
+        return f"Paused from {self.starts_on:%d %b %Y}"
 
 
 class Role(models.TextChoices):

@@ -23,6 +23,7 @@ from enhance.programmes.models import (
     Locality,
     Membership,
     Organisation,
+    Pause,
     Person,
     Programme,
     RecordView,
@@ -195,9 +196,21 @@ def membership_update(
         locked.status_since = dt.date.today()
     locked.version += 1
     save_valid(locked)
+    if locked.status != old_status:
+        _record_pause(locked, old_status)
     if grade is not None:
         grade_set(actor=actor, membership=locked, grade=grade, starts_on=grade_starts_on or locked.starts_on)
     return locked
+
+
+def _record_pause(membership: Membership, old_status: str) -> None:
+    """Keep the pauses in step with the status: pausing opens one, resuming closes it."""
+    if membership.status == Membership.Status.PAUSED:
+        Pause.objects.create(membership=membership, starts_on=membership.status_since)
+    elif old_status == Membership.Status.PAUSED:
+        for pause in membership.pauses.filter(ends_on__isnull=True):
+            pause.ends_on = max(membership.status_since - dt.timedelta(days=1), pause.starts_on)
+            pause.save(update_fields=["ends_on"])
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from enhance.teaching.selectors import attendance_summaries
 
 @rule_kind("attendance", "Attendance at enhance sessions (percent)", "attendance", scaled=False, percent=True)
 def count_attendance(rule: Any, memberships: list[Any], windows: dict[int, Window]) -> dict[int, Counted]:
-    summaries = attendance_summaries(memberships)
+    summaries = attendance_summaries(memberships, windows=windows)
     return {
         m.pk: Counted(
             summaries[m.pk]["rate"] or 0,

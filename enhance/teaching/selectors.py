@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from enhance.accounts.models import User
+from enhance.core.evidence import Window
 from enhance.programmes.access import memberships_manageable_by, programmes_run_by, scope_for
 from enhance.programmes.models import Membership
 from enhance.teaching.access import (
@@ -20,6 +21,7 @@ from enhance.teaching.access import (
     sessions_manageable_by,
 )
 from enhance.teaching.models import Attendance, Booking, Feedback, LeaveRequest, Session
+from enhance.teaching.rates import at_risk_first, figures, with_attendance
 from enhance.teaching.services.attendance import checkin_window
 from enhance.teaching.services.feedback import FEEDBACK_OPENS_BEFORE_END
 from enhance.teaching.services.leave import balance
@@ -28,50 +30,13 @@ from enhance.teaching.services.leave import balance
 
 
 def attendance_summaries(
-    memberships: list[Membership], now: dt.datetime | None = None
+    memberships: list[Membership], now: dt.datetime | None = None, windows: dict[int, Window] | None = None
 ) -> dict[int, dict[str, Any]]:
     """For each membership: sessions attended, expected so far (excused ones left out), still
-    to come, the rate, and whether the programme's threshold can still be reached. A fixed
-    number of queries for any number of learners."""
-    now = now or timezone.now()
-    programme_ids = {m.programme_id for m in memberships}
-    sessions = list(
-        Session.objects.filter(programme_id__in=programme_ids, cancelled=False).prefetch_related(
-            "cohorts", "localities"
-        )
-    )
-    audience = {
-        s.pk: ({c.pk for c in s.cohorts.all()}, {loc.pk for loc in s.localities.all()}) for s in sessions
-    }
-    statuses = {
-        (a.membership_id, a.session_id): a.status
-        for a in Attendance.objects.filter(membership__in=[m.pk for m in memberships])
-    }
-    out = {}
-    for m in memberships:
-        mine = [
-            s
-            for s in sessions
-            if s.programme_id == m.programme_id
-            and (not audience[s.pk][0] or m.cohort_id in audience[s.pk][0])
-            and (not audience[s.pk][1] or m.locality_id in audience[s.pk][1])
-        ]
-        past = [s for s in mine if s.ends_at < now]
-        upcoming = len(mine) - len(past)
-        excused = sum(1 for s in past if statuses.get((m.pk, s.pk)) == Attendance.Status.EXCUSED)
-        attended = sum(1 for s in past if statuses.get((m.pk, s.pk)) in Attendance.ATTENDED)
-        expected = len(past) - excused
-        threshold = m.programme.attendance_threshold
-        best = (attended + upcoming) / (expected + upcoming) * 100 if expected + upcoming else 100
-        out[m.pk] = {
-            "attended": attended,
-            "expected": expected,
-            "upcoming": upcoming,
-            "rate": round(attended / expected * 100) if expected else None,
-            "threshold": threshold,
-            "reachable": best >= threshold,
-        }
-    return out
+    to come, the rate, and whether the programme's threshold can still be reached, in the
+    current training year (or the given windows). One query for any number of learners."""
+    chosen = Membership.objects.filter(pk__in=[m.pk for m in memberships])
+    return {m.pk: figures(m) for m in with_attendance(chosen, now=now, windows=windows)}
 
 
 # --- Pages ------------------------------------------------------------------------------------
@@ -225,21 +190,12 @@ def leave_requests_waiting_for(user: User) -> QuerySet[LeaveRequest]:
 
 
 def learners_for_attendance(user: User) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(programme__in=programmes_run_by(user), status=Membership.Status.ACTIVE)
-        .select_related("person", "programme", "cohort", "locality")
-        .order_by("person__surname", "person__forename", "pk")
-    )
-
-
-def attendance_rows(memberships: list[Membership]) -> list[tuple[Membership, dict[str, Any]]]:
-    """A page of learners with their attendance, those who can no longer reach the threshold
-    first, then lowest rate first."""
-    found = attendance_summaries(memberships)
-    return sorted(
-        ((m, found[m.pk]) for m in memberships),
-        key=lambda row: (row[1]["reachable"], row[1]["rate"] if row[1]["rate"] is not None else 101),
-    )
+    """Active learners of the programmes the user runs with this year's attendance, those who
+    can no longer reach the threshold first, then lowest rate first, across all of them."""
+    learners = Membership.objects.filter(
+        programme__in=programmes_run_by(user), status=Membership.Status.ACTIVE
+    ).select_related("person", "programme", "cohort", "locality")
+    return at_risk_first(with_attendance(learners))
 
 
 def attended(session: Session, membership: Membership | None) -> Attendance | None:

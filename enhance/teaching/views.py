@@ -36,6 +36,7 @@ from enhance.teaching.forms import (
     SessionScopeForm,
 )
 from enhance.teaching.models import Session
+from enhance.teaching.rates import figures
 
 
 def _plural(n: int, word: str) -> str:
@@ -274,7 +275,7 @@ def attendance(request: AuthedHttpRequest) -> HttpResponse:
     """Leads: each learner's attendance rate against the threshold, those at risk first."""
     access.ensure_runs_sessions(request.user)
     page = page_of(request, selectors.learners_for_attendance(request.user))
-    rows = selectors.attendance_rows(list(page.object_list))
+    rows = [(m, figures(m)) for m in page.object_list]
     return render(request, "teaching/attendance.html", {"page": page, "rows": rows})
 
 

@@ -1,0 +1,167 @@
+"""Attendance rates, counted in the database so that lists sort and filter across all learners.
+
+A learner is expected at a session when it is meant for them (their programme, and their
+cohort and locality when the session names any), it was not cancelled, and it falls in their
+window: from the later of their start and the window's start to the earlier of their end and
+the window's end, outside any pause. An expected session is *excused* (left out of the rate)
+when they were marked excused, sent apologies and their programme lets apologies excuse, or
+had approved study leave that day; attending always counts, leave or not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, Least, Round, TruncDate
+from django.db.models.lookups import GreaterThanOrEqual
+from django.utils import timezone
+
+from enhance.core.evidence import Window
+from enhance.programmes.models import Membership, Pause, Programme
+from enhance.teaching.models import Attendance, LeaveRequest, Session
+
+FIGURES = ("attended", "expected", "upcoming", "rate", "threshold", "reachable")
+
+
+class SubqueryCount(Subquery):
+    """The number of rows a correlated subquery returns (0 when none)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = IntegerField()
+
+
+def training_year(programme: Programme, day: dt.date) -> Window:
+    """The programme's training year that `day` falls in."""
+    start = dt.date(day.year, programme.year_start_month, 1)
+    if day < start:
+        start = dt.date(day.year - 1, programme.year_start_month, 1)
+    return Window(start, dt.date(start.year + 1, start.month, 1))
+
+
+def _window_bounds(
+    memberships: QuerySet[Membership], windows: dict[int, Window] | None, today: dt.date
+) -> Any:
+    """Each membership's window as two annotations, from the given windows or else the
+    current training year of its programme."""
+    if windows:
+        cases = [(Q(pk=pk), w) for pk, w in windows.items()]
+    else:
+        ids = memberships.values("programme_id")
+        cases = [
+            (Q(programme_id=p.pk), training_year(p, today))
+            for p in Programme.objects.filter(pk__in=ids).only("pk", "year_start_month")
+        ]
+    if not cases:
+        return Value(today), Value(today)
+    start = Case(*[When(q, then=Value(w.start)) for q, w in cases], default=Value(today))
+    last = Case(*[When(q, then=Value(w.end - dt.timedelta(days=1))) for q, w in cases], default=Value(today))
+    return start, last
+
+
+def _sessions_expected() -> QuerySet[Any, Any]:
+    """Sessions meant for the outer membership within its annotated window, outside pauses."""
+    cohorts = Session.cohorts.through.objects.filter(session_id=OuterRef("pk"))
+    localities = Session.localities.through.objects.filter(session_id=OuterRef("pk"))
+    paused = Pause.objects.filter(
+        membership_id=OuterRef(OuterRef("pk")), starts_on__lte=OuterRef("day")
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("day")))
+    return (
+        Session.objects.annotate(day=TruncDate("starts_at"))
+        .filter(
+            programme_id=OuterRef("programme_id"),
+            cancelled=False,
+            day__gte=OuterRef("att_from"),
+            day__lte=OuterRef("att_to"),
+        )
+        .filter(~Exists(cohorts) | Exists(cohorts.filter(cohort_id=OuterRef(OuterRef("cohort_id")))))
+        .filter(
+            ~Exists(localities) | Exists(localities.filter(locality_id=OuterRef(OuterRef("locality_id"))))
+        )
+        .exclude(Exists(paused))
+        .values("pk")
+    )
+
+
+def with_attendance(
+    memberships: QuerySet[Membership],
+    *,
+    now: dt.datetime | None = None,
+    windows: dict[int, Window] | None = None,
+) -> QuerySet[Membership]:
+    """The memberships annotated with att_attended, att_expected, att_upcoming, att_rate
+    (percent, None before any expected session) and att_reachable (whether the programme's
+    threshold can still be met in the window). One query, whatever the number of learners."""
+    now = now or timezone.now()
+    start, last = _window_bounds(memberships, windows, timezone.localtime(now).date())
+    left_early = Q(status__in=[Membership.Status.COMPLETED, Membership.Status.WITHDRAWN])
+    end = Case(When(left_early, then=F("status_since")), default=F("ends_on"))
+    rows = Attendance.objects.filter(session_id=OuterRef("pk"), membership_id=OuterRef(OuterRef("pk")))
+    attended = Exists(rows.filter(status__in=Attendance.ATTENDED))
+    excused_row = rows.filter(
+        Q(status=Attendance.Status.EXCUSED)
+        | Q(status=Attendance.Status.APOLOGIES, membership__programme__apologies_excused=True)
+    )
+    on_leave = LeaveRequest.objects.filter(
+        membership_id=OuterRef(OuterRef("pk")),
+        status=LeaveRequest.Status.APPROVED,
+        starts_on__lte=OuterRef("day"),
+        ends_on__gte=OuterRef("day"),
+    )
+    past = _sessions_expected().filter(ends_at__lt=now)
+    return memberships.annotate(
+        att_from=Greatest(F("starts_on"), start),
+        att_to=Least(Coalesce(end, last), last),
+        att_past=SubqueryCount(past),
+        att_attended=SubqueryCount(past.filter(attended)),
+        att_excused=SubqueryCount(past.filter(~attended & (Exists(excused_row) | Exists(on_leave)))),
+        att_upcoming=SubqueryCount(_sessions_expected().filter(ends_at__gte=now)),
+        att_expected=F("att_past") - F("att_excused"),
+        att_threshold=F("programme__attendance_threshold"),
+        att_rate=Case(
+            When(
+                att_expected__gt=0,
+                then=Cast(Round(F("att_attended") * 100.0 / F("att_expected")), IntegerField()),
+            ),
+            default=None,
+            output_field=IntegerField(),
+        ),
+        att_reachable=Case(
+            When(Q(att_expected=0, att_upcoming=0), then=Value(True)),
+            When(
+                GreaterThanOrEqual(
+                    Cast(F("att_attended") + F("att_upcoming"), FloatField()) * 100,
+                    F("programme__attendance_threshold") * (F("att_expected") + F("att_upcoming")),
+                ),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def figures(membership: Membership) -> dict[str, Any]:
+    """An annotated membership's attendance as the pages show it."""
+    return {name: getattr(membership, f"att_{name}") for name in FIGURES}
+
+
+def at_risk_first(memberships: QuerySet[Membership]) -> QuerySet[Membership]:
+    """Those who can no longer reach the threshold first, then lowest rate first."""
+    return memberships.order_by(
+        "att_reachable", F("att_rate").asc(nulls_last=True), "person__surname", "person__forename", "pk"
+    )
