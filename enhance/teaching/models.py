@@ -231,3 +231,17 @@ class Material(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OutOfReachAlert(models.Model):
+    """The day a learner and their leads were told that the attendance threshold can no longer
+    be met this training year: once a learner per year."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="out_of_reach_alerts")
+    year_start = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "year_start"], name="one_out_of_reach_alert_a_year")
+        ]

@@ -11,3 +11,6 @@ LEAVE_DECIDED = register("leave_decided", "Decisions on your study leave", urgen
 LEAVE_REQUESTED = register("leave_requested", "Study leave waiting for your decision")
 SECOND_ABSENCE = register("second_absence", "Learners absent twice in a row", urgent=True)
 SESSION_CHANGED = register("session_changed", "Changes to teaching sessions", urgent=True)
+OUT_OF_REACH = register(
+    "attendance_out_of_reach", "Attendance that can no longer reach the threshold", urgent=True
+)

@@ -15,3 +15,13 @@ def send_feedback_requests() -> int:
     from enhance.teaching.services import feedback_requests_send
 
     return feedback_requests_send(timezone.localdate() - dt.timedelta(days=1))
+
+
+@daily("teaching_out_of_reach_alerts", at=dt.time(7, 15))
+@task()
+def send_out_of_reach_alerts() -> int:
+    """Each morning: tell learners (and their leads) whose attendance can no longer reach the
+    threshold this training year, once a year."""
+    from enhance.teaching.services import out_of_reach_alerts_send
+
+    return out_of_reach_alerts_send()

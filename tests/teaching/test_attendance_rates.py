@@ -167,3 +167,22 @@ def test_the_attendance_list_puts_the_learner_most_at_risk_on_page_one(client, w
         second = client.get(reverse("teaching:attendance"), {"page": 2}).content.decode()
     assert "Zephyr" in first and "Out of reach" in first
     assert "Zephyr" not in second
+
+
+def test_learner_and_leads_are_told_once_when_the_threshold_is_out_of_reach(world):
+    from enhance.notifications.models import Notification
+    from enhance.teaching.services import out_of_reach_alerts_send
+
+    sessions = series(world, count=4)
+    m = world.learner_membership
+    mark(world, sessions[0], {m.pk: "absent", world.second_membership.pk: "present"})
+    with time_machine.travel(sessions[0].ends_at + dt.timedelta(hours=2)):
+        assert out_of_reach_alerts_send() == 0  # 0 of 1 so far, but 3 of 4 is still possible
+    mark(world, sessions[1], {m.pk: "absent", world.second_membership.pk: "present"})
+    with time_machine.travel(sessions[1].ends_at + dt.timedelta(hours=2)):
+        assert out_of_reach_alerts_send() == 1  # at best 2 of 4 = 50%, under 70%
+        assert out_of_reach_alerts_send() == 0
+    told = set(
+        Notification.objects.filter(kind="attendance_out_of_reach").values_list("recipient", flat=True)
+    )
+    assert told == {world["learner"].pk, world["programme_lead"].pk, world["locality_lead"].pk}

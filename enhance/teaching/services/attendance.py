@@ -22,8 +22,9 @@ from enhance.teaching.access import (
     learner_membership_for,
     sessions_for_membership,
 )
-from enhance.teaching.models import Attendance, Session
-from enhance.teaching.notifications import SECOND_ABSENCE
+from enhance.teaching.models import Attendance, OutOfReachAlert, Session
+from enhance.teaching.notifications import OUT_OF_REACH, SECOND_ABSENCE
+from enhance.teaching.rates import training_year, with_attendance
 from enhance.teaching.services.leave import on_approved_leave
 
 # Messages people see when a rule refuses them (tests assert them by name).
@@ -35,6 +36,12 @@ CODE_NOT_VALID_EXPIRED_USE = "That code is not valid or has expired: use the cod
 REGISTER_LISTS_ONLY_LEARNERS_SESSION = "The register lists only the learners this session is for."
 CHECKIN_NOT_OPEN = "Check-in opens at {opens:%H:%M}."
 UNKNOWN_STATUS = "Unknown attendance status: {statuses}."
+OUT_OF_REACH_TITLE_LEARNER = "Your attendance can no longer reach the threshold this year"
+OUT_OF_REACH_TITLE_LEAD = "{person}'s attendance can no longer reach the threshold this year"
+OUT_OF_REACH_BODY = (
+    "Attendance this training year is {rate}% and the programme asks for {threshold}%: attending "
+    "every session still to come would not reach it."
+)
 
 CHECKIN_OPENS = dt.timedelta(minutes=15)
 CHECKIN_CLOSES = dt.timedelta(minutes=30)
@@ -196,6 +203,44 @@ def _warn_on_repeated_absence(session: Session, membership_ids: list[int]) -> No
                     body=f"{previous.title} and {session.title}, both without apologies.",
                     url=reverse("programmes:learner_detail", args=[membership.person_id]),
                 )
+
+
+def out_of_reach_alerts_send(now: dt.datetime | None = None) -> int:
+    """Tell each learner whose attendance can no longer reach the threshold this training
+    year, and their leads, once a year. Returns how many learners were newly told."""
+    now = now or timezone.now()
+    active = Membership.objects.filter(status=Membership.Status.ACTIVE).select_related(
+        "person__user", "programme"
+    )
+    told = 0
+    for membership in with_attendance(active, now=now).filter(att_reachable=False):
+        year = training_year(membership.programme, timezone.localtime(now).date())
+        with transaction.atomic():
+            _, created = OutOfReachAlert.objects.get_or_create(membership=membership, year_start=year.start)
+            if not created:
+                continue
+            rate = membership.att_rate  # type: ignore[attr-defined]
+            threshold = membership.programme.attendance_threshold
+            body = OUT_OF_REACH_BODY.format(rate=rate, threshold=threshold)
+            learner = membership.person.user
+            if learner is not None:
+                notify(
+                    recipient=learner,
+                    kind=OUT_OF_REACH.code,
+                    title=OUT_OF_REACH_TITLE_LEARNER,
+                    body=body,
+                    url=reverse("teaching:timetable"),
+                )
+            for lead in leads_of(membership):
+                notify(
+                    recipient=lead,
+                    kind=OUT_OF_REACH.code,
+                    title=OUT_OF_REACH_TITLE_LEAD.format(person=membership.person),
+                    body=body,
+                    url=reverse("programmes:learner_detail", args=[membership.person_id]),
+                )
+        told += 1
+    return told
 
 
 def code_for_display(session: Session) -> tuple[str, str]:
