@@ -35,12 +35,17 @@ def current_grade_subquery(on: dt.date | None = None) -> Subquery:
 
 
 def learner_list(user: User, filters: dict[str, Any] | None = None) -> QuerySet[Membership]:
-    filters = filters or {}
     qs = (
         memberships_visible_to(user)
         .select_related("person", "programme", "cohort", "locality", "employing_organisation")
         .annotate(current_grade=current_grade_subquery())
     )
+    return memberships_filtered(qs, filters or {}).order_by("person__surname", "person__forename", "pk")
+
+
+def memberships_filtered(qs: QuerySet[Membership], filters: dict[str, Any]) -> QuerySet[Membership]:
+    """Memberships narrowed by the learner filters (words of a name, email or registration
+    number; programme, locality, cohort, status, employer), as every learner list offers."""
     q = (filters.get("q") or "").strip()
     if q:
         for word in q.split():
@@ -55,7 +60,7 @@ def learner_list(user: User, filters: dict[str, Any] | None = None) -> QuerySet[
         value = filters.get(key)
         if value:
             qs = qs.filter(**{key: value})
-    return qs.order_by("person__surname", "person__forename", "pk")
+    return qs
 
 
 def programme_list(user: User) -> QuerySet[Programme]:

@@ -109,6 +109,12 @@ def get_leave_request_for(user: User, pk: int) -> LeaveRequest:
     return found
 
 
+def ensure_sees_attendance(user: User) -> None:
+    """Leads of any kind (locality leads for their locality) follow learners' attendance."""
+    if not scope_for(user).is_staff or not memberships_manageable_by(user).exists():
+        raise PermissionDenied
+
+
 def ensure_runs_sessions(user: User) -> None:
     if not programmes_run_by(user).exists():
         raise PermissionDenied

@@ -8,6 +8,7 @@ from enhance.accounts.models import User
 from enhance.core.forms import DateInput, DateTimeInput, choice_field
 from enhance.curriculum.models import Domain, Theme
 from enhance.programmes.access import programmes_run_by
+from enhance.programmes.forms import LearnerFilterForm
 from enhance.programmes.models import Cohort, Locality, Site
 from enhance.teaching.models import Attendance, Session, Topic
 
@@ -246,3 +247,24 @@ class RegisterForm(forms.Form):
             if status:
                 chosen[membership.pk] = status
         return chosen
+
+
+STANDINGS = [
+    ("", "Any standing"),
+    ("out_of_reach", "Out of reach"),
+    ("below", "Below the threshold"),
+    ("on_track", "On track"),
+]
+
+
+class AttendanceFilterForm(LearnerFilterForm):
+    """The learner filters, plus where each learner stands against the threshold."""
+
+    standing = forms.ChoiceField(choices=STANDINGS, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["status"]  # the list is of active learners
+
+    def filters(self) -> dict[str, Any]:
+        return self.cleaned_data if self.is_valid() else {}

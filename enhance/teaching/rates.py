@@ -102,7 +102,7 @@ def with_attendance(
     *,
     now: dt.datetime | None = None,
     windows: dict[int, Window] | None = None,
-) -> QuerySet[Membership]:
+) -> QuerySet[Any, Any]:
     """The memberships annotated with att_attended, att_expected, att_upcoming, att_rate
     (percent, None before any expected session) and att_reachable (whether the programme's
     threshold can still be met in the window). One query, whatever the number of learners."""
@@ -160,7 +160,19 @@ def figures(membership: Membership) -> dict[str, Any]:
     return {name: getattr(membership, f"att_{name}") for name in FIGURES}
 
 
-def at_risk_first(memberships: QuerySet[Membership]) -> QuerySet[Membership]:
+def by_standing(rated: QuerySet[Any, Any], standing: str) -> QuerySet[Any, Any]:
+    """Only those out of reach, below the threshold (but within reach), or on track."""
+    if standing == "out_of_reach":
+        return rated.filter(att_reachable=False)
+    below = Q(att_rate__lt=F("att_threshold"))
+    if standing == "below":
+        return rated.filter(below, att_reachable=True)
+    if standing == "on_track":
+        return rated.filter(att_reachable=True).exclude(below)
+    return rated
+
+
+def at_risk_first(memberships: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
     """Those who can no longer reach the threshold first, then lowest rate first."""
     return memberships.order_by(
         "att_reachable", F("att_rate").asc(nulls_last=True), "person__surname", "person__forename", "pk"

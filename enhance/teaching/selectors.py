@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from enhance.accounts.models import User
 from enhance.core.evidence import Window
-from enhance.programmes.access import memberships_manageable_by, programmes_run_by, scope_for
+from enhance.programmes.access import memberships_manageable_by, scope_for
 from enhance.programmes.models import Membership
+from enhance.programmes.selectors import memberships_filtered
 from enhance.teaching.access import (
     can_take_register,
     expected_memberships,
@@ -21,7 +22,7 @@ from enhance.teaching.access import (
     sessions_manageable_by,
 )
 from enhance.teaching.models import Attendance, Booking, Feedback, LeaveRequest, Session
-from enhance.teaching.rates import at_risk_first, figures, with_attendance
+from enhance.teaching.rates import at_risk_first, by_standing, figures, with_attendance
 from enhance.teaching.services.attendance import checkin_window
 from enhance.teaching.services.feedback import FEEDBACK_OPENS_BEFORE_END
 from enhance.teaching.services.leave import balance
@@ -189,13 +190,55 @@ def leave_requests_waiting_for(user: User) -> QuerySet[LeaveRequest]:
     )
 
 
-def learners_for_attendance(user: User) -> QuerySet[Membership]:
-    """Active learners of the programmes the user runs with this year's attendance, those who
-    can no longer reach the threshold first, then lowest rate first, across all of them."""
-    learners = Membership.objects.filter(
-        programme__in=programmes_run_by(user), status=Membership.Status.ACTIVE
+def learners_for_attendance(user: User, filters: dict[str, Any] | None = None) -> QuerySet[Membership]:
+    """Active learners the user leads, with this year's attendance, filtered, those who can no
+    longer reach the threshold first, then lowest rate first, across all of them."""
+    filters = filters or {}
+    learners = memberships_filtered(
+        memberships_manageable_by(user).filter(status=Membership.Status.ACTIVE), filters
     ).select_related("person", "programme", "cohort", "locality")
-    return at_risk_first(with_attendance(learners))
+    return at_risk_first(by_standing(with_attendance(learners), filters.get("standing") or ""))
+
+
+def attendance_export_rows(learners: QuerySet[Membership]) -> list[list[Any]]:
+    """The filtered attendance list as a spreadsheet: one row a learner, every learner."""
+    rows: list[list[Any]] = [
+        [
+            "Learner",
+            "Email",
+            "Programme",
+            "Cohort",
+            "Locality",
+            "Attended",
+            "Expected",
+            "Rate (%)",
+            "Standing",
+        ]
+    ]
+    for m in learners:
+        a = figures(m)
+        rows.append(
+            [
+                m.person.full_name,
+                m.person.email,
+                m.programme.name,
+                m.cohort.name,
+                m.locality.name if m.locality else "",
+                a["attended"],
+                a["expected"],
+                "" if a["rate"] is None else a["rate"],
+                standing_label(a),
+            ]
+        )
+    return rows
+
+
+def standing_label(a: dict[str, Any]) -> str:
+    if not a["reachable"]:
+        return "Out of reach"
+    if a["rate"] is not None and a["rate"] < a["threshold"]:
+        return f"Below {a['threshold']}%"
+    return "On track"
 
 
 def attended(session: Session, membership: Membership | None) -> Attendance | None:

@@ -26,5 +26,6 @@ urlpatterns = [
     path("sessions/<int:pk>/certificate.pdf", views.certificate, name="certificate"),
     path("leave/", views.leave, name="leave"),
     path("attendance/", views.attendance, name="attendance"),
+    path("attendance/export.<str:fmt>", views.attendance_export, name="attendance_export"),
     path("leave/<int:pk>/decide/", views.leave_decide, name="leave_decide"),
 ]

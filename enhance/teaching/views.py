@@ -18,7 +18,7 @@ from enhance.core import spreadsheets
 from enhance.core.forms import add_service_errors, form_errors
 from enhance.core.outcomes import run_and_report
 from enhance.core.paging import page_of
-from enhance.programmes.access import programmes_run_by, scope_for
+from enhance.programmes.access import programmes_run_by, programmes_visible_to, scope_for
 from enhance.programmes.selectors import current_membership
 from enhance.teaching import access, selectors, services
 from enhance.teaching.forms import (
@@ -26,6 +26,7 @@ from enhance.teaching.forms import (
     STATUS_CHOICES,
     STATUS_NEEDED,
     ApologiesForm,
+    AttendanceFilterForm,
     CheckInForm,
     DecisionForm,
     FeedbackForm,
@@ -272,11 +273,22 @@ def leave_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def attendance(request: AuthedHttpRequest) -> HttpResponse:
-    """Leads: each learner's attendance rate against the threshold, those at risk first."""
-    access.ensure_runs_sessions(request.user)
-    page = page_of(request, selectors.learners_for_attendance(request.user))
+    """Leads: each learner's attendance this year, those at risk first, filtered and paged."""
+    access.ensure_sees_attendance(request.user)
+    form = AttendanceFilterForm(request.GET or None, programmes=programmes_visible_to(request.user))
+    page = page_of(request, selectors.learners_for_attendance(request.user, form.filters()))
     rows = [(m, figures(m)) for m in page.object_list]
-    return render(request, "teaching/attendance.html", {"page": page, "rows": rows})
+    return render(request, "teaching/attendance.html", {"page": page, "rows": rows, "form": form})
+
+
+def attendance_export(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
+    """The attendance list as filtered, every learner, as CSV or XLSX."""
+    access.ensure_sees_attendance(request.user)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    form = AttendanceFilterForm(request.GET or None, programmes=programmes_visible_to(request.user))
+    rows = selectors.attendance_export_rows(selectors.learners_for_attendance(request.user, form.filters()))
+    return spreadsheets.download(rows, filename="attendance", fmt=fmt, sheet="Attendance")
 
 
 @require_POST

@@ -186,3 +186,34 @@ def test_learner_and_leads_are_told_once_when_the_threshold_is_out_of_reach(worl
         Notification.objects.filter(kind="attendance_out_of_reach").values_list("recipient", flat=True)
     )
     assert told == {world["learner"].pk, world["programme_lead"].pk, world["locality_lead"].pk}
+
+
+def test_locality_leads_filter_attendance_to_their_locality_and_export_it(client, world, six):
+    from tests.factories import LocalityFactory
+
+    here = world.learner_membership.locality
+    elsewhere = LocalityFactory(programme=world.programme, name="Staffordshire")
+    away = MembershipFactory(programme=world.programme, cohort=world.cohort, locality=elsewhere)
+    for session in six:
+        mark(world, session, {world.learner_membership.pk: "absent", away.pk: "present"})
+    with time_machine.travel(AFTER):
+        client.force_login(world["locality_lead"])
+        page = client.get(reverse("teaching:attendance")).content.decode()
+        assert "Asha Learner" in page and away.person.surname not in page
+        client.force_login(world["programme_lead"])
+        url = reverse("teaching:attendance")
+        mine = client.get(url, {"locality": here.pk, "standing": "out_of_reach"}).content.decode()
+        assert "Asha Learner" in mine and "Ben Second" not in mine and away.person.surname not in mine
+        on_track = client.get(url, {"standing": "on_track"}).content.decode()
+        assert away.person.surname in on_track and "Asha Learner" not in on_track
+        export = client.get(reverse("teaching:attendance_export", args=["csv"]), {"locality": elsewhere.pk})
+    lines = export.content.decode().splitlines()
+    assert lines[0].startswith("Learner,Email,Programme,Cohort,Locality,Attended,Expected")
+    assert len(lines) == 2 and lines[1].endswith(",Staffordshire,6,6,100,On track")
+
+
+def test_bad_attendance_filters_and_formats_are_refused_cleanly(client, world):
+    client.force_login(world["programme_lead"])
+    page = client.get(reverse("teaching:attendance"), {"cohort": "abc", "standing": "nonsense"})
+    assert page.status_code == 200 and "Select a valid choice" in page.content.decode()
+    assert client.get(reverse("teaching:attendance_export", args=["pdf"])).status_code == 404

@@ -255,13 +255,16 @@ def test_online_link_is_shown_only_to_expected_learners(client, world):
     assert client.get(reverse("teaching:session_detail", args=[session.pk])).status_code == 403
 
 
-def test_timetable_register_and_list_cost_the_same_whatever_their_size(client, world, query_count):
+def test_timetable_register_and_attendance_cost_the_same_whatever_their_size(client, world, query_count):
     def counts(session):
         out = {}
         for persona, url in (
             ("learner", reverse("teaching:timetable")),
             ("programme_lead", reverse("teaching:timetable")),
             ("programme_lead", reverse("teaching:register", args=[session.pk])),
+            ("programme_lead", reverse("teaching:attendance")),
+            ("locality_lead", reverse("teaching:attendance")),
+            ("programme_lead", reverse("teaching:attendance_export", args=["csv"])),
         ):
             out[(persona, url)] = query_count(world[persona], url)
         return out

@@ -41,7 +41,8 @@ TABLE = {
         get=MANAGERS | {"learner", "second_learner", "far_learner"},
         post=LEARNER | {"second_learner", "far_learner"},
     ),
-    "teaching:attendance": Route(get=LEADS),
+    "teaching:attendance": Route(get=MANAGERS),
+    "teaching:attendance_export": Route(lambda s: {"fmt": "csv"}, get=MANAGERS),
     "teaching:leave_decide": Route(lambda s: {"pk": s.leave.pk}, post=MANAGERS | LEARNER),
 }
 
