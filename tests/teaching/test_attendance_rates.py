@@ -32,6 +32,13 @@ def mark(world, session, statuses):
         services.register_save(actor=world["programme_lead"], session=session, statuses=statuses)
 
 
+def approved_leave(membership: Membership, day: dt.date) -> None:
+    """Before the case: leave the learner asked for and a lead approved."""
+    LeaveRequest.objects.create(
+        membership=membership, starts_on=day, ends_on=day, status=LeaveRequest.Status.APPROVED, days=1
+    )
+
+
 @pytest.fixture
 def six(world):
     return series(world, count=6)
@@ -53,26 +60,14 @@ def test_a_less_than_full_time_learner_is_expected_at_the_same_sessions(world, s
 
 def test_approved_leave_excuses_a_session_with_no_register_row(world, six):
     m = world.learner_membership
-    LeaveRequest.objects.create(
-        membership=m,
-        starts_on=dt.date(2026, 10, 21),
-        ends_on=dt.date(2026, 10, 21),
-        status=LeaveRequest.Status.APPROVED,
-        days=1,
-    )
+    approved_leave(m, dt.date(2026, 10, 21))
     mark(world, six[0], {m.pk: "present"})
     assert figures(m) == (1, 5, 0, 20)  # 21 October left out, though nobody marked it
 
 
 def test_attending_on_a_day_of_leave_still_counts(world, six):
     m = world.learner_membership
-    LeaveRequest.objects.create(
-        membership=m,
-        starts_on=dt.date(2026, 10, 14),
-        ends_on=dt.date(2026, 10, 14),
-        status=LeaveRequest.Status.APPROVED,
-        days=1,
-    )
+    approved_leave(m, dt.date(2026, 10, 14))
     mark(world, six[0], {m.pk: "present"})
     assert figures(m)[:2] == (1, 6)
 
