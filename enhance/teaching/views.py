@@ -57,6 +57,7 @@ def timetable(request: AuthedHttpRequest) -> HttpResponse:
         "show_past": show_past,
         "is_learner": is_learner,
         "can_add": programmes_run_by(user).exists(),
+        "sees_attendance": scope_for(user).manages_learners,
     }
     return render(request, "teaching/timetable.html", context)
 
