@@ -25,7 +25,7 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import email
-import email.header
+import email.policy
 import os
 import socketserver
 import subprocess
@@ -90,8 +90,8 @@ class SMTPHandler(socketserver.StreamRequestHandler):
                 self.reply("250 ok")
 
     def take(self, data: bytes, recipients: list[str]) -> None:
-        message = email.message_from_bytes(data)
-        subject = str(email.header.make_header(email.header.decode_header(message["Subject"] or "")))
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        subject = str(message["Subject"] or "")  # unfolded and decoded
         with self.server.lock:
             self.server.offered += 1
             if self.server.offered % REFUSE_EVERY == 0:
