@@ -13,15 +13,6 @@ from enhance.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
-# A mail server that is down or refuses for a while: try again after these waits, then give up
-# (the notification stays in the app; `emailed_at` stays empty, so it is visible as unsent).
-RETRY_AFTER = (
-    dt.timedelta(minutes=1),
-    dt.timedelta(minutes=5),
-    dt.timedelta(minutes=30),
-    dt.timedelta(hours=3),
-)
-
 
 @task()
 def send_notification_email(notification_id: int, attempt: int = 1) -> bool:
