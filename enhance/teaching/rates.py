@@ -145,7 +145,7 @@ def with_attendance(
             When(
                 GreaterThanOrEqual(
                     Cast(F("att_attended") + F("att_upcoming"), FloatField()) * 100,
-                    F("programme__attendance_threshold") * (F("att_expected") + F("att_upcoming")),
+                    F("att_threshold") * (F("att_expected") + F("att_upcoming")),
                 ),
                 then=Value(True),
             ),
@@ -156,8 +156,16 @@ def with_attendance(
 
 
 def figures(membership: Membership) -> dict[str, Any]:
-    """An annotated membership's attendance as the pages show it."""
-    return {name: getattr(membership, f"att_{name}") for name in FIGURES}
+    """An annotated membership's attendance as the pages show it, with where it stands
+    against the threshold (a label and the colour of its tag)."""
+    found = {name: getattr(membership, f"att_{name}") for name in FIGURES}
+    if not found["reachable"]:
+        found["standing"], found["tag"] = "Out of reach", "red"
+    elif found["rate"] is not None and found["rate"] < found["threshold"]:
+        found["standing"], found["tag"] = f"Below {found['threshold']}%", "orange"
+    else:
+        found["standing"], found["tag"] = "On track", "green"
+    return found
 
 
 def by_standing(rated: QuerySet[Any, Any], standing: str) -> QuerySet[Any, Any]:

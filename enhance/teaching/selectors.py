@@ -227,18 +227,10 @@ def attendance_export_rows(learners: QuerySet[Membership]) -> list[list[Any]]:
                 a["attended"],
                 a["expected"],
                 "" if a["rate"] is None else a["rate"],
-                standing_label(a),
+                a["standing"],
             ]
         )
     return rows
-
-
-def standing_label(a: dict[str, Any]) -> str:
-    if not a["reachable"]:
-        return "Out of reach"
-    if a["rate"] is not None and a["rate"] < a["threshold"]:
-        return f"Below {a['threshold']}%"
-    return "On track"
 
 
 def attended(session: Session, membership: Membership | None) -> Attendance | None:
