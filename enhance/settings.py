@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "enhance.expenses",
     "enhance.portfolio",
     "enhance.privacy",
+    "enhance.home",
     "enhance.demo",
 ]
 

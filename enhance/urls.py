@@ -4,8 +4,8 @@ from django.urls import include, path
 
 from enhance.accounts import views as account_views
 from enhance.core import views as core_views
+from enhance.home import views as home_views
 from enhance.portfolio import views as portfolio_views
-from enhance.programmes import views as programme_views
 
 admin.site.site_header = "enhance administration"
 admin.site.site_title = "enhance admin"
@@ -13,7 +13,8 @@ admin.site.site_title = "enhance admin"
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
-    path("", programme_views.home, name="home"),
+    path("", home_views.home, name="home"),
+    path("learners/<int:pk>/", home_views.learner, name="learner"),
     path("health", core_views.health, name="health"),
     path("accounts/2fa/totp/activate/", account_views.activate_authenticator, name="mfa_activate_totp"),
     path("accounts/", include("allauth.urls")),

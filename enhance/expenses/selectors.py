@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from enhance.accounts.models import User
 from enhance.expenses import access
@@ -99,3 +99,34 @@ def finance_page(user: User, organisation: Organisation) -> dict[str, Any]:
 
 def batches_of(organisation: Organisation) -> QuerySet[ExportBatch]:
     return ExportBatch.objects.filter(organisation=organisation).annotate(claim_count=Count("claims"))
+
+
+# --- What is waiting (home pages) -------------------------------------------------------------
+
+
+def returned_claims_of(person_id: int) -> QuerySet[Claim]:
+    return Claim.objects.filter(membership__person_id=person_id, status=Claim.Status.RETURNED).order_by(
+        "month", "pk"
+    )
+
+
+def finance_waiting(user: User) -> QuerySet[Any, Any]:
+    """A finance officer's Trusts with approved claims to export and exported claims unpaid."""
+    return access.finance_organisations_for(user).annotate(
+        to_export=Count(
+            "employed_memberships__claims",
+            filter=Q(employed_memberships__claims__status=Claim.Status.APPROVED),
+        ),
+        unpaid=Count(
+            "employed_memberships__claims",
+            filter=Q(employed_memberships__claims__status=Claim.Status.EXPORTED),
+        ),
+    )
+
+
+def claims_of_person(user: User, person_id: int, limit: int = 10) -> QuerySet[Claim]:
+    return (
+        access.claims_visible_to(user)
+        .filter(membership__person_id=person_id)
+        .order_by("-month", "pk")[:limit]
+    )

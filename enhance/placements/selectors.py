@@ -243,3 +243,76 @@ def incoming(user: User) -> QuerySet[Placement]:
         .annotate(pending=Count("clinics", filter=Q(clinics__status=ClinicEntry.Status.SUBMITTED)))
         .order_by("starts_on", "membership__person__surname", "pk")
     )
+
+
+# --- What is waiting (home pages) -------------------------------------------------------------
+
+
+def blocks_to_rank(user: User, now: dt.datetime) -> QuerySet[Any, Any]:
+    """Blocks open for this learner's preferences, closing soonest first, with whether they
+    have ranked yet."""
+    memberships = access.learner_memberships(user)
+    return (
+        PlacementBlock.objects.filter(
+            status=PlacementBlock.Status.OPEN,
+            preferences_close_at__gt=now,
+            cohort__in=memberships.values("cohort_id"),
+        )
+        .annotate(ranked=Count("preference_sets", filter=Q(preference_sets__membership__in=memberships)))
+        .order_by("preferences_close_at", "pk")
+    )
+
+
+def blocks_closing(user: User, now: dt.datetime, within: dt.timedelta) -> QuerySet[PlacementBlock]:
+    return (
+        access.blocks_manageable_by(user)
+        .filter(status=PlacementBlock.Status.OPEN, preferences_close_at__lte=now + within)
+        .select_related("cohort")
+        .order_by("preferences_close_at", "pk")
+    )
+
+
+def queried_clinics_of(person_id: int) -> QuerySet[ClinicEntry]:
+    return (
+        ClinicEntry.objects.filter(
+            placement__membership__person_id=person_id, status=ClinicEntry.Status.QUERIED
+        )
+        .select_related("placement", "clinic_type")
+        .order_by("date", "pk")
+    )
+
+
+def placement_now_or_next(person_id: int, today: dt.date) -> Placement | None:
+    return (
+        Placement.objects.filter(membership__person_id=person_id, ends_on__gte=today)
+        .select_related("opportunity__organisation", "opportunity__site")
+        .order_by("starts_on", "pk")
+        .first()
+    )
+
+
+def clinics_to_confirm(user: User) -> QuerySet[ClinicEntry]:
+    return (
+        access.clinic_entries_to_review(user)
+        .filter(status=ClinicEntry.Status.SUBMITTED)
+        .select_related("placement__membership__person", "clinic_type")
+        .order_by("date", "pk")
+    )
+
+
+def arriving(user: User, today: dt.date, within: dt.timedelta) -> QuerySet[Placement]:
+    """Learners starting a placement at this community lead's organisations soon."""
+    return incoming(user).filter(starts_on__gte=today, starts_on__lte=today + within)
+
+
+def placements_of_person(user: User, person_id: int) -> QuerySet[Placement]:
+    return (
+        access.placements_visible_to(user)
+        .filter(membership__person_id=person_id)
+        .select_related("opportunity__organisation", "block")
+        .annotate(
+            confirmed=Count("clinics", filter=Q(clinics__status=ClinicEntry.Status.CONFIRMED)),
+            logged=Count("clinics"),
+        )
+        .order_by("-starts_on", "pk")
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
@@ -102,3 +103,68 @@ def learners_for_readiness(user: User) -> QuerySet[Membership]:
 
 def evidence_packs_of(person_id: int, limit: int = 20) -> QuerySet[EvidencePack]:
     return EvidencePack.objects.filter(person_id=person_id)[:limit]
+
+
+# --- What is waiting (home pages) -------------------------------------------------------------
+
+ARCP_WARNING = dt.timedelta(weeks=12)
+
+
+def pending_assessments_of(person_id: int) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.filter(
+            person_id=person_id,
+            status__in=(Assessment.Status.REQUESTED, Assessment.Status.AWAITING_APPROVAL),
+        )
+        .select_related("type")
+        .order_by("created_at", "pk")
+    )
+
+
+def reflections_to_comment(user: User) -> QuerySet[Reflection]:
+    """Finished reflections shared with this supervisor that they have not commented on."""
+    return (
+        reflections_visible_to(user)
+        .filter(person_id__in=scope_for(user).supervised, draft=False)
+        .exclude(comments__author=user)
+        .select_related("person")
+        .order_by("updated_at", "pk")
+    )
+
+
+def assessors_to_approve(user: User) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.filter(
+            person_id__in=scope_for(user).supervised, status=Assessment.Status.AWAITING_APPROVAL
+        )
+        .select_related("type", "person")
+        .order_by("created_at", "pk")
+    )
+
+
+def readiness_of(membership: Membership, today: dt.date) -> requirements.Progress:
+    return requirements.progress_for(membership, today)
+
+
+def red_before_arcp(user: User, today: dt.date, limit: int = 200) -> list[requirements.Progress]:
+    """Active learners whose ARCP is within twelve weeks and who are red, soonest ARCP first."""
+    soon = list(
+        learners_for_readiness(user).filter(arcp_date__gte=today, arcp_date__lte=today + ARCP_WARNING)[:limit]
+    )
+    return [p for p in requirements.progress_many(soon, today) if p.rag == "red"]
+
+
+def reflections_of_person(user: User, person_id: int, limit: int = 10) -> QuerySet[Reflection]:
+    """Finished reflections of this learner that the viewer may read, newest first."""
+    return (
+        reflections_visible_to(user)
+        .filter(person_id=person_id, draft=False)
+        .prefetch_related("domains")
+        .order_by("-created_at", "pk")[:limit]
+    )
+
+
+def assessments_of_person(person_id: int, limit: int = 10) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.filter(person_id=person_id).select_related("type").order_by("-date", "pk")[:limit]
+    )

@@ -190,6 +190,22 @@ def learner_profile(user: User, person: Person) -> dict[str, Any]:
     }
 
 
+def imports_waiting(user: User) -> QuerySet[ImportBatch]:
+    """Uploads this person checked and has not yet imported or discarded."""
+    return ImportBatch.objects.filter(created_by=user, status=ImportBatch.Status.READY).order_by(
+        "created_at", "pk"
+    )
+
+
+def never_signed_in(user: User) -> QuerySet[Membership]:
+    """Active learners this person leads who have not signed in once."""
+    return (
+        access.memberships_manageable_by(user)
+        .filter(status=Membership.Status.ACTIVE)
+        .filter(Q(person__user__isnull=True) | Q(person__user__last_login__isnull=True))
+    )
+
+
 def recent_imports(user: User) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.filter(created_by=user).order_by("-created_at")[:10]
 

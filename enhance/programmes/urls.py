@@ -13,7 +13,6 @@ urlpatterns = [
     path("learners/", views.learner_list, name="learner_list"),
     path("me/record-views/", views.record_views, name="record_views"),
     path("learners/new/", views.learner_create, name="learner_create"),
-    path("learners/<int:pk>/", views.learner_detail, name="learner_detail"),
     path("learners/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("learners/<int:person_pk>/memberships/new/", views.membership_create, name="membership_create"),
     path("memberships/<int:pk>/edit/", views.membership_edit, name="membership_edit"),

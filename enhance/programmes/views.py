@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -14,16 +12,6 @@ from enhance.core.paging import page_of
 from enhance.programmes import access, selectors, services
 from enhance.programmes.forms import ImportUploadForm, LearnerFilterForm, MembershipForm, PersonForm
 from enhance.programmes.imports import ImportFileError, import_commit, import_preview
-
-
-def home(request: AuthedHttpRequest) -> HttpResponse:
-    scope = access.scope_for(request.user)
-    context: dict[str, Any] = {"scope": scope}
-    if scope.person_id is not None:
-        context.update(selectors.learner_home(request.user, scope.person_id))
-    if scope.is_staff:
-        context.update(selectors.staff_home(request.user))
-    return render(request, "programmes/home.html", context)
 
 
 def programme_list(request: AuthedHttpRequest) -> HttpResponse:
@@ -82,12 +70,6 @@ def learner_list(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-def learner_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    person = access.get_person_for(request.user, pk)
-    context = selectors.learner_profile(request.user, person)
-    return render(request, "programmes/learner_detail.html", context)
-
-
 @require_http_methods(["GET", "POST"])
 def learner_create(request: AuthedHttpRequest) -> HttpResponse:
     access.ensure_manages_learners(request.user)
@@ -104,7 +86,7 @@ def learner_create(request: AuthedHttpRequest) -> HttpResponse:
             add_service_errors(exc, person_form, membership_form)
         else:
             messages.success(request, f"{membership.person} was added to {membership.programme}.")
-            return redirect("programmes:learner_detail", pk=membership.person_id)
+            return redirect("learner", pk=membership.person_id)
     context = {"person_form": person_form, "membership_form": membership_form, "title": "Add a learner"}
     return render(request, "programmes/learner_form.html", context)
 
@@ -122,7 +104,7 @@ def person_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             add_service_errors(exc, form)
         else:
             messages.success(request, "Personal details saved.")
-            return redirect("programmes:learner_detail", pk=person.pk)
+            return redirect("learner", pk=person.pk)
     return render(request, "programmes/person_form.html", {"form": form, "person": person})
 
 
@@ -140,7 +122,7 @@ def membership_create(request: AuthedHttpRequest, person_pk: int) -> HttpRespons
             add_service_errors(exc, form)
         else:
             messages.success(request, f"{person} was added to {membership.programme}.")
-            return redirect("programmes:learner_detail", pk=person.pk)
+            return redirect("learner", pk=person.pk)
     context = {"form": form, "person": person, "title": f"Add {person} to a programme"}
     return render(request, "programmes/membership_form.html", context)
 
@@ -156,7 +138,7 @@ def membership_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             add_service_errors(exc, form)
         else:
             messages.success(request, "Programme membership saved.")
-            return redirect("programmes:learner_detail", pk=membership.person_id)
+            return redirect("learner", pk=membership.person_id)
     context = {"form": form, "person": membership.person, "membership": membership}
     return render(
         request, "programmes/membership_form.html", {**context, "title": "Edit programme membership"}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from enhance.accounts.models import User
@@ -14,6 +15,7 @@ from enhance.projects import access
 from enhance.projects.models import (
     ImmersiveDay,
     Interest,
+    Milestone,
     Output,
     Pairing,
     PairingRound,
@@ -171,3 +173,98 @@ def project_board(user: User) -> dict[str, Any]:
 
 def supervised_projects(user: User) -> QuerySet[Project]:
     return Project.objects.filter(supervisor=user).select_related("lead__person", "partner__organisation")
+
+
+# --- What is waiting (home pages) -------------------------------------------------------------
+
+MEETING_DUE_AFTER = dt.timedelta(weeks=6)
+
+
+def rounds_to_rank(person_id: int) -> QuerySet[Any, Any]:
+    cohorts = Membership.objects.filter(person_id=person_id, status=Membership.Status.ACTIVE).values("cohort")
+    return (
+        PairingRound.objects.filter(cohort__in=cohorts, status=PairingRound.Status.OPEN)
+        .annotate(ranked=Count("choices", filter=Q(choices__membership__person_id=person_id)))
+        .order_by("created_at", "pk")
+    )
+
+
+def rounds_open(user: User) -> QuerySet[PairingRound]:
+    return (
+        access.rounds_manageable_by(user)
+        .filter(status=PairingRound.Status.OPEN)
+        .select_related("cohort")
+        .order_by("created_at", "pk")
+    )
+
+
+def milestones_due_for(person_id: int, today: dt.date, within: dt.timedelta) -> QuerySet[Milestone]:
+    """Open milestones of the learner's projects, overdue or due soon, earliest first."""
+    mine = Q(project__lead__person_id=person_id) | Q(project__co_learners__person_id=person_id)
+    return (
+        Milestone.objects.filter(mine, completed_on__isnull=True, due_on__lte=today + within)
+        .select_related("project")
+        .distinct()
+        .order_by("due_on", "pk")
+    )
+
+
+def projects_overdue(user: User, today: dt.date) -> QuerySet[Any, Any]:
+    return (
+        Project.objects.filter(lead__in=memberships_manageable_by(user))
+        .annotate(
+            overdue=Count(
+                "milestones", filter=Q(milestones__completed_on__isnull=True, milestones__due_on__lt=today)
+            )
+        )
+        .filter(overdue__gt=0)
+        .select_related("lead__person")
+        .order_by("-overdue", "title", "pk")
+    )
+
+
+def project_of(person_id: int) -> Project | None:
+    return (
+        Project.objects.filter(lead__person_id=person_id)
+        .select_related("partner__organisation")
+        .order_by("-created_at", "pk")
+        .first()
+    )
+
+
+def days_to_confirm(user: User, today: dt.date) -> QuerySet[ImmersiveDay]:
+    """Partner contacts: immersive days that have happened and are not yet confirmed."""
+    return (
+        ImmersiveDay.objects.filter(
+            pairing__partner__in=access.partners_for_contact(user), date__lte=today, confirmed_at__isnull=True
+        )
+        .select_related("pairing__membership__person")
+        .order_by("date", "pk")
+    )
+
+
+def days_unconfirmed(user: User, today: dt.date) -> QuerySet[ImmersiveDay]:
+    """Leads: their learners' immersive days that have happened and are not yet confirmed."""
+    return ImmersiveDay.objects.filter(
+        pairing__membership__in=memberships_manageable_by(user), date__lt=today, confirmed_at__isnull=True
+    ).order_by("date", "pk")
+
+
+def meetings_due(user: User, today: dt.date) -> QuerySet[Any, Any]:
+    """Projects this person supervises with no meeting in the last six weeks."""
+    return (
+        supervised_projects(user)
+        .annotate(last_meeting=Max("meetings__date"))
+        .filter(Q(last_meeting__isnull=True) | Q(last_meeting__lt=today - MEETING_DUE_AFTER))
+        .order_by("last_meeting", "title", "pk")
+    )
+
+
+def projects_of_person(user: User, person_id: int) -> QuerySet[Project]:
+    return (
+        access.projects_visible_to(user)
+        .filter(Q(lead__person_id=person_id) | Q(co_learners__person_id=person_id))
+        .select_related("partner__organisation", "supervisor")
+        .prefetch_related("milestones")
+        .order_by("-created_at", "pk")
+    )

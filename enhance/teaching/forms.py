@@ -125,7 +125,7 @@ class CheckInForm(forms.Form):
     code = forms.CharField(max_length=40, label="Code shown on the screen")
 
 
-STATUS_CHOICES = [(s.value, s.label) for s in Attendance.Status]
+STATUS_CHOICES = [(s.value, s.label) for s in Attendance.Status if s != Attendance.Status.NOT_RECORDED]
 
 
 RATING_NEEDED = "Choose a rating from 1 to 5."

@@ -63,6 +63,15 @@ class Session(models.Model):
         null=True, blank=True, help_text="Leave empty for no limit. With a limit, learners book a place."
     )
     cancelled = models.BooleanField(default=False)
+    register_closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    register_closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     checkin_secret = models.CharField(max_length=32, default=_secret, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(m2m_fields=[cohorts, localities])
@@ -102,6 +111,7 @@ class Attendance(models.Model):
         ABSENT = "absent", "Absent"
         APOLOGIES = "apologies", "Apologies sent"
         EXCUSED = "excused", "Excused"
+        NOT_RECORDED = "not_recorded", "Not recorded"
 
     ATTENDED = (Status.PRESENT, Status.LATE, Status.LEFT_EARLY)
 

@@ -53,6 +53,12 @@ def training_year(programme: Programme, day: dt.date) -> Window:
     return Window(start, dt.date(start.year + 1, start.month, 1))
 
 
+def since_start(memberships: list[Membership]) -> dict[int, Window]:
+    """Windows covering each membership's whole programme, from its start (its end, if any,
+    is applied by `with_attendance` as always)."""
+    return {m.pk: Window(m.starts_on, dt.date.max) for m in memberships}
+
+
 def _window_bounds(
     memberships: QuerySet[Membership], windows: dict[int, Window] | None, today: dt.date
 ) -> Any:

@@ -18,11 +18,12 @@ from enhance.teaching.access import (
     expected_memberships,
     learner_membership_for,
     sessions_for_learner,
+    sessions_for_membership,
     sessions_for_staff,
     sessions_manageable_by,
 )
 from enhance.teaching.models import Attendance, Booking, Feedback, LeaveRequest, Session
-from enhance.teaching.rates import at_risk_first, by_standing, figures, with_attendance
+from enhance.teaching.rates import at_risk_first, by_standing, figures, since_start, with_attendance
 from enhance.teaching.services.attendance import checkin_window
 from enhance.teaching.services.feedback import FEEDBACK_OPENS_BEFORE_END
 from enhance.teaching.services.leave import balance
@@ -62,16 +63,26 @@ def timetable_sessions(user: User, *, past: bool, now: dt.datetime) -> QuerySet[
     return sessions.filter(ends_at__gte=now)
 
 
-def attendance_of_learner(user: User, now: dt.datetime) -> list[tuple[Membership, dict[str, Any]]]:
-    """The signed-in learner's attendance summary per active membership."""
+def attendance_of_learner(
+    user: User, now: dt.datetime
+) -> list[tuple[Membership, dict[str, Any], dict[str, Any]]]:
+    """The signed-in learner's attendance per active membership: this training year, and the
+    whole programme so far."""
     scope = scope_for(user)
     memberships = list(
         Membership.objects.filter(
             person_id=scope.person_id or 0, status=Membership.Status.ACTIVE
         ).select_related("programme")
     )
-    found = attendance_summaries(memberships, now)
-    return [(m, found[m.pk]) for m in memberships]
+    return attendance_both(memberships, now)
+
+
+def attendance_both(
+    memberships: list[Membership], now: dt.datetime
+) -> list[tuple[Membership, dict[str, Any], dict[str, Any]]]:
+    year = attendance_summaries(memberships, now)
+    whole = attendance_summaries(memberships, now, since_start(memberships))
+    return [(m, year[m.pk], whole[m.pk]) for m in memberships]
 
 
 def feedback_results(session: Session) -> dict[str, Any]:
@@ -123,7 +134,7 @@ def _booking(session: Session, membership: Membership | None) -> Booking | None:
     return Booking.objects.filter(session=session, membership=membership).first() if membership else None
 
 
-def feedback_by_session(user: User) -> QuerySet[Session]:
+def feedback_by_session(user: User) -> QuerySet[Any, Any]:
     return (
         sessions_for_staff(user)
         .filter(feedback__isnull=False)
@@ -190,7 +201,7 @@ def leave_requests_waiting_for(user: User) -> QuerySet[LeaveRequest]:
     )
 
 
-def learners_for_attendance(user: User, filters: dict[str, Any] | None = None) -> QuerySet[Membership]:
+def learners_for_attendance(user: User, filters: dict[str, Any] | None = None) -> QuerySet[Any, Any]:
     """Active learners the user leads, with this year's attendance, filtered, those who can no
     longer reach the threshold first, then lowest rate first, across all of them."""
     filters = filters or {}
@@ -269,3 +280,69 @@ def certificate(user: User, session: Session) -> dict[str, Any] | None:
         "reference": f"ENH-S{session.pk}-M{membership.pk}",
         "issued": timezone.localdate(),
     }
+
+
+# --- What is waiting (home pages) -------------------------------------------------------------
+
+REGISTER_PROMPT_AFTER = dt.timedelta(days=2)
+
+
+def next_sessions_for(user: User, now: dt.datetime, limit: int = 5) -> list[tuple[Session, bool]]:
+    """A learner's next sessions, soonest first, each with whether check-in is open now."""
+    sessions = (
+        sessions_for_learner(user)
+        .filter(ends_at__gte=now, cancelled=False)
+        .select_related("topic", "venue")
+        .order_by("starts_at", "pk")[:limit]
+    )
+    return [(s, checkin_window(s)[0] <= now <= checkin_window(s)[1]) for s in sessions]
+
+
+def own_leave_waiting(person_id: int) -> QuerySet[LeaveRequest]:
+    return LeaveRequest.objects.filter(
+        membership__person_id=person_id, status=LeaveRequest.Status.SUBMITTED
+    ).order_by("starts_on", "pk")
+
+
+def sessions_this_week(user: User, now: dt.datetime) -> QuerySet[Session]:
+    return (
+        sessions_manageable_by(user)
+        .filter(starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=7), cancelled=False)
+        .select_related("topic", "programme")
+        .order_by("starts_at", "pk")
+    )
+
+
+def registers_to_close(user: User, now: dt.datetime) -> QuerySet[Session]:
+    """Sessions over for two days or more whose register nobody has closed, oldest first."""
+    return (
+        sessions_manageable_by(user)
+        .filter(ends_at__lte=now - REGISTER_PROMPT_AFTER, cancelled=False, register_closed_at__isnull=True)
+        .select_related("topic", "programme")
+        .order_by("starts_at", "pk")
+    )
+
+
+# --- One learner, for the learner page -----------------------------------------------------------
+
+
+def attendance_record(
+    memberships: list[Membership], now: dt.datetime, recent: int = 10
+) -> list[dict[str, Any]]:
+    """Per membership: this year's and the whole programme's figures, and its latest expected
+    sessions with the learner's register status ("Not recorded" when nobody marked it)."""
+    out = []
+    for m, year, whole in attendance_both(memberships, now):
+        rows = Attendance.objects.filter(membership=m)
+        sessions = (
+            sessions_for_membership(m)
+            .filter(ends_at__lt=now, cancelled=False, starts_at__date__gte=m.starts_on)
+            .prefetch_related(Prefetch("attendance", queryset=rows, to_attr="mine"))
+            .order_by("-starts_at", "pk")[:recent]
+        )
+        out.append({"membership": m, "year": year, "whole": whole, "sessions": sessions})
+    return out
+
+
+def leave_of_person(memberships: list[Membership], limit: int = 10) -> QuerySet[LeaveRequest]:
+    return LeaveRequest.objects.filter(membership__in=memberships).order_by("-starts_on", "pk")[:limit]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("sessions/<int:pk>/screen/", views.screen, name="screen"),
     path("sessions/<int:pk>/qr.svg", views.qr_svg, name="qr"),
     path("sessions/<int:pk>/register/", views.register, name="register"),
+    path("sessions/<int:pk>/register/close/", views.register_close, name="register_close"),
     path("sessions/<int:pk>/register.<str:fmt>", views.register_export, name="register_export"),
     path("check-in/<int:pk>/<str:token>/", views.scan, name="scan"),
     path("sessions/<int:pk>/feedback/", views.feedback, name="feedback"),

@@ -219,8 +219,22 @@ def register(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             done = lambda changed: f"Register saved ({_plural(changed, 'change')})."  # noqa: E731
             run_and_report(request, services.register_save, done, session=session, statuses=form.statuses())
         return redirect("teaching:register", pk=pk)
-    context = {"session": session, "rows": rows, "choices": STATUS_CHOICES, "form": form}
+    context = {
+        "session": session,
+        "rows": rows,
+        "choices": STATUS_CHOICES,
+        "form": form,
+        "now": timezone.now(),
+    }
     return render(request, "teaching/register.html", context)
+
+
+@require_POST
+def register_close(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    session = access.get_register_session_for(request.user, pk)
+    done = lambda n: f"Register closed: {_plural(n, 'learner')} not recorded."  # noqa: E731
+    run_and_report(request, services.register_close, done, session=session)
+    return redirect("teaching:register", pk=pk)
 
 
 def register_export(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResponse:

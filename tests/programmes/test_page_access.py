@@ -27,7 +27,7 @@ PAGES: list[tuple[str, Callable[[World], str], set[str]]] = [
     ("learner list", lambda w: reverse("programmes:learner_list"), STAFF),
     (
         "learner profile",
-        lambda w: reverse("programmes:learner_detail", args=[w.learner_membership.person_id]),
+        lambda w: reverse("learner", args=[w.learner_membership.person_id]),
         PROFILE_VIEWERS,
     ),
     (
@@ -74,7 +74,7 @@ NOT_FOUND = [
     reverse("programmes:programme_detail", args=[99999]),
     reverse("programmes:locality_detail", args=[99999]),
     reverse("programmes:cohort_detail", args=[99999]),
-    reverse("programmes:learner_detail", args=[99999]),
+    reverse("learner", args=[99999]),
     reverse("programmes:person_edit", args=[99999]),
     reverse("programmes:membership_edit", args=[99999]),
     reverse("programmes:organisation_detail", args=[99999]),
@@ -110,7 +110,7 @@ def test_locality_lead_sees_only_their_localitys_learners(client, world):
     assert "Learner, Asha" in page
     assert "Second, Ben" not in page
     assert "Faraway, Cara" not in page
-    other = reverse("programmes:learner_detail", args=[world.second_membership.person_id])
+    other = reverse("learner", args=[world.second_membership.person_id])
     assert client.get(other).status_code == 403
 
 

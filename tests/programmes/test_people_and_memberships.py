@@ -34,7 +34,7 @@ def test_lead_adds_a_learner_with_membership_and_grade(client, world):
     client.force_login(world["programme_lead"])
     response = client.post(reverse("programmes:learner_create"), learner_post(world))
     person = Person.objects.get(email="grace.hopper@example.org")
-    assert response["Location"] == reverse("programmes:learner_detail", args=[person.pk])
+    assert response["Location"] == reverse("learner", args=[person.pk])
     membership = person.memberships.get()
     assert membership.locality == world.locality
     assert str(membership.wte) == "0.80"
@@ -125,7 +125,7 @@ def test_editing_a_membership_records_who_changed_what(client, world):
     assert m.grade_periods.count() == 2
     history = m.history.first()
     assert history.history_user == world["programme_lead"]
-    page = client.get(reverse("programmes:learner_detail", args=[m.person_id])).content.decode()
+    page = client.get(reverse("learner", args=[m.person_id])).content.decode()
     assert "Membership changed: whole-time equivalent, status<" in page
 
 

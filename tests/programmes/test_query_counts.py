@@ -33,8 +33,6 @@ def add_learners(world, n):
 
 
 PAGES = [
-    ("programme_lead", lambda w: reverse("home")),
-    ("learner", lambda w: reverse("home")),
     ("national_admin", lambda w: reverse("programmes:programme_list")),
     ("programme_lead", lambda w: reverse("programmes:programme_detail", args=[w.programme.pk])),
     ("programme_lead", lambda w: reverse("programmes:locality_detail", args=[w.locality.pk])),
@@ -42,7 +40,6 @@ PAGES = [
     ("programme_lead", lambda w: reverse("programmes:learner_list")),
     ("supervisor", lambda w: reverse("programmes:learner_list")),
     ("programme_lead", lambda w: reverse("programmes:learner_list") + "?q=a&status=active"),
-    ("programme_lead", lambda w: reverse("programmes:learner_detail", args=[w.learner_membership.person_id])),
     ("programme_lead", lambda w: reverse("notifications:list")),
     ("learner", lambda w: reverse("notifications:list")),
 ]

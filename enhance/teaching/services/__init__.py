@@ -18,6 +18,7 @@ from enhance.teaching.services.attendance import (
     current_window,
     out_of_reach_alerts_send,
     qr_token,
+    register_close,
     register_save,
     typed_code,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "place_book",
     "place_cancel",
     "qr_token",
+    "register_close",
     "register_save",
     "session_cancel",
     "session_series_create",

@@ -36,6 +36,8 @@ CODE_NOT_VALID_EXPIRED_USE = "That code is not valid or has expired: use the cod
 REGISTER_LISTS_ONLY_LEARNERS_SESSION = "The register lists only the learners this session is for."
 CHECKIN_NOT_OPEN = "Check-in opens at {opens:%H:%M}."
 UNKNOWN_STATUS = "Unknown attendance status: {statuses}."
+REGISTER_CLOSES_AFTER_SESSION = "The register can be closed once the session is over."
+REGISTER_ALREADY_CLOSED = "This register was already closed."
 OUT_OF_REACH_TITLE_LEARNER = "Your attendance can no longer reach the threshold this year"
 OUT_OF_REACH_TITLE_LEAD = "{person}'s attendance can no longer reach the threshold this year"
 OUT_OF_REACH_BODY = (
@@ -175,6 +177,36 @@ def register_save(*, actor: User, session: Session, statuses: dict[int, str]) ->
     return changed
 
 
+@transaction.atomic
+def register_close(*, actor: User, session: Session, now: dt.datetime | None = None) -> int:
+    """Close a finished session's register: every expected learner with no row is recorded as
+    "not recorded" (or excused, when on approved leave that day). Rows stay editable after.
+    Returns how many learners were not recorded."""
+    if not can_take_register(actor, session):
+        raise PermissionDenied
+    now = now or timezone.now()
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.ends_at > now:
+        raise ValidationError(REGISTER_CLOSES_AFTER_SESSION)
+    if session.register_closed_at is not None:
+        raise ValidationError(REGISTER_ALREADY_CLOSED)
+    marked = Attendance.objects.filter(session=session).values("membership_id")
+    missing = list(expected_memberships(session).exclude(pk__in=marked).values_list("pk", flat=True))
+    on_leave = on_approved_leave(missing, timezone.localtime(session.starts_at).date())
+    Attendance.objects.bulk_create(
+        Attendance(
+            session=session,
+            membership_id=mid,
+            status=Attendance.Status.EXCUSED if mid in on_leave else Attendance.Status.NOT_RECORDED,
+            recorded_by=actor,
+        )
+        for mid in missing
+    )
+    session.register_closed_at, session.register_closed_by = now, actor
+    session.save(update_fields=["register_closed_at", "register_closed_by", "updated_at"])
+    return len(missing) - len(on_leave)
+
+
 def _warn_on_repeated_absence(session: Session, membership_ids: list[int]) -> None:
     """Tell the leads when a learner's absence follows an unexcused absence at their previous
     expected session."""
@@ -201,7 +233,7 @@ def _warn_on_repeated_absence(session: Session, membership_ids: list[int]) -> No
                     kind=SECOND_ABSENCE.code,
                     title=f"{membership.person} missed two sessions in a row",
                     body=f"{previous.title} and {session.title}, both without apologies.",
-                    url=reverse("programmes:learner_detail", args=[membership.person_id]),
+                    url=reverse("learner", args=[membership.person_id]),
                 )
 
 
@@ -237,7 +269,7 @@ def out_of_reach_alerts_send(now: dt.datetime | None = None) -> int:
                     kind=OUT_OF_REACH.code,
                     title=OUT_OF_REACH_TITLE_LEAD.format(person=membership.person),
                     body=body,
-                    url=reverse("programmes:learner_detail", args=[membership.person_id]),
+                    url=reverse("learner", args=[membership.person_id]),
                 )
         told += 1
     return told
