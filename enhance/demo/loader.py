@@ -16,6 +16,7 @@ from enhance.demo.expenses import load_expenses
 from enhance.demo.placements import load_placements
 from enhance.demo.projects import load_projects
 from enhance.demo.teaching import load_teaching
+from enhance.demo.waiting import load_waiting
 from enhance.programmes.models import (
     Cohort,
     Grade,
@@ -158,4 +159,5 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
     load_expenses(today)
     load_teaching(midlands, today)
     load_projects(midlands, orgs)
+    load_waiting(midlands, today)
     return {"learners": len(learners), "programmes": len(programmes), "accounts": users}

@@ -42,6 +42,9 @@ def load_teaching(midlands: Programme, today: dt.date) -> None:
         session.facilitators.set([faculty])
         if offset < 0:
             _take_register(session, faculty)
+        if offset < -30:  # the older register was closed; the latest waits for the lead
+            session.register_closed_at, session.register_closed_by = start + dt.timedelta(days=2), faculty
+            session.save(update_fields=["register_closed_at", "register_closed_by"])
 
 
 def _take_register(session: Session, faculty: User) -> None:

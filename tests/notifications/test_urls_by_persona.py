@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.programmes.test_urls_by_persona import PROFILE_VIEWERS
 from tests.url_personas import EVERYONE, Route, persona_tests
 
 LEARNER = frozenset({"learner"})
@@ -20,6 +21,8 @@ CALENDARS = {
 }
 TOP_LEVEL = {
     "home": Route(get=EVERYONE),
+    # The learner page (one learner, every area): whoever may see the person.
+    "learner": Route(lambda s: {"pk": s.world.learner_membership.person_id}, get=PROFILE_VIEWERS),
     "health": Route(get=EVERYONE),
     "mfa_activate_totp": Route(get=EVERYONE, post=EVERYONE),
     # The one-time assessor link is its own key; a wrong one is gone (410) for everyone.

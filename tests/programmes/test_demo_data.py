@@ -16,18 +16,19 @@ from tests.factories import fresh_totp_code
 
 pytestmark = pytest.mark.django_db
 
+# What each demo persona's home page has waiting for them.
 PERSONAS = {
-    "learner": "My programme",
-    "learner2": "My programme",
-    "admin": "Programmes in my scope",
-    "regional.lead": "Programmes in my scope",
-    "programme.lead": "Programmes in my scope",
-    "locality.lead": "Programmes in my scope",
-    "faculty": "Programmes in my scope",
-    "community.lead": "Derbyshire Community Health NHS Trust",
-    "partner.contact": "Derby Homeless Health Partnership",
-    "supervisor": "Programmes in my scope",
-    "finance": "Programmes in my scope",
+    "learner": "Answer your returned claim for",
+    "learner2": "Rank your placement preferences",
+    "admin": "study leave requests to decide",
+    "regional.lead": "2 study leave requests to decide",
+    "programme.lead": "Close the register: VITA",
+    "locality.lead": "1 study leave request to decide",
+    "faculty": "Feedback on VITA",
+    "community.lead": "Confirm ",
+    "partner.contact": "immersive day",
+    "supervisor": "Approve the assessor for",
+    "finance": "1 approved claim to export",
 }
 
 
@@ -48,7 +49,9 @@ def test_demo_has_seven_trailblazers_and_about_150_learners(demo):
         loc.name: loc.memberships.filter(cohort__intake_date__year=2026).count()
         for loc in Locality.objects.filter(programme=midlands)
     }
-    assert sizes == {"Derbyshire": 5, "Coventry": 3, "Lincolnshire": 3}
+    assert sizes == {"Derbyshire": 6, "Coventry": 3, "Lincolnshire": 3}  # Derbyshire has a mid-year joiner
+    joiner = Membership.objects.get(person__email="joiner@enhance.example")
+    assert joiner.starts_on > joiner.cohort.intake_date
     assert midlands.cohorts.count() == 3
     assert Programme.objects.filter(pathway="multi_professional", length_years=1).count() >= 2
     assert Membership.objects.filter(wte__lt=1).exists(), "some learners are less than full time"
@@ -78,7 +81,7 @@ def test_demo_refuses_to_load_when_debug_is_off(settings):
 
 
 @pytest.mark.parametrize("persona", list(PERSONAS))
-def test_every_demo_persona_signs_in_and_sees_their_home_page(client, demo, persona):
+def test_every_demo_persona_signs_in_and_finds_work_waiting_on_their_home_page(client, demo, persona):
     response = client.post(
         reverse("account_login"), {"login": f"{persona}@enhance.example", "password": DEMO_PASSWORD}
     )

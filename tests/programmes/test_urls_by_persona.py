@@ -19,7 +19,6 @@ TABLE = {
     ),
     "programmes:learner_list": Route(get=STAFF),
     "programmes:learner_create": Route(get=MANAGERS, post=MANAGERS),
-    "learner": Route(lambda s: {"pk": s.world.learner_membership.person_id}, get=PROFILE_VIEWERS),
     "programmes:person_edit": Route(
         lambda s: {"pk": s.world.learner_membership.person_id}, get=MANAGERS, post=MANAGERS
     ),
