@@ -150,3 +150,25 @@ def assert_accessible(page: Page) -> None:
         f"{v['impact']}: {v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in bad
     )
     assert not bad, f"Accessibility violations on {page.url}:\n{summary}"
+
+
+@pytest.fixture
+def marked(world):
+    """Before a journey: four sessions held and marked, Asha absent from all of them; 30 more
+    learners present, so the list runs past one page."""
+    import datetime as dt
+
+    import time_machine
+
+    from enhance.teaching import services
+    from tests.factories import MembershipFactory
+    from tests.teaching.test_sessions import series
+
+    crowd = [
+        MembershipFactory(programme=world.programme, cohort=world.cohort, locality=world.locality)
+        for _ in range(30)
+    ]
+    for session in series(world, count=4):
+        with time_machine.travel(session.ends_at + dt.timedelta(hours=1)):
+            statuses = {m.pk: "present" for m in crowd} | {world.learner_membership.pk: "absent"}
+            services.register_save(actor=world["programme_lead"], session=session, statuses=statuses)

@@ -10,26 +10,10 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from enhance.teaching import services
 from tests.browser.conftest import assert_accessible, goto, sign_in
-from tests.factories import MembershipFactory
-from tests.teaching.test_sessions import START, series
+from tests.teaching.test_sessions import START
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def marked(world):
-    """Before the journey: four sessions held and marked, Asha absent from all of them; 30 more
-    learners present, so the list runs past one page."""
-    crowd = [
-        MembershipFactory(programme=world.programme, cohort=world.cohort, locality=world.locality)
-        for _ in range(30)
-    ]
-    for session in series(world, count=4):
-        with time_machine.travel(session.ends_at + dt.timedelta(hours=1)):
-            statuses = {m.pk: "present" for m in crowd} | {world.learner_membership.pk: "absent"}
-            services.register_save(actor=world["programme_lead"], session=session, statuses=statuses)
 
 
 def test_locality_lead_filters_attendance_to_the_learners_at_risk_and_downloads_them(new_page, world, marked):

@@ -136,8 +136,8 @@ def test_check_in_is_offered_on_the_home_page_only_while_it_is_open(world, clien
     later = session_at(world, now + dt.timedelta(days=2), title="Later")
     client.force_login(world["learner"])
     page = client.get(reverse("home")).content.decode()
-    assert reverse("teaching:check_in", args=[open_now.pk]) in page
-    assert reverse("teaching:check_in", args=[later.pk]) not in page
+    assert reverse("teaching:session_detail", args=[open_now.pk]) + "#check-in" in page
+    assert reverse("teaching:session_detail", args=[later.pk]) + "#check-in" not in page
 
 
 def test_a_learner_with_nothing_waiting_sees_the_empty_state(world, client):

@@ -1,0 +1,139 @@
+"""Home pages in Chromium: the learner's home leads them to check in, rank placements and answer
+a returned claim; the programme lead's home leads them to approve leave, to the learner most at
+risk (top of page 1 of the attendance list, across every learner) and to that learner's page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from enhance.expenses import services as expenses
+from enhance.expenses.models import Claim, Cost, Journey
+from enhance.teaching import services as teaching
+from enhance.teaching.models import LeaveRequest, Session, Topic
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.teaching.test_sessions import START
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def home(page: Page) -> None:
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Home").click()
+
+
+@pytest.fixture
+def learner_s_week(world, block):
+    """Before the journey: a session starting in ten minutes, an open placement block the learner
+    has not ranked, and last month's claim returned to them by the lead."""
+    start = timezone.now() + dt.timedelta(minutes=10)
+    (session,) = teaching.session_series_create(
+        actor=world["programme_lead"],
+        session=Session(
+            programme=world.programme,
+            title="Frailty in the community",
+            topic=Topic.objects.get(name="Human factors"),
+            mode="virtual",
+            online_link="https://meet.example/enhance",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
+        ),
+        m2m={},
+        repeat="none",
+        count=1,
+    )
+    month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    claim = expenses.claim_open(actor=world["learner"], membership=world.learner_membership, month=month)
+    journey = Journey.objects.create(
+        claim=claim,
+        date=month,
+        origin="Derby",
+        destination="Ilkeston",
+        purpose="session",
+        mode="public",
+        miles=0,
+    )
+    Cost.objects.create(
+        journey=journey,
+        kind="fare",
+        pence=450,
+        receipt=SimpleUploadedFile("r.pdf", b"%PDF-1.4 r"),
+        receipt_type="application/pdf",
+    )
+    expenses.claim_submit(actor=world["learner"], claim=claim)
+    expenses.claim_return(actor=world["programme_lead"], claim=claim, reason="Which bus did you take?")
+    return session, month
+
+
+def test_the_learner_s_home_leads_to_check_in_ranking_and_the_returned_claim(new_page, world, learner_s_week):
+    session, month = learner_s_week
+    page = sign_in(new_page, "learner@example.org", staff=False)
+    todo = page.get_by_test_id("home-todo")
+    expect(todo).to_contain_text(f"Answer your returned claim for {month:%B %Y}")
+    expect(todo).to_contain_text("Rank your placement preferences: Spring community placement")
+    assert_accessible(page)
+
+    page.get_by_role("link", name=f"Check in to {session.title}").click()
+    code = teaching.typed_code(session, teaching.current_window())  # as read off the venue screen
+    page.get_by_label("Code shown on the screen").fill(code)
+    page.get_by_role("button", name="Check in").click()
+    expect(page.get_by_test_id("my-status")).to_contain_text("Present (checked in")
+
+    home(page)
+    page.get_by_role("link", name="Rank your placement preferences: Spring community placement").click()
+    page.get_by_test_id("available").get_by_role("listitem").filter(has_text="Diabetes clinic").get_by_role(
+        "button", name="Add to my ranking"
+    ).click()
+    expect(page.get_by_text("Your preferences were saved.")).to_be_visible()
+
+    home(page)
+    expect(page.get_by_test_id("home-todo")).to_contain_text(
+        "Change your ranking: Spring community placement"
+    )
+    page.get_by_role("link", name=f"Answer your returned claim for {month:%B %Y}").click()
+    expect(page.get_by_test_id("return-reason")).to_contain_text("Which bus did you take?")
+    page.get_by_role("button", name="Submit claim").click()
+    expect(page.get_by_test_id("claim-status")).to_have_text("Submitted")
+
+    home(page)
+    expect(page.get_by_test_id("home-todo")).not_to_contain_text("returned claim")
+    assert (
+        Claim.objects.get(membership=world.learner_membership, month=month).status == Claim.Status.SUBMITTED
+    )
+
+
+def test_the_lead_s_home_leads_to_leave_the_learner_most_at_risk_and_their_page(new_page, world, marked):
+    leave = LeaveRequest.objects.create(
+        membership=world.second_membership,
+        starts_on=START.date() + dt.timedelta(days=60),
+        ends_on=START.date() + dt.timedelta(days=60),
+        reason="Simulation course",
+        days=1,
+    )
+    with time_machine.travel(START + dt.timedelta(days=30), tick=True):
+        page = sign_in(new_page, world["programme_lead"].email)
+        assert_accessible(page)
+        page.get_by_role("link", name="1 study leave request to decide").click()
+        page.get_by_test_id("pending-leave").get_by_role("button", name="Approve").click()
+        expect(page.get_by_text("Decision saved.")).to_be_visible()
+
+        home(page)
+        expect(page.get_by_role("link", name="1 study leave request to decide")).to_have_count(0)
+        page.get_by_role("link", name="Attendance by learner").click()
+        table = page.get_by_test_id("attendance")
+        expect(table.get_by_role("row").nth(1)).to_contain_text("Asha Learner")  # first of 32, page 1
+        expect(table.get_by_role("row").nth(1)).to_contain_text("Out of reach")
+        expect(page.get_by_role("link", name="Next")).to_be_visible()
+
+        home(page)
+        page.get_by_role("link", name="Asha Learner: attendance 0% cannot reach", exact=False).click()
+        expect(page.get_by_role("heading", name="Asha Learner", exact=True)).to_be_visible()
+        expect(page.get_by_test_id("learner-attendance")).to_contain_text("Out of reach")
+        expect(page.get_by_role("heading", name="Placements and clinics")).to_be_visible()
+        assert_accessible(page)
+    leave.refresh_from_db()
+    assert leave.status == LeaveRequest.Status.APPROVED
