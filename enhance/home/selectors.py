@@ -226,8 +226,7 @@ def lead_at_risk(user: User, now: dt.datetime) -> Section:
                 attendance_url + "?standing=out_of_reach",
             )
         )
-    for progress in portfolio.red_before_arcp(user, today)[:3]:
-        m = progress.membership
+    for m in portfolio.red_before_arcp(user, today)[:3]:
         items.append(
             Item(
                 f"{m.person.full_name}: ARCP readiness red",

@@ -9,6 +9,7 @@ from enhance.curriculum.models import Domain, Theme
 from enhance.placements.models import ClinicEntry, Placement
 from enhance.portfolio.models import Assessment, AssessmentType, Reflection, RequirementSet, Rule
 from enhance.programmes.access import scope_for
+from enhance.programmes.forms import LearnerFilterForm
 from enhance.teaching.access import sessions_for_learner
 
 # Free text on assessments is kept to a length an assessor writes and an email can carry.
@@ -144,3 +145,27 @@ class RuleForm(forms.ModelForm):
 class EvidencePackForm(forms.Form):
     starts_on = forms.DateField(widget=DateInput(), label="From")
     ends_on = forms.DateField(widget=DateInput(), label="To")
+
+
+RAGS = [
+    ("", "Any status"),
+    ("red", "Red"),
+    ("amber", "Amber"),
+    ("green", "Green"),
+    ("none", "No requirements"),
+]
+ORDERS = [("", "Red first"), ("arcp", "Soonest ARCP first")]
+
+
+class ReadinessFilterForm(LearnerFilterForm):
+    """The learner filters, plus readiness status and the order of the list."""
+
+    rag = forms.ChoiceField(label="Readiness", choices=RAGS, required=False)
+    order = forms.ChoiceField(label="Order", choices=ORDERS, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["status"]  # the list is of active learners
+
+    def filters(self) -> dict[str, Any]:
+        return self.cleaned_data if self.is_valid() else {}

@@ -8,7 +8,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from enhance.placements.models import Placement
-from enhance.programmes.models import Person
+from enhance.programmes.models import Membership, Person
 from enhance.teaching.models import Session
 
 
@@ -182,6 +182,32 @@ class Rule(models.Model):
 
         kind = get_rule_kind(self.kind)
         return kind.label if kind else self.kind
+
+
+class Readiness(models.Model):
+    """Where a learner stands against their training year's requirements, kept in the database
+    so the readiness list sorts and filters across every learner. Marked stale when evidence
+    changes, recomputed before the list is read and each night."""
+
+    RANK = {"red": 0, "amber": 1, "green": 2, "none": 3}
+
+    membership = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, primary_key=True, related_name="readiness"
+    )
+    rag = models.CharField(max_length=5)
+    rank = models.PositiveSmallIntegerField(help_text="0 red, 1 amber, 2 green, 3 no requirements.")
+    met = models.PositiveSmallIntegerField(default=0)
+    rules = models.PositiveSmallIntegerField(default=0)
+    year = models.PositiveSmallIntegerField(default=1)
+    stale = models.BooleanField(default=False)
+    computed_on = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["rank", "membership"])]
+        verbose_name_plural = "readiness"
+
+    def __str__(self) -> str:
+        return f"{self.membership_id}: {self.rag}"
 
 
 class EvidencePack(models.Model):

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from enhance.accounts.models import User
-from enhance.portfolio import coverage, requirements
+from enhance.portfolio import coverage, readiness, requirements
 from enhance.portfolio.access import reflections_visible_to
 from enhance.portfolio.models import Assessment, AssessmentType, EvidencePack, Reflection, RequirementSet
 from enhance.programmes.access import memberships_manageable_by, scope_for
 from enhance.programmes.models import Cohort, Membership, Programme
+from enhance.programmes.selectors import memberships_filtered
 
 
 def reflections_of(user: User) -> QuerySet[Reflection]:
@@ -84,21 +85,52 @@ def requirement_sets_of(programmes: QuerySet[Programme]) -> QuerySet[Requirement
     )
 
 
-def readiness_rows(user: User, page_of_memberships: list[Membership], sort: str) -> list[Any]:
-    rows = requirements.progress_many(page_of_memberships)
-    if sort != "arcp":
-        order = {"red": 0, "amber": 1, "green": 2, "none": 3}
-        rows.sort(key=lambda p: order[p.rag])
-    return rows
+def readiness_rows(page_of_memberships: list[Membership]) -> list[requirements.Progress]:
+    """Rule by rule, for the learners on one page of the readiness list."""
+    return requirements.progress_many(page_of_memberships)
 
 
-def learners_for_readiness(user: User) -> QuerySet[Membership]:
-    return (
-        memberships_manageable_by(user)
-        .filter(status=Membership.Status.ACTIVE)
-        .select_related("person", "programme", "cohort")
-        .order_by("arcp_date", "person__surname")
+def learners_for_readiness(user: User, filters: dict[str, Any] | None = None) -> QuerySet[Any, Any]:
+    """Active learners the user leads, filtered, red first (or soonest ARCP first), across all
+    of them. Their kept readiness is brought up to date first (see `readiness`)."""
+    filters = filters or {}
+    learners = memberships_filtered(
+        memberships_manageable_by(user).filter(status=Membership.Status.ACTIVE), filters
     )
+    readiness.refresh(learners)
+    if filters.get("rag"):
+        learners = learners.filter(readiness__rag=filters["rag"])
+    arcp = F("arcp_date").asc(nulls_last=True)
+    names = ("person__surname", "person__forename", "pk")
+    order = (arcp, "readiness__rank") if filters.get("order") == "arcp" else ("readiness__rank", arcp)
+    return learners.select_related("person", "programme", "cohort", "locality", "readiness").order_by(
+        *order, *names
+    )
+
+
+READINESS_HEADER = ["Learner", "Email", "Programme", "Cohort", "Locality", "Year", "ARCP date"]
+
+
+def readiness_export_rows(learners: QuerySet[Any, Any]) -> list[list[Any]]:
+    """The filtered readiness list as a spreadsheet: one row a learner, every learner."""
+    rows: list[list[Any]] = [[*READINESS_HEADER, "Rules met", "Rules", "Status"]]
+    for m in learners:
+        kept = m.readiness
+        rows.append(
+            [
+                m.person.full_name,
+                m.person.email,
+                m.programme.name,
+                m.cohort.name,
+                m.locality.name if m.locality else "",
+                kept.year,
+                m.arcp_date or "",
+                kept.met,
+                kept.rules,
+                "No requirements" if kept.rag == "none" else kept.rag.capitalize(),
+            ]
+        )
+    return rows
 
 
 def evidence_packs_of(person_id: int, limit: int = 20) -> QuerySet[EvidencePack]:
@@ -146,12 +178,17 @@ def readiness_of(membership: Membership, today: dt.date) -> requirements.Progres
     return requirements.progress_for(membership, today)
 
 
-def red_before_arcp(user: User, today: dt.date, limit: int = 200) -> list[requirements.Progress]:
+def red_before_arcp(user: User, today: dt.date) -> QuerySet[Membership]:
     """Active learners whose ARCP is within twelve weeks and who are red, soonest ARCP first."""
-    soon = list(
-        learners_for_readiness(user).filter(arcp_date__gte=today, arcp_date__lte=today + ARCP_WARNING)[:limit]
+    soon = memberships_manageable_by(user).filter(
+        status=Membership.Status.ACTIVE, arcp_date__gte=today, arcp_date__lte=today + ARCP_WARNING
     )
-    return [p for p in requirements.progress_many(soon, today) if p.rag == "red"]
+    readiness.refresh(soon, today)
+    return (
+        soon.filter(readiness__rag="red")
+        .select_related("person")
+        .order_by("arcp_date", "person__surname", "person__forename", "pk")
+    )
 
 
 def reflections_of_person(user: User, person_id: int, limit: int = 10) -> QuerySet[Reflection]:

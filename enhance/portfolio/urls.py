@@ -14,6 +14,7 @@ urlpatterns = [
     path("evidence/", views.evidence_packs, name="evidence_packs"),
     path("evidence/<int:pk>/", views.evidence_pack, name="evidence_pack"),
     path("readiness/", views.readiness, name="readiness"),
+    path("readiness/export.<str:fmt>", views.readiness_export, name="readiness_export"),
     path("requirements/", views.requirement_sets, name="requirement_sets"),
     path("requirements/<int:pk>/", views.requirement_set, name="requirement_set"),
     path("requirements/<int:pk>/rules/<int:rule_pk>/remove/", views.rule_remove, name="rule_remove"),

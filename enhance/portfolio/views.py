@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enhance.accounts.http import AuthedHttpRequest
+from enhance.core import spreadsheets
 from enhance.core.forms import ActionForm, add_service_errors
 from enhance.core.paging import page_of
 from enhance.portfolio import access, assessments, coverage, evidence, requirements, selectors, services
@@ -16,12 +17,13 @@ from enhance.portfolio.forms import (
     AssessorForm,
     CommentForm,
     EvidencePackForm,
+    ReadinessFilterForm,
     ReflectionForm,
     RequirementSetForm,
     RuleForm,
 )
 from enhance.portfolio.models import Reflection
-from enhance.programmes.access import get_cohort_for, programmes_run_by, scope_for
+from enhance.programmes.access import get_cohort_for, programmes_run_by, programmes_visible_to, scope_for
 from enhance.programmes.selectors import current_membership
 from enhance.programmes.services import record_viewed
 
@@ -242,11 +244,22 @@ def my_progress(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def readiness(request: AuthedHttpRequest) -> HttpResponse:
-    """Leads: who is behind before their ARCP, red first (or by ARCP date)."""
+    """Leads: who is behind before their ARCP, red first (or by ARCP date), across every learner."""
     access.ensure_manages_learners(request.user)
-    page = page_of(request, selectors.learners_for_readiness(request.user))
-    rows = selectors.readiness_rows(request.user, list(page.object_list), request.GET.get("sort", ""))
-    return render(request, "portfolio/readiness.html", {"page": page, "rows": rows})
+    form = ReadinessFilterForm(request.GET or None, programmes=programmes_visible_to(request.user))
+    page = page_of(request, selectors.learners_for_readiness(request.user, form.filters()))
+    rows = selectors.readiness_rows(list(page.object_list))
+    return render(request, "portfolio/readiness.html", {"page": page, "rows": rows, "form": form})
+
+
+def readiness_export(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
+    """The readiness list as filtered, every learner, as CSV or XLSX."""
+    access.ensure_manages_learners(request.user)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    form = ReadinessFilterForm(request.GET or None, programmes=programmes_visible_to(request.user))
+    rows = selectors.readiness_export_rows(selectors.learners_for_readiness(request.user, form.filters()))
+    return spreadsheets.download(rows, filename="arcp-readiness", fmt=fmt, sheet="Readiness")
 
 
 # --- Evidence packs --------------------------------------------------------------------------

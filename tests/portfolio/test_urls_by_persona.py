@@ -19,6 +19,7 @@ TABLE = {
     "portfolio:evidence_packs": Route(get=LEARNERS, post=LEARNERS),
     "portfolio:evidence_pack": Route(lambda s: {"pk": s.pack.pk}, get=LEARNER),
     "portfolio:readiness": Route(get=MANAGERS),
+    "portfolio:readiness_export": Route(lambda s: {"fmt": "csv"}, get=MANAGERS),
     "portfolio:requirement_sets": Route(get=LEADS, post=LEADS),
     "portfolio:requirement_set": Route(lambda s: {"pk": s.requirement_set.pk}, get=LEADS, post=LEADS),
     "portfolio:rule_remove": Route(lambda s: {"pk": s.requirement_set.pk, "rule_pk": s.rule.pk}, post=LEADS),

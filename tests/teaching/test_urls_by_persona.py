@@ -24,6 +24,7 @@ TABLE = {
     "teaching:screen": Route(session, get=SESSION_STAFF),
     "teaching:qr": Route(session, get=SESSION_STAFF),
     "teaching:register": Route(session, get=SESSION_STAFF, post=SESSION_STAFF),
+    "teaching:register_close": Route(session, post=SESSION_STAFF),
     "teaching:register_export": Route(lambda s: {"pk": s.session.pk, "fmt": "csv"}, get=SESSION_STAFF),
     "teaching:scan": Route(
         lambda s: {"pk": s.session.pk, "token": "0" * 20}, get=SESSION_PEOPLE, post=SESSION_PEOPLE
