@@ -11,16 +11,46 @@ from django.http import Http404
 
 from enhance.accounts.models import User
 from enhance.programmes.access import memberships_manageable_by, programmes_run_by, scope_for
-from enhance.programmes.models import Membership
+from enhance.programmes.models import Locality, Membership
 from enhance.teaching.models import LeaveRequest, Material, Session
 
 
+def locality_sessions(user: User) -> QuerySet[Session]:
+    """Sessions for a locality lead's localities only (naming no other locality)."""
+    mine = scope_for(user).localities
+    if not mine:
+        return Session.objects.none()
+    return Session.objects.filter(localities__in=mine).exclude(
+        localities__in=Locality.objects.exclude(id__in=mine)
+    )
+
+
 def sessions_manageable_by(user: User) -> QuerySet[Session]:
-    return Session.objects.filter(programme__in=programmes_run_by(user))
+    """Sessions a person changes and cancels: all of the programmes they run; a locality lead,
+    those for their locality."""
+    return Session.objects.filter(
+        Q(programme__in=programmes_run_by(user)) | Q(pk__in=locality_sessions(user).values("pk"))
+    )
 
 
 def sessions_for_staff(user: User) -> QuerySet[Session]:
-    return Session.objects.filter(Q(programme__in=programmes_run_by(user)) | Q(facilitators=user)).distinct()
+    return Session.objects.filter(
+        Q(programme__in=programmes_run_by(user))
+        | Q(facilitators=user)
+        | Q(pk__in=locality_sessions(user).values("pk"))
+    ).distinct()
+
+
+def can_add_sessions(user: User) -> bool:
+    """Leads who run a programme add its sessions; locality leads add sessions for their locality."""
+    return programmes_run_by(user).exists() or bool(scope_for(user).localities)
+
+
+def may_add_session(user: User, programme_id: int, localities: list[Locality]) -> bool:
+    if programmes_run_by(user).filter(pk=programme_id).exists():
+        return True
+    mine = scope_for(user).localities
+    return bool(localities) and all(x.pk in mine and x.programme_id == programme_id for x in localities)
 
 
 def expected_memberships(session: Session) -> QuerySet[Membership]:
@@ -116,5 +146,5 @@ def ensure_sees_attendance(user: User) -> None:
 
 
 def ensure_runs_sessions(user: User) -> None:
-    if not programmes_run_by(user).exists():
+    if not can_add_sessions(user):
         raise PermissionDenied

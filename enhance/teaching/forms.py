@@ -3,14 +3,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 
 from enhance.accounts.models import User
 from enhance.core.forms import DateInput, DateTimeInput, choice_field
 from enhance.curriculum.models import Domain, Theme
-from enhance.programmes.access import programmes_run_by
+from enhance.programmes.access import programmes_run_by, scope_for
 from enhance.programmes.forms import LearnerFilterForm
-from enhance.programmes.models import Cohort, Locality, Site
+from enhance.programmes.models import Cohort, Locality, Programme, Site
+from enhance.teaching.access import may_add_session
 from enhance.teaching.models import Attendance, Session, Topic
+
+FOR_YOUR_LOCALITY = "Choose your locality: you add sessions for your own locality only."
 
 
 class InProgrammeMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -69,7 +73,10 @@ class SessionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        programmes = programmes_run_by(user)
+        mine = scope_for(user).localities
+        programmes = Programme.objects.filter(
+            Q(pk__in=programmes_run_by(user).values("pk")) | Q(localities__in=mine)
+        ).distinct()
         choice_field(self, "programme").queryset = programmes
         choice_field(self, "topic").queryset = Topic.objects.all()
         choice_field(self, "venue").queryset = Site.objects.select_related("organisation")
@@ -77,8 +84,9 @@ class SessionForm(forms.ModelForm):
             "programme"
         )
         self.fields["localities"].queryset = Locality.objects.filter(  # type: ignore[attr-defined]
-            programme__in=programmes
+            Q(programme__in=programmes_run_by(user)) | Q(pk__in=mine)
         ).select_related("programme")
+        self.user = user
         self.fields["facilitators"].queryset = User.objects.filter(roles__isnull=False).distinct()  # type: ignore[attr-defined]
         self.fields["domains"].queryset = Domain.objects.all()  # type: ignore[attr-defined]
         self.fields["themes"].queryset = Theme.objects.all()  # type: ignore[attr-defined]
@@ -94,6 +102,8 @@ class SessionForm(forms.ModelForm):
         for name in ("cohorts", "localities"):
             if programme and any(x.programme_id != programme.pk for x in data.get(name) or []):
                 self.add_error(name, "Choose only from the session's programme.")
+        if programme and not may_add_session(self.user, programme.pk, list(data.get("localities") or [])):
+            self.add_error("localities", FOR_YOUR_LOCALITY)
         if data.get("repeat", "none") != "none" and not data.get("count"):
             self.add_error("count", "Say how many sessions the series has.")
         return data

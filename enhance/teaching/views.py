@@ -56,7 +56,7 @@ def timetable(request: AuthedHttpRequest) -> HttpResponse:
         "page": page_of(request, sessions),
         "show_past": show_past,
         "is_learner": is_learner,
-        "can_add": programmes_run_by(user).exists(),
+        "can_add": access.can_add_sessions(user),
         "sees_attendance": scope_for(user).manages_learners,
     }
     return render(request, "teaching/timetable.html", context)

@@ -227,7 +227,7 @@ def test_session_pages_per_persona(client, world):
         "register": managers | {"faculty"},
         "screen": managers | {"faculty"},
         "edit": managers,
-        "create": managers,
+        "create": managers | {"locality_lead"},  # for their own locality only
     }
     urls = {
         "detail": reverse("teaching:session_detail", args=[session.pk]),

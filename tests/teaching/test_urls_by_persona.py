@@ -15,7 +15,7 @@ def session(s):  # type: ignore[no-untyped-def]
 
 TABLE = {
     "teaching:timetable": Route(get=EVERYONE),
-    "teaching:session_create": Route(get=LEADS, post=LEADS),
+    "teaching:session_create": Route(get=LEADS | {"locality_lead"}, post=LEADS),  # their locality only
     "teaching:session_detail": Route(session, get=SESSION_PEOPLE),
     "teaching:session_edit": Route(session, get=LEADS, post=LEADS),
     "teaching:session_cancel": Route(session, post=LEADS),

@@ -15,10 +15,10 @@ from enhance.accounts.models import User
 from enhance.core.dates import add_months
 from enhance.core.uploads import JPEG, OFFICE, PDF, PNG, sniff
 from enhance.notifications.services import notify
-from enhance.programmes.access import programmes_run_by
 from enhance.teaching.access import (
     can_take_register,
     expected_memberships,
+    may_add_session,
     sessions_manageable_by,
 )
 from enhance.teaching.models import Session
@@ -39,7 +39,7 @@ def session_series_create(
     *, actor: User, session: Session, m2m: dict[str, Any], repeat: str = "none", count: int = 1
 ) -> list[Session]:
     """Create one session, or a weekly or monthly series of `count` sessions sharing a key."""
-    if not programmes_run_by(actor).filter(pk=session.programme_id).exists():
+    if not may_add_session(actor, session.programme_id, list(m2m.get("localities") or [])):
         raise PermissionDenied(YOU_CANNOT_ADD_SESSIONS_PROGRAMME)
     if repeat not in ("none", "weekly", "monthly") or not 1 <= count <= 52:
         raise ValidationError({"count": REPEAT_BETWEEN_TIMES})
@@ -85,6 +85,8 @@ def session_update(
     the time, place or link changes."""
     if not sessions_manageable_by(actor).filter(pk=session.pk).exists():
         raise PermissionDenied
+    if "localities" in m2m and not may_add_session(actor, session.programme_id, list(m2m["localities"])):
+        raise PermissionDenied(YOU_CANNOT_ADD_SESSIONS_PROGRAMME)
     targets = [session]
     if whole_series and session.series_key:
         targets = list(
