@@ -24,12 +24,14 @@ from enhance.expenses.access import APPROVED_STATUSES, can_approve
 from enhance.expenses.models import Claim, Cost, ExportBatch, Journey, Mode
 from enhance.expenses.rates import RateTable, mileage_year_start, price
 from enhance.expenses.receipts import receipt_type
-from enhance.notifications.services import notify
+from enhance.notifications.services import Message, notify, notify_many
 from enhance.programmes.access import scope_for
 from enhance.programmes.models import Membership, Organisation
 from enhance.programmes.selectors import leads_of
 
 # Messages people see when a rule refuses them (tests assert them by name).
+CLAIM_PAID_TITLE = "Your claim for {month:%B %Y} was paid"
+CLAIM_PAID_BODY = "Claim {reference} was paid on {paid_on:%-d %B %Y}."
 ONLY_LEARNER_CAN_CHANGE_THEIR = "Only the learner can change their own claim."
 ONLY_TRUST_S_FINANCE_OFFICERS = "Only the Trust's finance officers can export its claims."
 YOU_CANNOT_CLAIM_MONTH_NOT = "You cannot claim for a month that has not started."
@@ -418,9 +420,27 @@ def batch_lines(batch: ExportBatch) -> list[list[Any]]:
 
 @transaction.atomic
 def claim_mark_paid(*, actor: User, claim: Claim, paid_on: dt.date) -> Claim:
+    """Record that the Trust paid a claim, and tell the learner."""
+    claim = _mark_paid(actor, claim, paid_on)
+    notify_many(
+        kind=kinds.CLAIM_PAID.code, messages=[_paid_message(claim)] if claim.membership.person.user else []
+    )
+    return claim
+
+
+def _paid_message(claim: Claim) -> Message:
+    return Message(
+        recipient=claim.membership.person.user,
+        title=CLAIM_PAID_TITLE.format(month=claim.month),
+        body=CLAIM_PAID_BODY.format(reference=claim.reference, paid_on=claim.paid_on),
+        url=claim.get_absolute_url(),
+    )
+
+
+def _mark_paid(actor: User, claim: Claim, paid_on: dt.date) -> Claim:
     claim = (
         Claim.objects.select_for_update(of=("self",))
-        .select_related("membership__employing_organisation")
+        .select_related("membership__employing_organisation", "membership__person__user")
         .get(pk=claim.pk)
     )
     organisation = claim.membership.employing_organisation
@@ -474,6 +494,8 @@ def payment_file_apply(*, actor: User, organisation: Organisation, data: bytes) 
             errors.append(ROW.format(row=number, message=NOT_A_DATE.format(value=raw_date)))
     if errors:
         raise ValidationError(errors)
-    for claim, paid_on in updates:
-        claim_mark_paid(actor=actor, claim=claim, paid_on=paid_on)
+    paid = [_mark_paid(actor, claim, paid_on) for claim, paid_on in updates]
+    notify_many(
+        kind=kinds.CLAIM_PAID.code, messages=[_paid_message(c) for c in paid if c.membership.person.user]
+    )
     return len(updates)

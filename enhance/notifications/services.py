@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,6 +33,45 @@ def notify(*, recipient: User, kind: str, title: str, body: str = "", url: str =
 
         transaction.on_commit(lambda: send_notification_email.enqueue(notification_id=notification.pk))
     return notification
+
+
+@dataclass(frozen=True)
+class Message:
+    recipient: User
+    title: str
+    body: str = ""
+    url: str = ""
+
+
+@transaction.atomic
+def notify_many(*, kind: str, messages: Iterable[Message]) -> list[Notification]:
+    """Record any number of notifications of one kind in a fixed number of queries, and queue
+    one background task to email those whose recipients want email for it."""
+    kind_obj = kinds.get(kind)
+    messages = list(messages)
+    if not messages:
+        return []
+    created = Notification.objects.bulk_create(
+        Notification(recipient=m.recipient, kind=kind_obj.code, title=m.title, body=m.body, url=m.url)
+        for m in messages
+    )
+    declined: set[int] = set()
+    if not kind_obj.urgent:
+        declined = set(
+            EmailPreference.objects.filter(
+                kind=kind_obj.code, email=False, user__in=[m.recipient.pk for m in messages]
+            ).values_list("user_id", flat=True)
+        )
+    to_email = [
+        n.pk
+        for n, m in zip(created, messages, strict=True)
+        if m.recipient.is_active and m.recipient.pk not in declined
+    ]
+    if to_email:
+        from enhance.notifications.tasks import send_notification_emails
+
+        transaction.on_commit(lambda: send_notification_emails.enqueue(notification_ids=to_email))
+    return created
 
 
 def notifications_mark_read(*, actor: User, ids: list[int] | None = None) -> int:

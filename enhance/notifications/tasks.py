@@ -15,6 +15,13 @@ logger = logging.getLogger(__name__)
 
 
 @task()
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """Email a batch of notifications (from notify_many), each as send_notification_email
+    does: claimed once, retried on its own when the mail server refuses it."""
+    return sum(1 for pk in notification_ids if send_notification_email.call(notification_id=pk))
+
+
+@task()
 def send_notification_email(notification_id: int, attempt: int = 1) -> bool:
     """Email one notification. Claims it with a conditional update so that two workers never
     send the same email twice; a failed send gives the claim back and tries again later."""
@@ -33,10 +40,14 @@ def send_notification_email(notification_id: int, attempt: int = 1) -> bool:
             from_email=None,
             recipient_list=[notification.recipient.email],
         )
+        if attempt > 1:
+            Notification.objects.filter(pk=notification_id).update(email_attempts=attempt, email_error="")
     except (smtplib.SMTPException, OSError) as exc:
         # A mail server that is down or refuses for a while: try again after the configured
         # waits, then give up (the notification stays in the app with `emailed_at` empty).
-        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+        Notification.objects.filter(pk=notification_id).update(
+            emailed_at=None, email_attempts=attempt, email_error=str(exc)[:300]
+        )
         waits = settings.EMAIL_RETRY_SECONDS
         if attempt > len(waits):
             logger.error(

@@ -22,6 +22,7 @@ from enhance.expenses.services import (
     SAY_WHAT_NEEDS_CHANGING_SO,
     THERE_NO_APPROVED_CLAIMS_WAITING,
 )
+from enhance.notifications.models import Notification
 from tests.factories import MembershipFactory, OrganisationFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -327,6 +328,9 @@ def test_payment_file_marks_paid_all_or_nothing(world, driver):
     )
     claim.refresh_from_db()
     assert (claim.status, claim.paid_on) == ("paid", dt.date(2026, 3, 31))
+    told = Notification.objects.get(recipient=world["learner"], kind="claim_paid")
+    assert told.title == services.CLAIM_PAID_TITLE.format(month=claim.month)
+    assert told.body == services.CLAIM_PAID_BODY.format(reference=claim.reference, paid_on=claim.paid_on)
     with pytest.raises(
         ValidationError,
         match=re.escape(services.NOT_AWAITING_PAYMENT.format(reference=claim.reference, status="paid")),

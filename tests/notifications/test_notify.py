@@ -85,9 +85,12 @@ def test_an_email_the_mail_server_refuses_is_tried_again_later_not_lost(monkeypa
     retry = DBTaskResult.objects.get(args_kwargs__kwargs__attempt=2)
     assert retry.args_kwargs["kwargs"]["notification_id"] == n.pk
     assert retry.run_after > timezone.now() + dt.timedelta(seconds=30)
+    assert (n.email_attempts, n.email_error) == (1, "Connection unexpectedly closed")  # for the admin
     monkeypatch.undo()
     assert send_notification_email.call(notification_id=n.pk, attempt=2) is True
     assert [m.subject for m in mail.outbox] == ["enhance: Retry me"]
+    n.refresh_from_db()
+    assert (n.email_attempts, n.email_error) == (2, "")
 
 
 def test_emailing_gives_up_after_the_last_retry(monkeypatch, queued_tasks, settings):
