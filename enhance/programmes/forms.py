@@ -8,6 +8,7 @@ from enhance.accounts.models import User
 from enhance.core.forms import DateInput, VersionedForm, choice_field
 from enhance.programmes.access import localities_manageable_by, programmes_manageable_by
 from enhance.programmes.models import (
+    Announcement,
     Cohort,
     Grade,
     Locality,
@@ -181,3 +182,27 @@ class ImportUploadForm(forms.Form):
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError(FILE_TOO_BIG)
         return upload
+
+
+class AnnouncementForm(forms.ModelForm):
+    """A message to learners: who it goes to, then what it says."""
+
+    class Meta:
+        model = Announcement
+        fields = ["programme", "cohort", "locality", "title", "body"]
+        field_classes = {"cohort": InProgrammeChoiceField, "locality": InProgrammeChoiceField}
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        programmes = programmes_manageable_by(user)
+        choice_field(self, "programme").queryset = programmes
+        cohorts = choice_field(self, "cohort")
+        cohorts.queryset = Cohort.objects.filter(programme__in=programmes).select_related("programme")
+        cohorts.empty_label = "Every cohort"
+        localities = choice_field(self, "locality")
+        localities.queryset = localities_manageable_by(user).select_related("programme")
+        localities.empty_label = "Every locality"
+
+    def audience(self) -> dict[str, Any]:
+        return {k: self.cleaned_data.get(k) for k in ("programme", "cohort", "locality")}

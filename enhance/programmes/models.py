@@ -520,3 +520,38 @@ class RecordView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewer} viewed {self.what}"
+
+
+class Announcement(models.Model):
+    """A message from a lead to the learners of a programme, or of one cohort or locality of
+    it: in the app and by email (as each learner chose), sent in the background."""
+
+    class Status(models.TextChoices):
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="announcements")
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    locality = models.ForeignKey(Locality, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    title = models.CharField("subject", max_length=200)
+    body = models.TextField("message", max_length=5000)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SENDING)
+    recipient_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def audience(self) -> str:
+        parts = [
+            self.programme.name,
+            self.cohort.name if self.cohort else "",
+            self.locality.name if self.locality else "",
+        ]
+        return ", ".join(p for p in parts if p)

@@ -39,7 +39,7 @@ ANOTHER_ACCOUNT_ALREADY_USES_EMAIL = "Another account already uses this email ad
 ALREADY_A_MEMBER = "{person} is already a member of {programme}."
 
 
-def _check_can_manage(actor: User, programme: Programme, locality: Locality | None) -> None:
+def check_can_manage(actor: User, programme: Programme, locality: Locality | None) -> None:
     if can_manage_programme_wide(actor, programme):
         return
     scope = scope_for(actor)
@@ -138,7 +138,7 @@ def membership_create(
     arcp_date: dt.date | None = None,
     grade_starts_on: dt.date | None = None,
 ) -> Membership:
-    _check_can_manage(actor, programme, locality)
+    check_can_manage(actor, programme, locality)
     if Membership.objects.filter(person=person, programme=programme).exists():
         raise ValidationError({"programme": ALREADY_A_MEMBER.format(person=person, programme=programme)})
     membership = Membership(
@@ -187,11 +187,11 @@ def membership_update(
     edit made on stale data is refused instead of silently undoing someone else's change."""
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
     _check_version(locked.version, expected_version)
-    _check_can_manage(actor, locked.programme, locked.locality)
+    check_can_manage(actor, locked.programme, locked.locality)
     old_status = locked.status
     for name, value in fields.items():
         setattr(locked, name, value)
-    _check_can_manage(actor, locked.programme, locked.locality)
+    check_can_manage(actor, locked.programme, locked.locality)
     if locked.status != old_status and "status_since" not in fields:
         locked.status_since = dt.date.today()
     locked.version += 1

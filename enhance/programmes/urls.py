@@ -16,6 +16,7 @@ urlpatterns = [
     path("learners/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("learners/<int:person_pk>/memberships/new/", views.membership_create, name="membership_create"),
     path("memberships/<int:pk>/edit/", views.membership_edit, name="membership_edit"),
+    path("messages/", views.announcement_list, name="announcement_list"),
     path("imports/", views.import_upload, name="import_upload"),
     path("imports/template.csv", views.import_template, name="import_template"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),

@@ -9,9 +9,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from enhance.accounts.http import AuthedHttpRequest
 from enhance.core.forms import add_service_errors
 from enhance.core.paging import page_of
-from enhance.programmes import access, selectors, services
-from enhance.programmes.forms import ImportUploadForm, LearnerFilterForm, MembershipForm, PersonForm
+from enhance.programmes import access, announcements, selectors, services
+from enhance.programmes.forms import (
+    AnnouncementForm,
+    ImportUploadForm,
+    LearnerFilterForm,
+    MembershipForm,
+    PersonForm,
+)
 from enhance.programmes.imports import ImportFileError, import_commit, import_preview
+
+MESSAGE_ON_ITS_WAY = "Message on its way to {count} learners."
 
 
 def programme_list(request: AuthedHttpRequest) -> HttpResponse:
@@ -208,3 +216,23 @@ def record_views(request: AuthedHttpRequest) -> HttpResponse:
     access.ensure_learner(request.user)
     page = page_of(request, selectors.record_views_of(request.user))
     return render(request, "programmes/record_views.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def announcement_list(request: AuthedHttpRequest) -> HttpResponse:
+    """Leads write to a programme, cohort or locality: "Preview" shows who it will reach,
+    "Send" sends it in the background. Earlier messages are listed below."""
+    access.ensure_manages_learners(request.user)
+    form = AnnouncementForm(request.POST or None, user=request.user)
+    context = {"form": form, "page": page_of(request, announcements.announcements_of(request.user))}
+    if request.method == "POST" and form.is_valid():
+        try:
+            if "send" not in request.POST:
+                context["preview"] = announcements.preview(request.user, **form.audience())
+            else:
+                sent = announcements.announcement_send(actor=request.user, **form.cleaned_data)
+                messages.success(request, MESSAGE_ON_ITS_WAY.format(count=sent.recipient_count))
+                return redirect("programmes:announcement_list")
+        except ValidationError as exc:
+            add_service_errors(exc, form)
+    return render(request, "programmes/announcements.html", context)

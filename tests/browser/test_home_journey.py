@@ -137,3 +137,23 @@ def test_the_lead_s_home_leads_to_leave_the_learner_most_at_risk_and_their_page(
         assert_accessible(page)
     leave.refresh_from_db()
     assert leave.status == LeaveRequest.Status.APPROVED
+
+
+def test_a_lead_previews_and_sends_a_message_to_a_cohort(new_page, world):
+    page = sign_in(new_page, world["programme_lead"].email)
+    page.get_by_role("link", name="Message learners").click()
+    expect(page.get_by_text("No messages yet.")).to_be_visible()
+    page.get_by_label("Programme").select_option(label="Midlands IMT")
+    page.get_by_label("Cohort").select_option(label="Midlands IMT: August 2026 intake")
+    page.get_by_label("Subject").fill("Teaching moves to room 2")
+    page.get_by_label("Message").fill("From next week we meet in room 2 of the education centre.")
+    page.get_by_role("button", name="Preview who receives it").click()
+    expect(page.get_by_test_id("preview")).to_contain_text("This message will go to 2 learners")
+    assert_accessible(page)
+    page.get_by_role("button", name="Send to 2 learners").click()
+    expect(page.get_by_text("Message on its way to 2 learners.")).to_be_visible()
+    expect(page.get_by_test_id("sent")).to_contain_text("Teaching moves to room 2")
+
+    learner = sign_in(new_page, "learner@example.org", staff=False)
+    learner.get_by_role("link", name="Notifications", exact=False).first.click()
+    expect(learner.get_by_text("Teaching moves to room 2", exact=False).first).to_be_visible()

@@ -29,6 +29,7 @@ TABLE = {
         lambda s: {"pk": s.world.learner_membership.pk}, get=MANAGERS, post=MANAGERS
     ),
     "programmes:import_upload": Route(get=MANAGERS, post=MANAGERS),
+    "programmes:announcement_list": Route(get=MANAGERS, post=MANAGERS),
     "programmes:record_views": Route(get=frozenset({"learner", "second_learner", "far_learner"})),
     "programmes:import_template": Route(get=MANAGERS),
     "programmes:import_detail": Route(lambda s: {"pk": s.import_batch.pk}, get=frozenset({"programme_lead"})),
