@@ -422,19 +422,22 @@ def batch_lines(batch: ExportBatch) -> list[list[Any]]:
 def claim_mark_paid(*, actor: User, claim: Claim, paid_on: dt.date) -> Claim:
     """Record that the Trust paid a claim, and tell the learner."""
     claim = _mark_paid(actor, claim, paid_on)
-    notify_many(
-        kind=kinds.CLAIM_PAID.code, messages=[_paid_message(claim)] if claim.membership.person.user else []
-    )
+    notify_many(kind=kinds.CLAIM_PAID.code, messages=_paid_messages([claim]))
     return claim
 
 
-def _paid_message(claim: Claim) -> Message:
-    return Message(
-        recipient=claim.membership.person.user,
-        title=CLAIM_PAID_TITLE.format(month=claim.month),
-        body=CLAIM_PAID_BODY.format(reference=claim.reference, paid_on=claim.paid_on),
-        url=claim.get_absolute_url(),
-    )
+def _paid_messages(claims: list[Claim]) -> list[Message]:
+    """ "Your claim was paid", for each claim whose learner still has an account."""
+    return [
+        Message(
+            recipient=user,
+            title=CLAIM_PAID_TITLE.format(month=claim.month),
+            body=CLAIM_PAID_BODY.format(reference=claim.reference, paid_on=claim.paid_on),
+            url=claim.get_absolute_url(),
+        )
+        for claim in claims
+        if (user := claim.membership.person.user) is not None
+    ]
 
 
 def _mark_paid(actor: User, claim: Claim, paid_on: dt.date) -> Claim:
@@ -495,7 +498,5 @@ def payment_file_apply(*, actor: User, organisation: Organisation, data: bytes) 
     if errors:
         raise ValidationError(errors)
     paid = [_mark_paid(actor, claim, paid_on) for claim, paid_on in updates]
-    notify_many(
-        kind=kinds.CLAIM_PAID.code, messages=[_paid_message(c) for c in paid if c.membership.person.user]
-    )
+    notify_many(kind=kinds.CLAIM_PAID.code, messages=_paid_messages(paid))
     return len(updates)
