@@ -42,3 +42,12 @@ def working_days(start: dt.date, end: dt.date) -> int:
     """Monday to Friday days from `start` to `end`, both included."""
     days = (end - start).days + 1
     return sum(1 for n in range(days) if (start + dt.timedelta(days=n)).weekday() < 5)
+
+
+def working_days_before(day: dt.date, n: int) -> dt.date:
+    """The date `n` working days (Monday to Friday) before `day`."""
+    while n > 0:
+        day -= dt.timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day

@@ -7,4 +7,7 @@ class ExpensesConfig(AppConfig):
     verbose_name = "Travel and expenses"
 
     def ready(self) -> None:
-        from enhance.expenses import notifications  # noqa: F401  (registers the notification kinds)
+        from enhance.expenses import (  # noqa: F401  (registers the notification kinds, daily jobs)
+            notifications,
+            tasks,
+        )

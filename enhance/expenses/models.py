@@ -79,6 +79,7 @@ class Claim(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     return_reason = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    chased_at = models.DateTimeField(null=True, blank=True, editable=False)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -71,6 +71,7 @@ class PlacementBlock(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField()
     preferences_close_at = models.DateTimeField("preferences close at")
+    closing_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     choices = models.PositiveSmallIntegerField(
         "choices to rank", default=5, validators=[MinValueValidator(1), MaxValueValidator(20)]
     )

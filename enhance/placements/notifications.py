@@ -9,3 +9,4 @@ ALLOCATION_FINISHED = register("allocation_finished", "Allocation runs you start
 PLACEMENT_PUBLISHED = register("placement_published", "Your community placement", urgent=True)
 PLACEMENT_INCOMING = register("placement_incoming", "Learners coming to your opportunities")
 CLINIC_QUERIED = register("clinic_queried", "Questions about clinics you logged")
+PREFERENCES_CLOSING = register("preferences_closing", "Reminders to rank placements before ranking closes")

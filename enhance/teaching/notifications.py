@@ -14,3 +14,4 @@ SESSION_CHANGED = register("session_changed", "Changes to teaching sessions", ur
 OUT_OF_REACH = register(
     "attendance_out_of_reach", "Attendance that can no longer reach the threshold", urgent=True
 )
+SESSION_TOMORROW = register("session_tomorrow", "Reminders of tomorrow's sessions")

@@ -25,3 +25,13 @@ def send_out_of_reach_alerts() -> int:
     from enhance.teaching.services import out_of_reach_alerts_send
 
     return out_of_reach_alerts_send()
+
+
+@daily("teaching_reminders", at=dt.time(7, 45))
+@task()
+def send_reminders() -> int:
+    """Each morning: tomorrow's sessions to their learners; leave waiting too long to the leads."""
+    from enhance.teaching.services.reminders import leave_chasers_send, session_reminders_send
+
+    today = timezone.localdate()
+    return session_reminders_send(today) + leave_chasers_send(today)

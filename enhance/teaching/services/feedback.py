@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enhance.accounts.models import User
-from enhance.notifications.services import notify
+from enhance.notifications.services import Message, notify_many
 from enhance.teaching.access import (
     learner_membership_for,
 )
@@ -56,16 +56,14 @@ def feedback_requests_send(day: dt.date) -> int:
     attendance = Attendance.objects.filter(
         session__in=sessions, status__in=Attendance.ATTENDED
     ).select_related("session", "membership__person__user")
-    sent = 0
-    for a in attendance:
-        user = a.membership.person.user
-        if user is not None:
-            notify(
-                recipient=user,
-                kind=FEEDBACK_REQUEST.code,
-                title=f"How was {a.session.title}?",
-                body="Two minutes of feedback helps the faculty improve the next session.",
-                url=reverse("teaching:session_detail", args=[a.session_id]),
-            )
-            sent += 1
-    return sent
+    messages = [
+        Message(
+            a.membership.person.user,
+            f"How was {a.session.title}?",
+            "Two minutes of feedback helps the faculty improve the next session.",
+            reverse("teaching:session_detail", args=[a.session_id]),
+        )
+        for a in attendance
+        if a.membership.person.user is not None
+    ]
+    return len(notify_many(kind=FEEDBACK_REQUEST.code, messages=messages))
