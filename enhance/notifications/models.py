@@ -15,6 +15,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    digest_pending = models.BooleanField(default=False, help_text="Waiting for the recipient's daily digest.")
     email_attempts = models.PositiveSmallIntegerField(default=0)
     email_error = models.CharField("last email error", max_length=300, blank=True)
 
@@ -39,3 +40,12 @@ class EmailPreference(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "kind"], name="one_email_preference_per_kind"),
         ]
+
+
+class EmailSettings(models.Model):
+    """How a person receives the emails they chose: one by one (no row) or a daily digest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="email_settings"
+    )
+    digest = models.BooleanField("one email a day", default=False)

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from enhance.accounts.models import User
 from enhance.notifications.access import notifications_visible_to
-from enhance.notifications.models import EmailPreference, Notification
+from enhance.notifications.models import EmailPreference, EmailSettings, Notification
 
 
 def notifications_newest_first(user: User) -> QuerySet[Notification]:
@@ -16,3 +16,7 @@ def notifications_newest_first(user: User) -> QuerySet[Notification]:
 def email_choices_of(user: User) -> dict[str, bool]:
     """The kinds this person has switched email on or off for (missing: the kind's default)."""
     return dict(EmailPreference.objects.filter(user=user).values_list("kind", "email"))
+
+
+def wants_digest(user: User) -> bool:
+    return EmailSettings.objects.filter(user=user, digest=True).exists()

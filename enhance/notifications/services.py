@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from enhance.accounts.models import User
 from enhance.notifications import kinds
-from enhance.notifications.models import EmailPreference, Notification
+from enhance.notifications.models import EmailPreference, EmailSettings, Notification
 
 
 def wants_email(user: User, kind: kinds.Kind) -> bool:
@@ -20,15 +20,24 @@ def wants_email(user: User, kind: kinds.Kind) -> bool:
     return True if pref is None else pref
 
 
+def _digest_users(user_ids: list[int]) -> set[int]:
+    return set(
+        EmailSettings.objects.filter(user_id__in=user_ids, digest=True).values_list("user_id", flat=True)
+    )
+
+
 @transaction.atomic
 def notify(*, recipient: User, kind: str, title: str, body: str = "", url: str = "") -> Notification:
     """Record an in-app notification and, after the transaction commits, queue its email
-    when the kind is urgent or the recipient wants email for it."""
+    when the kind is urgent or the recipient wants email for it (or keep it for their daily
+    digest, when they chose one and it is not urgent)."""
     kind_obj = kinds.get(kind)
+    wanted = recipient.is_active and wants_email(recipient, kind_obj)
+    digest = wanted and not kind_obj.urgent and bool(_digest_users([recipient.pk]))
     notification = Notification.objects.create(
-        recipient=recipient, kind=kind_obj.code, title=title, body=body, url=url
+        recipient=recipient, kind=kind_obj.code, title=title, body=body, url=url, digest_pending=digest
     )
-    if recipient.is_active and wants_email(recipient, kind_obj):
+    if wanted and not digest:
         from enhance.notifications.tasks import send_notification_email
 
         transaction.on_commit(lambda: send_notification_email.enqueue(notification_id=notification.pk))
@@ -51,21 +60,31 @@ def notify_many(*, kind: str, messages: Iterable[Message]) -> list[Notification]
     messages = list(messages)
     if not messages:
         return []
+    declined: set[int] = set()
+    digest: set[int] = set()
+    if not kind_obj.urgent:
+        ids = [m.recipient.pk for m in messages]
+        declined = set(
+            EmailPreference.objects.filter(kind=kind_obj.code, email=False, user__in=ids).values_list(
+                "user_id", flat=True
+            )
+        )
+        digest = _digest_users(ids) - declined
     created = Notification.objects.bulk_create(
-        Notification(recipient=m.recipient, kind=kind_obj.code, title=m.title, body=m.body, url=m.url)
+        Notification(
+            recipient=m.recipient,
+            kind=kind_obj.code,
+            title=m.title,
+            body=m.body,
+            url=m.url,
+            digest_pending=m.recipient.is_active and m.recipient.pk in digest,
+        )
         for m in messages
     )
-    declined: set[int] = set()
-    if not kind_obj.urgent:
-        declined = set(
-            EmailPreference.objects.filter(
-                kind=kind_obj.code, email=False, user__in=[m.recipient.pk for m in messages]
-            ).values_list("user_id", flat=True)
-        )
     to_email = [
         n.pk
         for n, m in zip(created, messages, strict=True)
-        if m.recipient.is_active and m.recipient.pk not in declined
+        if m.recipient.is_active and m.recipient.pk not in declined | digest
     ]
     if to_email:
         from enhance.notifications.tasks import send_notification_emails
@@ -83,7 +102,10 @@ def notifications_mark_read(*, actor: User, ids: list[int] | None = None) -> int
 
 
 @transaction.atomic
-def email_preferences_set(*, actor: User, choices: dict[str, bool]) -> None:
+def email_preferences_set(*, actor: User, choices: dict[str, bool], digest: bool | None = None) -> None:
+    """Which non-urgent kinds come by email, and (when given) whether as a daily digest."""
+    if digest is not None:
+        EmailSettings.objects.update_or_create(user=actor, defaults={"digest": digest})
     for code, email in choices.items():
         kind = kinds.get(code)
         if kind.urgent:

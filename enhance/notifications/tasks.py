@@ -9,9 +9,16 @@ from django.core.mail import send_mail
 from django.utils import timezone
 from django_tasks import task
 
+from enhance.core.scheduling import daily
 from enhance.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
+
+FOOTER = (
+    "You can choose which emails you get, and whether they come as one daily email, in your enhance settings."
+)
+DIGEST_SUBJECT = "enhance: {count} new since yesterday"
+DIGEST_LIMIT = 100
 
 
 @task()
@@ -32,7 +39,7 @@ def send_notification_email(notification_id: int, attempt: int = 1) -> bool:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     link = f"\n\n{settings.SITE_URL}{notification.url}" if notification.url else ""
-    footer = "You can choose which emails you get in your enhance settings."
+    footer = FOOTER
     try:
         send_mail(
             subject=f"enhance: {notification.title}",
@@ -61,3 +68,37 @@ def send_notification_email(notification_id: int, attempt: int = 1) -> bool:
         )
         return False
     return True
+
+
+@daily("notifications_digest", at=dt.time(17, 30))
+@task()
+def send_digests() -> int:
+    """Each evening: one email per person who chose a daily digest, listing what came since
+    the last one. Claimed like single emails; a refused digest is tried again the next day."""
+    pending = Notification.objects.filter(digest_pending=True, emailed_at__isnull=True)
+    sent = 0
+    for user_id in pending.values_list("recipient_id", flat=True).distinct().order_by("recipient_id"):
+        items = list(
+            pending.filter(recipient_id=user_id).select_related("recipient").order_by("created_at", "pk")
+        )
+        items = items[:DIGEST_LIMIT]
+        ids = [n.pk for n in items]
+        if not Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        ):
+            continue
+        lines = [f"- {n.title}" + (f"\n  {settings.SITE_URL}{n.url}" if n.url else "") for n in items]
+        try:
+            send_mail(
+                subject=DIGEST_SUBJECT.format(count=len(items)),
+                message="\n".join(lines) + f"\n\n{FOOTER}",
+                from_email=None,
+                recipient_list=[items[0].recipient.email],
+            )
+        except (smtplib.SMTPException, OSError) as exc:
+            Notification.objects.filter(pk__in=ids).update(emailed_at=None, email_error=str(exc)[:300])
+            logger.warning("Daily digest for user %s failed (%s); trying again tomorrow", user_id, exc)
+            continue
+        Notification.objects.filter(pk__in=ids).update(digest_pending=False)
+        sent += 1
+    return sent

@@ -38,9 +38,13 @@ def notification_mark_all_read(request: AuthedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def preferences(request: AuthedHttpRequest) -> HttpResponse:
-    form = PreferencesForm(request.POST or None, current=selectors.email_choices_of(request.user))
+    form = PreferencesForm(
+        request.POST or None,
+        current=selectors.email_choices_of(request.user),
+        digest=selectors.wants_digest(request.user),
+    )
     if request.method == "POST" and form.is_valid():
-        email_preferences_set(actor=request.user, choices=form.cleaned_data)
+        email_preferences_set(actor=request.user, choices=form.choices(), digest=form.digest())
         messages.success(request, "Your email choices were saved.")
         return redirect("notifications:preferences")
     urgent = [k for k in kinds.all_kinds() if k.urgent]

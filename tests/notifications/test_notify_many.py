@@ -43,3 +43,40 @@ def test_each_recipient_is_emailed_unless_they_turned_that_kind_off():
 def test_nothing_to_send_sends_nothing():
     assert notify_many(kind=kinds.GENERAL.code, messages=[]) == []
     assert mail.outbox == []
+
+
+def test_a_person_on_the_daily_digest_gets_one_evening_email_not_one_each():
+    from enhance.notifications.tasks import DIGEST_SUBJECT, send_digests
+
+    reader, other = UserFactory(), UserFactory()
+    email_preferences_set(actor=reader, choices={}, digest=True)
+    notify_many(
+        kind=kinds.GENERAL.code,
+        messages=[Message(reader, "Room change", url="/teaching/"), Message(other, "Room change")],
+    )
+    from enhance.notifications.services import notify
+
+    notify(recipient=reader, kind=kinds.GENERAL.code, title="Newsletter")
+    notify(recipient=reader, kind=kinds.ACCOUNT.code, title="Your role changed")  # urgent: at once
+    assert sorted(m.subject for m in mail.outbox) == ["enhance: Room change", "enhance: Your role changed"]
+    mail.outbox.clear()
+    assert send_digests.call() == 1
+    (digest,) = mail.outbox
+    assert digest.to == [reader.email] and digest.subject == DIGEST_SUBJECT.format(count=2)
+    assert "- Room change" in digest.body and "- Newsletter" in digest.body and "/teaching/" in digest.body
+    assert send_digests.call() == 0  # nothing new, nothing sent
+
+
+def test_the_email_choices_page_switches_to_the_daily_digest(client):
+    from django.urls import reverse
+
+    from enhance.notifications.selectors import wants_digest
+
+    user = UserFactory()
+    client.force_login(user)
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert "One email a day" in page
+    client.post(reverse("notifications:preferences"), {"delivery": "digest", kinds.GENERAL.code: "on"})
+    assert wants_digest(user)
+    response = client.post(reverse("notifications:preferences"), {"delivery": "weekly"})
+    assert response.status_code == 200 and wants_digest(user)  # a bad choice changes nothing
