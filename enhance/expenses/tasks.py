@@ -11,7 +11,9 @@ from enhance.core.scheduling import daily
 @daily("expenses_claim_chasers", at=dt.time(7, 50))
 @task()
 def send_claim_chasers() -> int:
-    """Each morning: claims waiting more than five working days, to the learner's leads."""
+    """Each morning: claims waiting five working days to the leads; insurance about to expire."""
+    from enhance.expenses.insurance import insurance_reminders_send
     from enhance.expenses.reminders import claim_chasers_send
 
-    return claim_chasers_send(timezone.localdate())
+    today = timezone.localdate()
+    return claim_chasers_send(today) + insurance_reminders_send(today)

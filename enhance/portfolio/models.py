@@ -108,6 +108,7 @@ class Assessment(models.Model):
     assessor_role = models.CharField(max_length=200, blank=True)
     assessor_registration = models.CharField(max_length=40, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    chased_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

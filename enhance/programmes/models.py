@@ -324,6 +324,8 @@ class Membership(models.Model):
         "business-use car insurance expires on", null=True, blank=True
     )
     arcp_date = models.DateField("next ARCP date", null=True, blank=True)
+    arcp_reminded_for = models.DateField(null=True, blank=True, editable=False)
+    insurance_reminded_for = models.DateField(null=True, blank=True, editable=False)
     assignment_number = models.CharField(
         "staff or assignment number",
         max_length=30,
