@@ -145,6 +145,12 @@ class LearnerFilterForm(forms.Form):
     locality = InProgrammeChoiceField(queryset=Locality.objects.none(), required=False)
     cohort = InProgrammeChoiceField(queryset=Cohort.objects.none(), required=False)
     status = forms.ChoiceField(choices=[("", "Any status"), *Membership.Status.choices], required=False)
+    profession = forms.ModelChoiceField(
+        queryset=Profession.objects.all(), required=False, empty_label="Any profession"
+    )
+    grade = forms.ModelChoiceField(
+        queryset=Grade.objects.all(), required=False, empty_label="Any grade", label="Current grade"
+    )
 
     def __init__(self, *args: Any, programmes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -45,7 +45,8 @@ def learner_list(user: User, filters: dict[str, Any] | None = None) -> QuerySet[
 
 def memberships_filtered(qs: QuerySet[Membership], filters: dict[str, Any]) -> QuerySet[Membership]:
     """Memberships narrowed by the learner filters (words of a name, email or registration
-    number; programme, locality, cohort, status, employer), as every learner list offers."""
+    number; programme, locality, cohort, status, employer, profession, current grade), as every
+    learner list offers."""
     q = (filters.get("q") or "").strip()
     if q:
         for word in q.split():
@@ -60,6 +61,10 @@ def memberships_filtered(qs: QuerySet[Membership], filters: dict[str, Any]) -> Q
         value = filters.get(key)
         if value:
             qs = qs.filter(**{key: value})
+    if filters.get("profession"):
+        qs = qs.filter(person__profession=filters["profession"])
+    if filters.get("grade"):
+        qs = qs.annotate(grade_now=current_grade_subquery()).filter(grade_now=filters["grade"].code)
     return qs
 
 

@@ -118,3 +118,28 @@ def test_the_nightly_refresh_recomputes_yesterday_s_figures(world, crowd):
     with time_machine.travel(WHEN + dt.timedelta(days=1)):
         assert readiness.refresh_all() == Readiness.objects.count()
         assert set(Readiness.objects.values_list("computed_on", flat=True)) == {timezone.localdate()}
+
+
+def test_every_learner_list_filters_by_profession_and_current_grade(client, world, crowd):
+    from enhance.programmes.models import Grade, GradePeriod, Profession
+
+    nurse = Profession.objects.get(name="Nurse")
+    crowd.person.profession = nurse
+    crowd.person.save()
+    GradePeriod.objects.create(
+        membership=crowd, grade=Grade.objects.get(code="IMY2"), starts_on=dt.date(2026, 9, 1)
+    )
+    client.force_login(world["programme_lead"])
+    with time_machine.travel(WHEN):
+        for url in (
+            reverse("portfolio:readiness"),
+            reverse("teaching:attendance"),
+            reverse("programmes:learner_list"),
+        ):
+            by_profession = client.get(url, {"profession": nurse.pk}).content.decode()
+            by_grade = client.get(url, {"grade": Grade.objects.get(code="IMY2").pk}).content.decode()
+            zed = reverse("learner", args=[crowd.person_id]) + '"'
+            asha = reverse("learner", args=[world.learner_membership.person_id]) + '"'
+            assert zed in by_profession and asha not in by_profession, url
+            assert zed in by_grade and asha not in by_grade, url
+            assert client.get(url, {"grade": "not-a-grade"}).status_code == 200
