@@ -63,9 +63,15 @@ def learner_memberships(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(person_id=scope.person_id or 0, status=Membership.Status.ACTIVE)
 
 
+def blocks_followed_by(user: User) -> QuerySet[PlacementBlock]:
+    """Blocks a locality lead follows (read only) for their locality's learners."""
+    return PlacementBlock.objects.filter(cohort__programme__localities__in=scope_for(user).localities)
+
+
 def blocks_visible_to(user: User) -> QuerySet[PlacementBlock]:
     return PlacementBlock.objects.filter(
         Q(cohort__programme__in=programmes_run_by(user))
+        | Q(pk__in=blocks_followed_by(user).values("pk"))
         | Q(cohort__in=learner_memberships(user).values("cohort_id"))
     ).distinct()
 

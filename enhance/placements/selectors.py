@@ -60,14 +60,17 @@ def cohorts_run_by(user: User) -> QuerySet[Cohort]:
     return Cohort.objects.filter(programme__in=access.programmes_run_by(user))
 
 
-def block_members(block: PlacementBlock) -> QuerySet[Membership]:
-    """The cohort's active learners with their rankings for this block."""
+def block_members(block: PlacementBlock, localities: frozenset[int] | None = None) -> QuerySet[Membership]:
+    """The cohort's active learners (of the given localities only, when given) with their
+    rankings for this block."""
     rankings = PreferenceSet.objects.filter(block=block).prefetch_related(
         Prefetch("choices", queryset=Preference.objects.select_related("opportunity"))
     )
+    members = Membership.objects.filter(cohort=block.cohort, status=Membership.Status.ACTIVE)
+    if localities is not None:
+        members = members.filter(locality__in=localities)
     return (
-        Membership.objects.filter(cohort=block.cohort, status=Membership.Status.ACTIVE)
-        .select_related("person", "locality")
+        members.select_related("person", "locality")
         .prefetch_related(Prefetch("preference_sets", queryset=rankings, to_attr="block_sets"))
         .order_by("person__surname", "person__forename", "pk")
     )

@@ -93,13 +93,17 @@ def block_create(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def block_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """Leads: the block's learners, rankings and runs. Learners: their ranking page."""
-    if not access.blocks_manageable_by(request.user).filter(pk=pk).exists():
-        access.get_block_for(request.user, pk)  # 404 or 403 for outsiders
+    """Leads: the block's learners, rankings and runs. Locality leads: the same for their
+    locality's learners, read only. Learners: their ranking page."""
+    user = request.user
+    manage = access.blocks_manageable_by(user).filter(pk=pk).exists()
+    if not manage and not access.blocks_followed_by(user).filter(pk=pk).exists():
+        access.get_block_for(user, pk)  # 404 or 403 for outsiders
         return redirect("placements:preferences", pk=pk)
-    block = access.get_block_for(request.user, pk, manage=True)
+    block = access.get_block_for(user, pk)
+    members = selectors.block_members(block, None if manage else scope_for(user).localities)
     context = selectors.block_page(block)
-    context.update(page=page_of(request, selectors.block_members(block)), run_form=RunForm())
+    context.update(page=page_of(request, members), run_form=RunForm(), can_manage=manage)
     return render(request, "placements/block_detail.html", context)
 
 

@@ -34,7 +34,7 @@ def start_run(world, block, mode="balanced"):
 
 PAGES = [
     ("blocks", lambda w, b: reverse("placements:block_list"), set(PERSONAS)),
-    ("block", lambda w, b: reverse("placements:block_detail", args=[b.pk]), MANAGERS),
+    ("block", lambda w, b: reverse("placements:block_detail", args=[b.pk]), MANAGERS | {"locality_lead"}),
     (
         "preferences",
         lambda w, b: reverse("placements:preferences", args=[b.pk]),

@@ -23,7 +23,7 @@ TABLE = {
     "placements:opportunity_edit": Route(lambda s: {"pk": s.opportunity.pk}, get=COMMUNITY, post=COMMUNITY),
     "placements:block_list": Route(get=EVERYONE),
     "placements:block_create": Route(get=LEADS, post=LEADS),
-    "placements:block_detail": Route(block, get=LEADS | COHORT_LEARNERS),
+    "placements:block_detail": Route(block, get=LEADS | COHORT_LEARNERS | {"locality_lead"}),  # read only
     "placements:preferences": Route(block, get=COHORT_LEARNERS, post=COHORT_LEARNERS),
     "placements:run_start": Route(block, post=LEADS),
     "placements:constraint": Route(block, post=LEADS),

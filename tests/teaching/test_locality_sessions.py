@@ -64,3 +64,17 @@ def test_a_locality_lead_manages_their_locality_s_sessions_and_no_others(client,
             m2m={"localities": [world.locality, world.other_locality]},
         )
     assert list(mine.localities.all()) == [world.locality]
+
+
+def test_a_locality_lead_follows_their_programme_s_blocks_read_only(client, world, ranked_block):
+    client.force_login(world["locality_lead"])
+    assert ranked_block.name in client.get(reverse("placements:block_list")).content.decode()
+    page = client.get(reverse("placements:block_detail", args=[ranked_block.pk])).content.decode()
+    assert world.learner_membership.person.full_name in page  # Derbyshire
+    assert world.second_membership.person.full_name not in page  # Coventry
+    assert "Run allocation" not in page
+    run_start = reverse("placements:run_start", args=[ranked_block.pk])
+    assert client.post(run_start, {"mode": "balanced"}).status_code == 403
+    assert not ranked_block.runs.exists()
+    client.force_login(world["community_lead"])
+    assert ranked_block.name not in client.get(reverse("placements:block_list")).content.decode()
