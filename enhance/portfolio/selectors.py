@@ -13,7 +13,7 @@ from enhance.portfolio.access import reflections_visible_to
 from enhance.portfolio.models import Assessment, AssessmentType, EvidencePack, Reflection, RequirementSet
 from enhance.programmes.access import memberships_manageable_by, scope_for
 from enhance.programmes.models import Cohort, Membership, Programme
-from enhance.programmes.selectors import memberships_filtered
+from enhance.programmes.selectors import LEARNER_COLUMNS, learner_columns, memberships_filtered
 
 
 def reflections_of(user: User) -> QuerySet[Reflection]:
@@ -108,7 +108,7 @@ def learners_for_readiness(user: User, filters: dict[str, Any] | None = None) ->
     )
 
 
-READINESS_HEADER = ["Learner", "Email", "Programme", "Cohort", "Locality", "Year", "ARCP date"]
+READINESS_HEADER = [*LEARNER_COLUMNS, "Year", "ARCP date"]
 
 
 def readiness_export_rows(learners: QuerySet[Any, Any]) -> list[list[Any]]:
@@ -118,11 +118,7 @@ def readiness_export_rows(learners: QuerySet[Any, Any]) -> list[list[Any]]:
         kept = m.readiness
         rows.append(
             [
-                m.person.full_name,
-                m.person.email,
-                m.programme.name,
-                m.cohort.name,
-                m.locality.name if m.locality else "",
+                *learner_columns(m),
                 kept.year,
                 m.arcp_date or "",
                 kept.met,

@@ -68,6 +68,20 @@ def memberships_filtered(qs: QuerySet[Membership], filters: dict[str, Any]) -> Q
     return qs
 
 
+LEARNER_COLUMNS = ["Learner", "Email", "Programme", "Cohort", "Locality"]
+
+
+def learner_columns(m: Membership) -> list[str]:
+    """The first cells of every learner-list export, for one learner (see LEARNER_COLUMNS)."""
+    return [
+        m.person.full_name,
+        m.person.email,
+        m.programme.name,
+        m.cohort.name,
+        m.locality.name if m.locality else "",
+    ]
+
+
 def programme_list(user: User) -> QuerySet[Programme]:
     return (
         programmes_visible_to(user)

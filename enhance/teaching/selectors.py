@@ -12,7 +12,7 @@ from enhance.accounts.models import User
 from enhance.core.evidence import Window
 from enhance.programmes.access import memberships_manageable_by, scope_for
 from enhance.programmes.models import Membership
-from enhance.programmes.selectors import memberships_filtered
+from enhance.programmes.selectors import LEARNER_COLUMNS, learner_columns, memberships_filtered
 from enhance.teaching.access import (
     can_take_register,
     expected_memberships,
@@ -213,28 +213,12 @@ def learners_for_attendance(user: User, filters: dict[str, Any] | None = None) -
 
 def attendance_export_rows(learners: QuerySet[Membership]) -> list[list[Any]]:
     """The filtered attendance list as a spreadsheet: one row a learner, every learner."""
-    rows: list[list[Any]] = [
-        [
-            "Learner",
-            "Email",
-            "Programme",
-            "Cohort",
-            "Locality",
-            "Attended",
-            "Expected",
-            "Rate (%)",
-            "Standing",
-        ]
-    ]
+    rows: list[list[Any]] = [[*LEARNER_COLUMNS, "Attended", "Expected", "Rate (%)", "Standing"]]
     for m in learners:
         a = figures(m)
         rows.append(
             [
-                m.person.full_name,
-                m.person.email,
-                m.programme.name,
-                m.cohort.name,
-                m.locality.name if m.locality else "",
+                *learner_columns(m),
                 a["attended"],
                 a["expected"],
                 "" if a["rate"] is None else a["rate"],
