@@ -71,15 +71,15 @@ def learner_todo(user: User, person_id: int, now: dt.datetime) -> Section:
     today = timezone.localtime(now).date()
     items: list[Item] = []
     for block in placements.blocks_to_rank(user, now):
-        closes = _day(block.preferences_close_at)
+        closes = timezone.localtime(block.preferences_close_at)
         verb = "Change your ranking" if block.ranked else "Rank your placement preferences"
         items.append(
             Item(
                 f"{verb}: {block.name}",
                 reverse("placements:preferences", args=[block.pk]),
-                f"closes {block.preferences_close_at:%-d %b %Y}",
+                f"closes {closes:%-d %b %Y, %H:%M}",
                 urgent=not block.ranked,
-                due=closes,
+                due=closes.date(),
             )
         )
     for pairing_round in projects.rounds_to_rank(person_id):
@@ -263,7 +263,7 @@ def lead_sessions(user: User, now: dt.datetime) -> Section:
         Item(
             f"Close the register: {s.title}",
             reverse("teaching:register", args=[s.pk]),
-            f"held {s.starts_at:%-d %b %Y}",
+            f"held {timezone.localtime(s.starts_at):%-d %b %Y}",
             urgent=True,
         )
         for s in teaching.registers_to_close(user, now)[:SHOWN]
