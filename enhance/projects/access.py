@@ -15,7 +15,7 @@ from django.http import Http404
 
 from enhance.accounts.models import User
 from enhance.programmes.access import memberships_manageable_by, programmes_run_by, scope_for
-from enhance.programmes.models import Membership
+from enhance.programmes.models import Membership, Role
 from enhance.projects.models import ImmersiveDay, Milestone, Pairing, PairingRound, Partner, Project
 
 
@@ -183,3 +183,16 @@ def cohort_mates_for(user: User, project: Project) -> QuerySet[Membership]:
     if can_edit_project(user, project):
         return mates
     return mates.none()
+
+
+def supervisor_candidates(project: Project) -> QuerySet[User]:
+    """Who can supervise a project: the lead learner's supervisors and their programme's faculty."""
+    lead = project.lead
+    return (
+        User.objects.filter(
+            Q(roles__role=Role.SUPERVISOR, roles__learner_id=lead.person_id)
+            | Q(roles__role=Role.FACULTY, roles__programme_id=lead.programme_id)
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )

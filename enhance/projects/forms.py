@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from enhance.accounts.models import User
 from enhance.core.forms import DateInput, choice_field
 from enhance.programmes.forms import InProgrammeChoiceField
 from enhance.programmes.models import Membership, Organisation
@@ -159,3 +160,16 @@ class HandoverForm(forms.Form):
     def __init__(self, *args: Any, mates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "to").queryset = mates
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name or obj.email)
+
+
+class SupervisorForm(forms.Form):
+    supervisor = PersonChoiceField(queryset=User.objects.none(), label="Project supervisor", empty_label=None)
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "supervisor").queryset = candidates

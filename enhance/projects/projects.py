@@ -19,7 +19,7 @@ from enhance.core.uploads import JPEG, PDF, PNG, sniff
 from enhance.notifications.services import notify
 from enhance.programmes.access import memberships_manageable_by, scope_for
 from enhance.programmes.models import Membership
-from enhance.projects.access import can_edit_project
+from enhance.projects.access import can_edit_project, manages_project, supervisor_candidates
 from enhance.projects.models import Meeting, Milestone, MilestoneTemplate, Output, Project
 from enhance.projects.notifications import MILESTONE_REMINDER
 
@@ -34,6 +34,8 @@ ONLY_LEAD_SCOPE_HANDS_PROJECT = "Only a lead in scope hands a project over."
 PROJECT_ALREADY_BELONGS_LEARNER = "The project already belongs to this learner."
 DOI_FORMAT = "Enter a DOI like 10.1136/bmj.n71."
 PMID_FORMAT = "Enter a PubMed ID: up to 8 digits, like 33782057."
+CHOOSE_SUPERVISOR_FROM_LIST = "Choose one of the learner's supervisors or their programme's faculty."
+SUPERVISING_TITLE = "You now supervise the project {title}"
 EVIDENCE_TOO_BIG = "The file must be smaller than 10 MB."
 EVIDENCE_WRONG_TYPE = "Upload a PDF, PNG or JPEG file."
 
@@ -161,6 +163,28 @@ def handover(*, actor: User, project: Project, to: Membership) -> Project:
     locked.co_learners.remove(to)
     locked.lead = to
     locked.save()
+    return locked
+
+
+@transaction.atomic
+def supervisor_set(*, actor: User, project: Project, supervisor: User) -> Project:
+    """A lead in scope names the project's supervisor (recorded in its history); the
+    supervisor is told, and then logs meetings and gets the milestone reminders."""
+    locked = Project.objects.select_for_update().select_related("lead").get(pk=project.pk)
+    if not manages_project(actor, locked):
+        raise PermissionDenied
+    if not supervisor_candidates(locked).filter(pk=supervisor.pk).exists():
+        raise ValidationError(CHOOSE_SUPERVISOR_FROM_LIST)
+    if locked.supervisor_id == supervisor.pk:
+        return locked
+    locked.supervisor = supervisor
+    locked.save()
+    notify(
+        recipient=supervisor,
+        kind=MILESTONE_REMINDER.code,
+        title=SUPERVISING_TITLE.format(title=locked.title),
+        url=reverse("projects:project", args=[locked.pk]),
+    )
     return locked
 
 

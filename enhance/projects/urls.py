@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("p/<int:pk>/co-learners/", views.co_learner_add, name="co_learner_add"),
     path("p/<int:pk>/handover/", views.handover, name="handover"),
+    path("p/<int:pk>/supervisor/", views.supervisor_set, name="supervisor_set"),
     path("board/", views.board, name="board"),
     path("supervising/", views.supervising, name="supervising"),
 ]

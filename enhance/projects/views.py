@@ -28,8 +28,11 @@ from enhance.projects.forms import (
     ProjectUpdateForm,
     RankForm,
     RoundForm,
+    SupervisorForm,
 )
 from enhance.projects.models import Partner, Project
+
+SUPERVISOR_SET = "{name} now supervises the project."
 
 
 def home(request: AuthedHttpRequest) -> HttpResponse:
@@ -213,6 +216,11 @@ def _project_page(request: AuthedHttpRequest, project: Project, **bound: Any) ->
         meeting_form=MeetingForm(prefix="meeting"),
         co_learner_form=CoLearnerForm(mates=mates, auto_id="co-learner-%s"),
         handover_form=HandoverForm(mates=mates, auto_id="handover-%s"),
+        supervisor_form=SupervisorForm(
+            candidates=access.supervisor_candidates(project),
+            initial={"supervisor": project.supervisor_id},
+            auto_id="supervisor-%s",
+        ),
         cohort_mates=mates,
     )
     context.update(bound)
@@ -306,6 +314,18 @@ def handover(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         return _project_page(request, project, handover_form=form)
     to = form.cleaned_data["to"]
     run_and_report(request, projects.handover, f"Project handed over to {to.person}.", project=project, to=to)
+    return redirect(project)
+
+
+@require_POST
+def supervisor_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    project = access.get_project_for(request.user, pk)
+    form = SupervisorForm(request.POST, candidates=access.supervisor_candidates(project))
+    if not form.is_valid():
+        return _project_page(request, project, supervisor_form=form)
+    chosen = form.cleaned_data["supervisor"]
+    done = SUPERVISOR_SET.format(name=chosen.full_name or chosen.email)
+    run_and_report(request, projects.supervisor_set, done, project=project, supervisor=chosen)
     return redirect(project)
 
 

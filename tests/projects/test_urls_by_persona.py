@@ -40,6 +40,7 @@ TABLE = {
     ),
     "projects:co_learner_add": Route(project, post=PROJECT_PEOPLE),
     "projects:handover": Route(project, post=PROJECT_PEOPLE),
+    "projects:supervisor_set": Route(project, post=PROJECT_PEOPLE),
     "projects:board": Route(get=MANAGERS),
     "projects:supervising": Route(get=EVERYONE),
 }
