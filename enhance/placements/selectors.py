@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from enhance.accounts.models import User
 from enhance.core.dates import training_year_label
@@ -235,15 +235,20 @@ def placement_page(user: User, placement: Placement) -> dict[str, Any]:
     }
 
 
-def incoming(user: User) -> QuerySet[Placement]:
+def incoming(user: User) -> QuerySet[Any, Any]:
     """Learners coming to this community lead's organisations, with clinics waiting."""
     scope = scope_for(user)
     placements = access.placements_visible_to(user)
     if not scope.admin:
         placements = placements.filter(opportunity__organisation__in=scope.community_orgs)
+    ranking = PreferenceSet.objects.filter(block=OuterRef("block"), membership=OuterRef("membership"))
     return (
         placements.select_related("membership__person", "opportunity", "block")
-        .annotate(pending=Count("clinics", filter=Q(clinics__status=ClinicEntry.Status.SUBMITTED)))
+        .annotate(
+            pending=Count("clinics", filter=Q(clinics__status=ClinicEntry.Status.SUBMITTED)),
+            interests=Subquery(ranking.values("interests")[:1]),
+            learning_needs=Subquery(ranking.values("learning_needs")[:1]),
+        )
         .order_by("starts_on", "membership__person__surname", "pk")
     )
 

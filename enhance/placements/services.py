@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from enhance.accounts.models import User
 from enhance.core.validation import save_valid
-from enhance.notifications.services import notify
+from enhance.notifications.services import Message, notify, notify_many
 from enhance.placements import access
 from enhance.placements import notifications as kinds
 from enhance.placements.allocation import block_instance
@@ -30,7 +30,7 @@ from enhance.placements.models import (
 )
 from enhance.placements.tasks import run_allocation
 from enhance.programmes.access import scope_for
-from enhance.programmes.models import Membership
+from enhance.programmes.models import Membership, Role, RoleAssignment
 
 # Messages people see when a rule refuses them (tests assert them by name).
 YOU_CAN_MANAGE_OPPORTUNITIES_OWN = "You can manage opportunities of your own organisation only."
@@ -251,39 +251,57 @@ def allocation_run_publish(*, actor: User, run: AllocationRun) -> list[Placement
             pk__in=[p.membership_id for p in placements]
         )
     }
-    for p in placements:
-        user = people[p.membership_id].person.user
-        if user is not None:
-            notify(
-                recipient=user,
-                kind=kinds.PLACEMENT_PUBLISHED.code,
-                title=f"Your placement: {p.opportunity}",
-                body=f"{block.name}, {block.starts_on:%d %B} to {block.ends_on:%d %B %Y}.",
-                url=reverse("placements:my_placements"),
-            )
-    unplaced = Membership.objects.select_related("person__user").filter(pk__in=run.result["unassigned"])
-    for m in unplaced:
-        if m.person.user is not None:
-            notify(
-                recipient=m.person.user,
-                kind=kinds.PLACEMENT_PUBLISHED.code,
-                title=f"{block.name}: no placement yet",
-                body="None of your choices could be offered. Your programme lead will contact you.",
-                url=reverse("placements:my_placements"),
-            )
-    leads: dict[int, tuple[User, int]] = {}
-    for p in placements:
-        lead = p.opportunity.community_lead
-        if lead is not None:
-            leads[lead.pk] = (lead, leads.get(lead.pk, (lead, 0))[1] + 1)
-    for lead, count in leads.values():
-        notify(
-            recipient=lead,
-            kind=kinds.PLACEMENT_INCOMING.code,
-            title=f"{count} learner{'s' if count != 1 else ''} coming for {block.name}",
-            url=reverse("placements:incoming"),
+    told = [
+        Message(
+            user,
+            f"Your placement: {p.opportunity}",
+            f"{block.name}, {block.starts_on:%d %B} to {block.ends_on:%d %B %Y}.",
+            reverse("placements:my_placements"),
         )
+        for p in placements
+        if (user := people[p.membership_id].person.user) is not None
+    ]
+    unplaced = Membership.objects.select_related("person__user").filter(pk__in=run.result["unassigned"])
+    told += [
+        Message(
+            user,
+            f"{block.name}: no placement yet",
+            "None of your choices could be offered. Your programme lead will contact you.",
+            reverse("placements:my_placements"),
+        )
+        for m in unplaced
+        if (user := m.person.user) is not None
+    ]
+    notify_many(kind=kinds.PLACEMENT_PUBLISHED.code, messages=told)
+    _tell_community_leads(block, placements)
     return placements
+
+
+def _tell_community_leads(block: PlacementBlock, placements: list[Placement]) -> None:
+    """Every community lead of each receiving organisation (and the opportunity's named lead)
+    is told how many learners are coming."""
+    orgs = {p.opportunity.organisation_id for p in placements}
+    by_org: dict[int, list[User]] = {}
+    for role in RoleAssignment.objects.filter(role=Role.COMMUNITY_LEAD, organisation__in=orgs).select_related(
+        "user"
+    ):
+        by_org.setdefault(role.organisation_id or 0, []).append(role.user)
+    coming: dict[int, tuple[User, int]] = {}
+    for p in placements:
+        named = [p.opportunity.community_lead] if p.opportunity.community_lead else []
+        for lead in {u.pk: u for u in by_org.get(p.opportunity.organisation_id, []) + named}.values():
+            coming[lead.pk] = (lead, coming.get(lead.pk, (lead, 0))[1] + 1)
+    notify_many(
+        kind=kinds.PLACEMENT_INCOMING.code,
+        messages=[
+            Message(
+                lead,
+                f"{count} learner{'s' if count != 1 else ''} coming for {block.name}",
+                url=reverse("placements:incoming"),
+            )
+            for lead, count in coming.values()
+        ],
+    )
 
 
 # --- Clinic log ----------------------------------------------------------------------------

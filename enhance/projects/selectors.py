@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from enhance.accounts.models import User
@@ -109,6 +109,13 @@ def partner_view(user: User) -> dict[str, Any]:
     return {
         "pairs": Pairing.objects.filter(partner__in=partners, round__status=PairingRound.Status.CONFIRMED)
         .select_related("membership__person", "partner__organisation", "round__cohort")
+        .annotate(
+            interests=Subquery(
+                Interest.objects.filter(round=OuterRef("round"), membership=OuterRef("membership")).values(
+                    "text"
+                )[:1]
+            )
+        )
         .order_by("membership__person__surname", "pk"),
         "projects": Project.objects.filter(partner__in=partners).select_related("lead__person"),
         "days": ImmersiveDay.objects.filter(pairing__partner__in=partners).select_related(
