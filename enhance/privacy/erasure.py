@@ -72,10 +72,18 @@ def person_erase(*, actor: User, person: Person, reason: str) -> Erasure:
         raise ValidationError(blockers)
     placeholder = f"erased-{person.pk}@erased.invalid"
     person.forename, person.surname, person.preferred_name = "Erased", f"person {person.pk}", ""
+    person.pronouns, person.phone, person.adjustments = "", "", ""
     person.email, person.registration_body, person.registration_number = placeholder, None, ""
     person.save()
     Person.history.filter(id=person.pk).exclude(history_id=person.history.latest().history_id).delete()
-    Membership.objects.filter(person=person).update(assignment_number="", business_insurance_expires_on=None)
+    for m in Membership.objects.filter(person=person).exclude(insurance_certificate=""):
+        m.insurance_certificate.delete(save=False)
+    Membership.objects.filter(person=person).update(
+        assignment_number="",
+        business_insurance_expires_on=None,
+        insurance_certificate="",
+        insurance_certificate_type="",
+    )
     Membership.history.filter(person_id=person.pk).delete()
     Reflection.objects.filter(person=person).update(title="Erased", happened="", meaning="", next_steps="")
     Assessment.objects.filter(person=person).update(encounter="", feedback="", details={}, assessor_name="")

@@ -233,6 +233,15 @@ def get_membership_for(user: User, pk: int, *, write: bool = False) -> Membershi
     return _get_or_deny(qs, visible, pk)
 
 
+def get_own_or_managed_membership_for(user: User, pk: int) -> Membership:
+    """A membership the person holds themselves, or manages as a lead (private documents)."""
+    scope = scope_for(user)
+    visible = Membership.objects.filter(
+        Q(pk__in=memberships_manageable_by(user).values("pk")) | Q(person_id=scope.person_id or 0)
+    )
+    return _get_or_deny(Membership.objects.select_related("person"), visible, pk)
+
+
 def get_programme_for(user: User, pk: int) -> Programme:
     return _get_or_deny(
         Programme.objects.select_related("region", "framework"), programmes_visible_to(user), pk

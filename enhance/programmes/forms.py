@@ -212,3 +212,43 @@ class AnnouncementForm(forms.ModelForm):
 
     def audience(self) -> dict[str, Any]:
         return {k: self.cleaned_data.get(k) for k in ("programme", "cohort", "locality")}
+
+
+class MyDetailsForm(forms.Form):
+    """A learner's own details (see programmes.self_service for the rules)."""
+
+    preferred_name = forms.CharField(max_length=100, required=False, label="Preferred name")
+    pronouns = forms.CharField(
+        max_length=40, required=False, help_text="For example she/her, he/him, they/them."
+    )
+    phone = forms.CharField(max_length=30, required=False, label="Phone number")
+    adjustments = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        label="Reasonable adjustments to share with my leads",
+    )
+    holds_driving_licence = forms.BooleanField(required=False, label="I hold a full driving licence")
+    licence_checked_on = forms.DateField(required=False, widget=DateInput, label="Licence last checked")
+    business_insurance_expires_on = forms.DateField(
+        required=False, widget=DateInput, label="Business-use car insurance expires on"
+    )
+    insurance_certificate = forms.FileField(
+        required=False, label="Insurance certificate", help_text="A PDF, JPEG or PNG file, up to 5 MB."
+    )
+
+    @classmethod
+    def initial_for(cls, membership: Membership) -> dict[str, Any]:
+        person = membership.person
+        return {
+            "preferred_name": person.preferred_name,
+            "pronouns": person.pronouns,
+            "phone": person.phone,
+            "adjustments": person.adjustments,
+            "holds_driving_licence": membership.holds_driving_licence,
+            "licence_checked_on": membership.licence_checked_on,
+            "business_insurance_expires_on": membership.business_insurance_expires_on,
+        }
+
+    def fields_to_save(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "insurance_certificate"}

@@ -252,6 +252,11 @@ class Person(models.Model):
     forename = models.CharField(max_length=100)
     surname = models.CharField(max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    phone = models.CharField("phone number", max_length=30, blank=True)
+    adjustments = models.TextField(
+        "reasonable adjustments to share with my leads", max_length=2000, blank=True
+    )
     email = models.EmailField(unique=True)
     profession = models.ForeignKey(Profession, on_delete=models.PROTECT, null=True, blank=True)
     registration_body = models.ForeignKey(RegistrationBody, on_delete=models.PROTECT, null=True, blank=True)
@@ -320,9 +325,12 @@ class Membership(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     status_since = models.DateField(default=dt.date.today)
     holds_driving_licence = models.BooleanField("holds a full driving licence", default=False)
+    licence_checked_on = models.DateField("licence last checked", null=True, blank=True)
     business_insurance_expires_on = models.DateField(
         "business-use car insurance expires on", null=True, blank=True
     )
+    insurance_certificate = models.FileField(upload_to="insurance/%Y/", blank=True)
+    insurance_certificate_type = models.CharField(max_length=40, blank=True, editable=False)
     arcp_date = models.DateField("next ARCP date", null=True, blank=True)
     arcp_reminded_for = models.DateField(null=True, blank=True, editable=False)
     insurance_reminded_for = models.DateField(null=True, blank=True, editable=False)

@@ -12,6 +12,12 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("learners/", views.learner_list, name="learner_list"),
     path("me/record-views/", views.record_views, name="record_views"),
+    path("me/details/", views.my_details, name="my_details"),
+    path(
+        "memberships/<int:pk>/insurance-certificate/",
+        views.insurance_certificate,
+        name="insurance_certificate",
+    ),
     path("learners/new/", views.learner_create, name="learner_create"),
     path("learners/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("learners/<int:person_pk>/memberships/new/", views.membership_create, name="membership_create"),

@@ -1,25 +1,27 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enhance.accounts.http import AuthedHttpRequest
 from enhance.core.forms import add_service_errors
 from enhance.core.paging import page_of
-from enhance.programmes import access, announcements, selectors, services
+from enhance.programmes import access, announcements, selectors, self_service, services
 from enhance.programmes.forms import (
     AnnouncementForm,
     ImportUploadForm,
     LearnerFilterForm,
     MembershipForm,
+    MyDetailsForm,
     PersonForm,
 )
 from enhance.programmes.imports import ImportFileError, import_commit, import_preview
 
 MESSAGE_ON_ITS_WAY = "Message on its way to {count} learners."
+DETAILS_SAVED = "Your details were saved."
 
 
 def programme_list(request: AuthedHttpRequest) -> HttpResponse:
@@ -236,3 +238,39 @@ def announcement_list(request: AuthedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(exc, form)
     return render(request, "programmes/announcements.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def my_details(request: AuthedHttpRequest) -> HttpResponse:
+    """A learner changes their own details, licence and insurance."""
+    membership = selectors.current_membership(request.user)
+    if membership is None:
+        raise PermissionDenied
+    form = MyDetailsForm(
+        request.POST or None, request.FILES or None, initial=MyDetailsForm.initial_for(membership)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            self_service.my_details_update(
+                actor=request.user,
+                membership=membership,
+                certificate=form.cleaned_data["insurance_certificate"],
+                **form.fields_to_save(),
+            )
+        except ValidationError as exc:
+            add_service_errors(exc, form)
+        else:
+            messages.success(request, DETAILS_SAVED)
+            return redirect("programmes:my_details")
+    context = {"form": form, "membership": membership}
+    return render(request, "programmes/my_details.html", context, status=400 if form.errors else 200)
+
+
+def insurance_certificate(request: AuthedHttpRequest, pk: int) -> FileResponse:
+    """The insurance certificate: to the learner and to the leads who manage their membership."""
+    membership = access.get_own_or_managed_membership_for(request.user, pk)
+    if not membership.insurance_certificate:
+        raise Http404
+    return FileResponse(
+        membership.insurance_certificate.open("rb"), content_type=membership.insurance_certificate_type
+    )

@@ -7,6 +7,7 @@ from tests.url_personas import EVERYONE, MANAGERS, STAFF, Route, persona_tests
 # Who can see the Midlands programme: its leads and faculty, the supervisor and finance
 # officer of one of its learners, and its learners.
 PROGRAMME_VIEWERS = MANAGERS | {"faculty", "supervisor", "finance_officer", "learner", "second_learner"}
+WITH_MEMBERSHIP = frozenset({"learner", "second_learner", "far_learner"})
 PROFILE_VIEWERS = MANAGERS | {"faculty", "supervisor", "finance_officer", "learner"}
 
 TABLE = {
@@ -30,6 +31,12 @@ TABLE = {
     ),
     "programmes:import_upload": Route(get=MANAGERS, post=MANAGERS),
     "programmes:announcement_list": Route(get=MANAGERS, post=MANAGERS),
+    "programmes:my_details": Route(get=WITH_MEMBERSHIP, post=WITH_MEMBERSHIP),
+    # Without a certificate on file it is "not found" even for those allowed (tested in
+    # test_self_service with a certificate).
+    "programmes:insurance_certificate": Route(
+        lambda s: {"pk": s.world.learner_membership.pk}, get=frozenset()
+    ),
     "programmes:record_views": Route(get=frozenset({"learner", "second_learner", "far_learner"})),
     "programmes:import_template": Route(get=MANAGERS),
     "programmes:import_detail": Route(lambda s: {"pk": s.import_batch.pk}, get=frozenset({"programme_lead"})),
