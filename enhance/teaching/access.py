@@ -139,6 +139,16 @@ def get_leave_request_for(user: User, pk: int) -> LeaveRequest:
     return found
 
 
+def get_own_leave_request_for(user: User, pk: int) -> LeaveRequest:
+    """One of the signed-in learner's own leave requests."""
+    found = LeaveRequest.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such leave request.")
+    if not LeaveRequest.objects.filter(pk=pk, membership__person_id=scope_for(user).person_id or 0).exists():
+        raise PermissionDenied
+    return found
+
+
 def ensure_sees_attendance(user: User) -> None:
     """Leads of any kind (locality leads for their locality) follow learners' attendance."""
     if not scope_for(user).is_staff or not memberships_manageable_by(user).exists():

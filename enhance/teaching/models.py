@@ -171,6 +171,7 @@ class LeaveRequest(models.Model):
         SUBMITTED = "submitted", "Waiting for a decision"
         APPROVED = "approved", "Approved"
         REFUSED = "refused", "Refused"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     class Part(models.TextChoices):
         FULL = "full", "Full days"

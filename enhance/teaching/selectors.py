@@ -241,8 +241,15 @@ def leave_page(user: User, membership: Membership | None, manages: bool) -> dict
     """Study leave: the learner's balance and requests; for leads, the requests waiting."""
     context: dict[str, Any] = {}
     if membership is not None:
-        context["balance"] = balance(membership, timezone.localdate())
-        context["requests"] = leave_requests_of(membership)
+        today = timezone.localdate()
+        context["balance"] = balance(membership, today)
+        context["requests"] = requests = list(leave_requests_of(membership))
+        context["withdrawable"] = {
+            r.pk
+            for r in requests
+            if r.status == LeaveRequest.Status.SUBMITTED
+            or (r.status == LeaveRequest.Status.APPROVED and r.starts_on > today)
+        }
     if manages:
         context["pending"] = leave_requests_waiting_for(user)
     return context

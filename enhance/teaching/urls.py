@@ -29,4 +29,5 @@ urlpatterns = [
     path("attendance/", views.attendance, name="attendance"),
     path("attendance/export.<str:fmt>", views.attendance_export, name="attendance_export"),
     path("leave/<int:pk>/decide/", views.leave_decide, name="leave_decide"),
+    path("leave/<int:pk>/withdraw/", views.leave_withdraw, name="leave_withdraw"),
 ]

@@ -39,6 +39,8 @@ from enhance.teaching.forms import (
 from enhance.teaching.models import Session
 from enhance.teaching.rates import figures
 
+LEAVE_WITHDRAWN = "Study leave withdrawn: the days are back in your balance and your leads were told."
+
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
@@ -269,6 +271,18 @@ def leave(request: AuthedHttpRequest) -> HttpResponse:
     if manages:
         context.update(pending=page_of(request, context["pending"]), decision_form=DecisionForm())
     return render(request, "teaching/leave.html", context)
+
+
+@require_POST
+def leave_withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    leave_request = access.get_own_leave_request_for(request.user, pk)
+    try:
+        services.leave_withdraw(actor=request.user, request=leave_request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, LEAVE_WITHDRAWN)
+    return redirect("teaching:leave")
 
 
 @require_POST

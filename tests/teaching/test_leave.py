@@ -198,3 +198,36 @@ def test_leads_see_attendance_rates_with_those_at_risk_first(client, world):
         assert client.get(reverse("teaching:attendance")).status_code == 403
     assert page.index("Asha Learner") < page.index("Ben Second")
     assert "Out of reach" in page and "On track" in page
+
+
+def test_a_learner_withdraws_a_pending_request_and_cancels_approved_future_leave(client, world, today):
+    pending = ask(world, dt.date(2026, 11, 2))
+    approved = ask(world, dt.date(2026, 11, 9))
+    leave.leave_decide(actor=world["programme_lead"], request=approved, approve=True)
+    used = leave.balance(world.learner_membership, today).standard_used
+    client.force_login(world["learner"])
+    page = client.get(reverse("teaching:leave")).content.decode()
+    assert page.count("Withdraw<span") == 2
+    for request in (pending, approved):
+        client.post(reverse("teaching:leave_withdraw", args=[request.pk]))
+        request.refresh_from_db()
+        assert request.status == LeaveRequest.Status.WITHDRAWN
+    assert leave.balance(world.learner_membership, today).standard_used == used - 2
+    told = Notification.objects.filter(recipient=world["programme_lead"], kind="leave_requested")
+    assert told.filter(title__contains="withdrew study leave from 9 November (approved)").exists()
+    with pytest.raises(ValidationError, match=re.escape(leave.LEAVE_NOT_OPEN.format(status="withdrawn"))):
+        leave.leave_withdraw(actor=world["learner"], request=pending)
+
+
+def test_leave_that_has_started_cannot_be_withdrawn_and_nobody_else_withdraws_it(client, world, today):
+    request = ask(world, dt.date(2026, 11, 2))
+    leave.leave_decide(actor=world["programme_lead"], request=request, approve=True)
+    with pytest.raises(PermissionDenied):
+        leave.leave_withdraw(actor=world["programme_lead"], request=request)
+    client.force_login(world["second_learner"])
+    assert client.post(reverse("teaching:leave_withdraw", args=[request.pk])).status_code == 403
+    started = time_machine.travel(dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC))
+    with started, pytest.raises(ValidationError, match=re.escape(leave.LEAVE_STARTED_ASK_LEAD)):
+        leave.leave_withdraw(actor=world["learner"], request=request)
+    request.refresh_from_db()
+    assert request.status == LeaveRequest.Status.APPROVED

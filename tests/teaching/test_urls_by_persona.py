@@ -45,6 +45,7 @@ TABLE = {
     "teaching:attendance": Route(get=MANAGERS),
     "teaching:attendance_export": Route(lambda s: {"fmt": "csv"}, get=MANAGERS),
     "teaching:leave_decide": Route(lambda s: {"pk": s.leave.pk}, post=MANAGERS | LEARNER),
+    "teaching:leave_withdraw": Route(lambda s: {"pk": s.leave.pk}, post=LEARNER),
 }
 
 test_every_url_has_a_persona_rule, test_get_by_persona, test_forbidden_posts_change_nothing = persona_tests(

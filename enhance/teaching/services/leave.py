@@ -16,7 +16,7 @@ from django.utils import timezone
 from enhance.accounts.models import User
 from enhance.core.dates import changeover_year_start as leave_year_start
 from enhance.core.dates import working_days
-from enhance.notifications.services import notify
+from enhance.notifications.services import Message, notify, notify_many
 from enhance.programmes.access import memberships_manageable_by
 from enhance.programmes.models import GradePeriod, Membership
 from enhance.programmes.selectors import leads_of
@@ -34,6 +34,9 @@ DATES_INCLUDE_SESSION_S_DATE = "The dates must include the session's date."
 YOU_ALREADY_STUDY_LEAVE_SOME = "You already have study leave on some of these days."
 REQUEST_ALREADY_DECIDED = "This request has already been decided."
 GIVE_REASON_WHEN_YOU_REFUSE = "Give a reason when you refuse leave."
+LEAVE_STARTED_ASK_LEAD = "This leave has started: ask your programme lead to change it."
+LEAVE_NOT_OPEN = "This request is {status}: there is nothing to withdraw."
+LEAVE_WITHDRAWN_TITLE = "{person} withdrew study leave from {day:%-d %B} ({was})"
 TOO_LITTLE_NOTICE = "Apply at least {weeks} weeks ahead: the earliest start now is {earliest:%d %B %Y}."
 TOO_FEW_DAYS_LEFT = "This needs {days:g} days but you have {left:g} {kind} study leave days left this year."
 
@@ -201,6 +204,37 @@ def leave_decide(*, actor: User, request: LeaveRequest, approve: bool, comment: 
             body=request.comment,
             url=reverse("teaching:leave"),
         )
+    return request
+
+
+@transaction.atomic
+def leave_withdraw(*, actor: User, request: LeaveRequest) -> LeaveRequest:
+    """The learner withdraws a request waiting for a decision, or cancels approved leave that
+    has not started; the days return to their balance and their leads are told."""
+    request = (
+        LeaveRequest.objects.select_for_update(of=("self",))
+        .select_related("membership__person", "membership__programme")
+        .get(pk=request.pk)
+    )
+    if request.membership.person.user_id != actor.pk:
+        raise PermissionDenied
+    started = request.starts_on <= timezone.localdate()
+    if request.status == LeaveRequest.Status.APPROVED and started:
+        raise ValidationError(LEAVE_STARTED_ASK_LEAD)
+    if request.status not in (LeaveRequest.Status.SUBMITTED, LeaveRequest.Status.APPROVED):
+        raise ValidationError(LEAVE_NOT_OPEN.format(status=request.get_status_display().lower()))
+    was = request.get_status_display().lower()
+    request.status = LeaveRequest.Status.WITHDRAWN
+    request.save()
+    title = LEAVE_WITHDRAWN_TITLE.format(
+        person=request.membership.person.full_name, day=request.starts_on, was=was
+    )
+    notify_many(
+        kind=LEAVE_REQUESTED.code,
+        messages=[
+            Message(lead, title, url=reverse("teaching:leave")) for lead in leads_of(request.membership)
+        ],
+    )
     return request
 
 
