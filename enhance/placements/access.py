@@ -181,6 +181,16 @@ def get_block_opportunity_for(block: PlacementBlock, pk: int) -> Opportunity:
     return opportunity
 
 
+def get_own_clinic_entry_for(user: User, pk: int) -> ClinicEntry:
+    """A clinic the signed-in learner logged."""
+    entry = ClinicEntry.objects.select_related("placement__membership__person").filter(pk=pk).first()
+    if entry is None:
+        raise Http404("No such clinic.")
+    if entry.placement.membership.person_id != (scope_for(user).person_id or 0):
+        raise PermissionDenied
+    return entry
+
+
 def get_clinic_entry_for(user: User, pk: int) -> ClinicEntry:
     """A logged clinic, for its community lead to review."""
     entry = ClinicEntry.objects.select_related("placement").filter(pk=pk).first()

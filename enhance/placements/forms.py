@@ -113,6 +113,29 @@ class ClinicEntryForm(forms.ModelForm):
         choice_field(self, "clinic_type").queryset = OpportunityType.objects.all()
 
 
+class ClinicAnswerForm(forms.Form):
+    """The learner's answer to a queried clinic, with any correction."""
+
+    answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Your answer", max_length=2000)
+    date = forms.DateField(widget=DateInput, label="Date of the clinic")
+    site = forms.CharField(max_length=200)
+    supervisor = forms.CharField(max_length=200, label="Supervising clinician")
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    @classmethod
+    def for_entry(cls, entry: ClinicEntry) -> ClinicAnswerForm:
+        initial = {
+            "date": entry.date,
+            "site": entry.site,
+            "supervisor": entry.supervisor,
+            "notes": entry.notes,
+        }
+        return cls(initial=initial, prefix=f"answer-{entry.pk}")
+
+    def corrections(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "answer"}
+
+
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("confirm", "Confirm"), ("query", "Query")], required=False)
     query = forms.CharField(

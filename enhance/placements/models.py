@@ -244,6 +244,7 @@ class ClinicEntry(models.Model):
     notes = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     query = models.TextField("question from the community lead", blank=True)
+    answer = models.TextField("the learner's answer", blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

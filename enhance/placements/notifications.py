@@ -10,3 +10,4 @@ PLACEMENT_PUBLISHED = register("placement_published", "Your community placement"
 PLACEMENT_INCOMING = register("placement_incoming", "Learners coming to your opportunities")
 CLINIC_QUERIED = register("clinic_queried", "Questions about clinics you logged")
 PREFERENCES_CLOSING = register("preferences_closing", "Reminders to rank placements before ranking closes")
+CLINIC_ANSWERED = register("clinic_answered", "Answers to clinics you queried")

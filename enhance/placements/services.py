@@ -42,6 +42,9 @@ CHOOSE_MODE = "Choose a mode."
 BLOCK_S_PLACEMENTS_ALREADY_PUBLISHED = "This block's placements are already published."
 ONLY_FINISHED_RUN_CAN_PUBLISHED = "Only a finished run can be published."
 ONLY_LEARNER_PLACEMENT_CAN_LOG = "Only the learner on this placement can log clinics."
+ONLY_QUERIED_CLINICS_ANSWERED = "Only a clinic your community lead queried needs an answer."
+ANSWER_THE_QUESTION = "Answer the community lead's question."
+CLINIC_ANSWERED_TITLE = "{person} answered your question about the clinic on {day:%-d %B}"
 YOU_CANNOT_LOG_CLINIC_FUTURE = "You cannot log a clinic in the future."
 OUTSIDE_PLACEMENT = "The date must fall within the placement, {starts:%d/%m/%Y} to {ends:%d/%m/%Y}."
 ONLY_COMMUNITY_LEAD_PLACEMENT_CAN = "Only the community lead of this placement can confirm clinics."
@@ -319,6 +322,52 @@ def clinic_entry_add(*, actor: User, placement: Placement, entry: ClinicEntry) -
         raise ValidationError({"date": YOU_CANNOT_LOG_CLINIC_FUTURE})
     entry.placement = placement
     save_valid(entry)
+    return entry
+
+
+@transaction.atomic
+def clinic_entry_answer(*, actor: User, entry: ClinicEntry, answer: str, **corrections: Any) -> ClinicEntry:
+    """The learner answers a queried clinic (and may correct its date, site, supervisor or
+    notes); it waits for confirmation again and the organisation's community leads are told."""
+    entry = (
+        ClinicEntry.objects.select_for_update(of=("self",))
+        .select_related("placement__membership__person", "placement__opportunity__community_lead")
+        .get(pk=entry.pk)
+    )
+    placement = entry.placement
+    if placement.membership.person.user_id != actor.pk:
+        raise PermissionDenied(ONLY_LEARNER_PLACEMENT_CAN_LOG)
+    if not entry.queried:
+        raise ValidationError(ONLY_QUERIED_CLINICS_ANSWERED)
+    if not answer.strip():
+        raise ValidationError({"answer": ANSWER_THE_QUESTION})
+    day = corrections.get("date") or entry.date
+    if not (placement.starts_on <= day <= placement.ends_on):
+        raise ValidationError(
+            {"date": OUTSIDE_PLACEMENT.format(starts=placement.starts_on, ends=placement.ends_on)}
+        )
+    if day > timezone.localdate():
+        raise ValidationError({"date": YOU_CANNOT_LOG_CLINIC_FUTURE})
+    for name in ("date", "site", "supervisor", "notes"):
+        if name in corrections:
+            setattr(entry, name, corrections[name])
+    entry.answer, entry.status = answer.strip(), ClinicEntry.Status.SUBMITTED
+    save_valid(entry)
+    opportunity = placement.opportunity
+    leads = {
+        r.user.pk: r.user
+        for r in RoleAssignment.objects.filter(
+            role=Role.COMMUNITY_LEAD, organisation=opportunity.organisation_id
+        ).select_related("user")
+    }
+    if opportunity.community_lead:
+        leads[opportunity.community_lead.pk] = opportunity.community_lead
+    title = CLINIC_ANSWERED_TITLE.format(person=placement.membership.person.full_name, day=entry.date)
+    url = reverse("placements:placement_detail", args=[placement.pk])
+    notify_many(
+        kind=kinds.CLINIC_ANSWERED.code,
+        messages=[Message(u, title, entry.answer, url) for u in leads.values()],
+    )
     return entry
 
 

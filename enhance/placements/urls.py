@@ -22,4 +22,5 @@ urlpatterns = [
     path("incoming/", views.incoming, name="incoming"),
     path("<int:pk>/", views.placement_detail, name="placement_detail"),
     path("clinics/<int:pk>/review/", views.clinic_review, name="clinic_review"),
+    path("clinics/<int:pk>/answer/", views.clinic_answer, name="clinic_answer"),
 ]

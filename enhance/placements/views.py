@@ -8,13 +8,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enhance.accounts.http import AuthedHttpRequest
-from enhance.core.forms import add_service_errors
+from enhance.core.forms import add_service_errors, form_errors
 from enhance.core.outcomes import run_and_report
 from enhance.core.paging import page_of
 from enhance.placements import access, selectors, services
 from enhance.placements.forms import (
     RANKING_NOT_SENT,
     BlockForm,
+    ClinicAnswerForm,
     ClinicEntryForm,
     CompareForm,
     ConstraintForm,
@@ -228,6 +229,26 @@ def placement_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     context = selectors.placement_page(request.user, placement)
     context.update(form=form, review_form=ReviewForm())
     return render(request, "placements/placement_detail.html", context)
+
+
+@require_POST
+def clinic_answer(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The learner answers a queried clinic; errors come back as one message on the page."""
+    entry = access.get_own_clinic_entry_for(request.user, pk)
+    form = ClinicAnswerForm(request.POST, prefix=f"answer-{entry.pk}")
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect(entry.placement)
+    done = "Answer sent. Your community lead will look at the clinic again."
+    run_and_report(
+        request,
+        services.clinic_entry_answer,
+        done,
+        entry=entry,
+        answer=form.cleaned_data["answer"],
+        **form.corrections(),
+    )
+    return redirect(entry.placement)
 
 
 def incoming(request: AuthedHttpRequest) -> HttpResponse:

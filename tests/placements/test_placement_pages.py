@@ -443,3 +443,40 @@ def test_a_ranking_button_with_a_malformed_value_changes_nothing(client, world, 
     assert "did not send a ranking" in page
     choices = PreferenceSet.objects.get(block=block, membership=world.learner_membership).choices
     assert list(choices.values_list("opportunity_id", flat=True)) == [opportunities[0].pk]
+
+
+def test_a_learner_answers_a_queried_clinic_and_it_is_reviewed_again(client, world, placement):
+    day = BLOCK_START + dt.timedelta(days=3)
+    with time_machine.travel(dt.datetime(2027, 2, 10, 12, tzinfo=dt.UTC)):
+        client.force_login(world["learner"])
+        log_clinic(client, placement, day)
+        entry = ClinicEntry.objects.get(placement=placement)
+        services.clinic_entry_review(
+            actor=world["community_lead"], entry=entry, confirm=False, query="Which site?"
+        )
+        page = client.get(reverse("placements:placement_detail", args=[placement.pk])).content.decode()
+        assert "Send answer" in page
+        url = reverse("placements:clinic_answer", args=[entry.pk])
+        prefix = f"answer-{entry.pk}-"
+        fields = {"date": day.isoformat(), "site": "Heanor", "supervisor": "Dr Shah", "notes": ""}
+        data = {prefix + k: v for k, v in fields.items()}
+        client.post(url, {**data, prefix + "answer": ""})  # no answer: refused, nothing changes
+        entry.refresh_from_db()
+        assert (entry.status, entry.site) == (ClinicEntry.Status.QUERIED, "Ilkeston")
+        late = {**data, prefix + "date": (placement.ends_on + dt.timedelta(days=1)).isoformat()}
+        client.post(url, {**late, prefix + "answer": "Wrong date"})
+        entry.refresh_from_db()
+        assert entry.status == ClinicEntry.Status.QUERIED
+        client.post(url, {**data, prefix + "answer": "It was Heanor, not Ilkeston."})
+        entry.refresh_from_db()
+        assert (entry.status, entry.site, entry.answer) == (
+            ClinicEntry.Status.SUBMITTED,
+            "Heanor",
+            "It was Heanor, not Ilkeston.",
+        )
+        told = Notification.objects.get(recipient=world["community_lead"], kind="clinic_answered")
+        assert told.body == "It was Heanor, not Ilkeston."
+        with pytest.raises(ValidationError, match=re.escape(services.ONLY_QUERIED_CLINICS_ANSWERED)):
+            services.clinic_entry_answer(actor=world["learner"], entry=entry, answer="Again")
+        client.force_login(world["second_learner"])
+        assert client.post(url, {**data, prefix + "answer": "Not mine"}).status_code == 403

@@ -39,6 +39,7 @@ TABLE = {
         post=frozenset({"learner"}),
     ),
     "placements:clinic_review": Route(lambda s: {"pk": s.clinic.pk}, post=COMMUNITY),
+    "placements:clinic_answer": Route(lambda s: {"pk": s.clinic.pk}, post=frozenset({"learner"})),
 }
 
 test_every_url_has_a_persona_rule, test_get_by_persona, test_forbidden_posts_change_nothing = persona_tests(
