@@ -15,7 +15,7 @@ from django.utils import timezone
 from enhance.placements.models import ClinicEntry
 from enhance.portfolio import requirements
 from enhance.portfolio.models import Assessment, Readiness, Reflection, RequirementSet, Rule
-from enhance.programmes.models import Membership, Pause
+from enhance.programmes.models import Membership, Pause, Programme
 from enhance.projects.models import Milestone
 from enhance.teaching.models import Attendance, LeaveRequest, Session
 
@@ -85,6 +85,7 @@ STALE_WHEN: dict[type, Any] = {
     Session: lambda s: Q(membership__programme_id=s.programme_id),
     RequirementSet: lambda s: Q(membership__programme_id=s.programme_id),
     Rule: lambda r: Q(membership__programme__requirement_sets=r.requirement_set_id),
+    Programme: lambda p: Q(membership__programme_id=p.pk),
 }
 
 

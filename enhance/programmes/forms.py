@@ -252,3 +252,25 @@ class MyDetailsForm(forms.Form):
 
     def fields_to_save(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "insurance_certificate"}
+
+
+class ProgrammeSettingsForm(forms.ModelForm):
+    """The rules a programme team sets for itself."""
+
+    class Meta:
+        model = Programme
+        fields = [
+            "description",
+            "attendance_threshold",
+            "apologies_excused",
+            "year_start_month",
+            "study_leave_days",
+            "enhance_leave_days",
+            "leave_notice_days",
+            "claim_window_months",
+            "assessor_email_domains",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "assessor_email_domains": forms.Textarea(attrs={"rows": 3}),
+        }

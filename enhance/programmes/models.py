@@ -151,6 +151,7 @@ class Programme(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(24)],
         help_text="Journeys older than this cannot be claimed.",
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["region__name", "name"]

@@ -180,6 +180,14 @@ def locality_leads(locality: Locality) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.filter(role=Role.LOCALITY_LEAD, locality=locality).select_related("user")
 
 
+def programme_history(programme: Programme, limit: int = 10) -> list[AuditEntry]:
+    """Changes to a programme's rules, newest first."""
+    rows = list(Programme.history.filter(id=programme.pk).select_related("history_user")[: limit + 1])
+    entries = audit_entries(rows, "Programme settings")
+    entries.reverse()
+    return entries[:limit]
+
+
 def person_history(person: Person, limit: int = 15) -> list[AuditEntry]:
     """Changes to a person's details and memberships, newest first."""
     history = audit_entries(

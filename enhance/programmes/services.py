@@ -36,6 +36,7 @@ GRADE_CANNOT_START_BEFORE_MEMBERSHIP = "A grade cannot start before the membersh
 ONLY_NATIONAL_ADMIN_CAN_ASSIGN = "Only a national admin can assign roles."
 EMAIL_ADDRESS_BELONGS_ANOTHER_PERSON = "This email address belongs to another person's account."
 ANOTHER_ACCOUNT_ALREADY_USES_EMAIL = "Another account already uses this email address."
+ONLY_PROGRAMME_LEADS_SET_RULES = "Only the leads who run this programme change its rules."
 ALREADY_A_MEMBER = "{person} is already a member of {programme}."
 
 
@@ -239,6 +240,34 @@ def role_assign(*, actor: User, user: User, role: str, **scope: Any) -> RoleAssi
         url=reverse("home"),
     )
     return assignment
+
+
+PROGRAMME_SETTINGS = (
+    "description",
+    "attendance_threshold",
+    "apologies_excused",
+    "year_start_month",
+    "study_leave_days",
+    "enhance_leave_days",
+    "leave_notice_days",
+    "claim_window_months",
+    "assessor_email_domains",
+)
+
+
+@transaction.atomic
+def programme_settings_update(*, actor: User, programme: Programme, **fields: Any) -> Programme:
+    """A programme's own rules (attendance, study leave, claims, assessors), changed by the
+    leads who run it; every change is kept in its history."""
+    if not can_manage_programme_wide(actor, programme):
+        raise PermissionDenied(ONLY_PROGRAMME_LEADS_SET_RULES)
+    locked = Programme.objects.select_for_update().get(pk=programme.pk)
+    for name, value in fields.items():
+        if name not in PROGRAMME_SETTINGS:
+            raise ValueError(name)
+        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    save_valid(locked)
+    return locked
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ app_name = "programmes"
 urlpatterns = [
     path("programmes/", views.programme_list, name="programme_list"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
+    path("programmes/<int:pk>/settings/", views.programme_settings, name="programme_settings"),
     path("localities/<int:pk>/", views.locality_detail, name="locality_detail"),
     path("cohorts/<int:pk>/", views.cohort_detail, name="cohort_detail"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),

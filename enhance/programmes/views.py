@@ -17,11 +17,13 @@ from enhance.programmes.forms import (
     MembershipForm,
     MyDetailsForm,
     PersonForm,
+    ProgrammeSettingsForm,
 )
 from enhance.programmes.imports import ImportFileError, import_commit, import_preview
 
 MESSAGE_ON_ITS_WAY = "Message on its way to {count} learners."
 DETAILS_SAVED = "Your details were saved."
+SETTINGS_SAVED = "Programme settings saved."
 
 
 def programme_list(request: AuthedHttpRequest) -> HttpResponse:
@@ -42,6 +44,25 @@ def programme_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "can_manage": access.can_manage_programme_wide(request.user, programme),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def programme_settings(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Leads who run the programme change its rules; the page lists earlier changes."""
+    programme = access.get_programme_for(request.user, pk)
+    if not access.can_manage_programme_wide(request.user, programme):
+        raise PermissionDenied
+    form = ProgrammeSettingsForm(request.POST or None, instance=access.get_programme_for(request.user, pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_settings_update(actor=request.user, programme=programme, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(exc, form)
+        else:
+            messages.success(request, SETTINGS_SAVED)
+            return redirect("programmes:programme_settings", pk=pk)
+    context = {"programme": programme, "form": form, "history": selectors.programme_history(programme)}
+    return render(request, "programmes/programme_settings.html", context, status=400 if form.errors else 200)
 
 
 def locality_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.url_personas import EVERYONE, MANAGERS, STAFF, Route, persona_tests
+from tests.url_personas import EVERYONE, LEADS, MANAGERS, STAFF, Route, persona_tests
 
 # Who can see the Midlands programme: its leads and faculty, the supervisor and finance
 # officer of one of its learners, and its learners.
@@ -31,6 +31,7 @@ TABLE = {
     ),
     "programmes:import_upload": Route(get=MANAGERS, post=MANAGERS),
     "programmes:announcement_list": Route(get=MANAGERS, post=MANAGERS),
+    "programmes:programme_settings": Route(lambda s: {"pk": s.world.programme.pk}, get=LEADS, post=LEADS),
     "programmes:my_details": Route(get=WITH_MEMBERSHIP, post=WITH_MEMBERSHIP),
     # Without a certificate on file it is "not found" even for those allowed (tested in
     # test_self_service with a certificate).
