@@ -274,3 +274,14 @@ class ProgrammeSettingsForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "assessor_email_domains": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class LocalityForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Name of the new locality")
+
+
+class CohortForm(forms.Form):
+    intake_date = forms.DateField(widget=DateInput, label="Intake date")
+    name = forms.CharField(
+        max_length=100, required=False, label="Name", help_text='Leave empty for "<month> <year> intake".'
+    )

@@ -255,12 +255,16 @@ PROGRAMME_SETTINGS = (
 )
 
 
+def check_programme_wide(actor: User, programme: Programme) -> None:
+    if not can_manage_programme_wide(actor, programme):
+        raise PermissionDenied(ONLY_PROGRAMME_LEADS_SET_RULES)
+
+
 @transaction.atomic
 def programme_settings_update(*, actor: User, programme: Programme, **fields: Any) -> Programme:
     """A programme's own rules (attendance, study leave, claims, assessors), changed by the
     leads who run it; every change is kept in its history."""
-    if not can_manage_programme_wide(actor, programme):
-        raise PermissionDenied(ONLY_PROGRAMME_LEADS_SET_RULES)
+    check_programme_wide(actor, programme)
     locked = Programme.objects.select_for_update().get(pk=programme.pk)
     for name, value in fields.items():
         if name not in PROGRAMME_SETTINGS:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -9,21 +11,26 @@ from django.views.decorators.http import require_http_methods, require_POST
 from enhance.accounts.http import AuthedHttpRequest
 from enhance.core.forms import add_service_errors
 from enhance.core.paging import page_of
-from enhance.programmes import access, announcements, selectors, self_service, services
+from enhance.programmes import access, announcements, selectors, self_service, services, setup
 from enhance.programmes.forms import (
     AnnouncementForm,
+    CohortForm,
     ImportUploadForm,
     LearnerFilterForm,
+    LocalityForm,
     MembershipForm,
     MyDetailsForm,
     PersonForm,
     ProgrammeSettingsForm,
 )
 from enhance.programmes.imports import ImportFileError, import_commit, import_preview
+from enhance.programmes.models import Programme
 
 MESSAGE_ON_ITS_WAY = "Message on its way to {count} learners."
 DETAILS_SAVED = "Your details were saved."
 SETTINGS_SAVED = "Programme settings saved."
+LOCALITY_ADDED = "Locality {name} added."
+COHORT_OPENED = "{name} opened."
 
 
 def programme_list(request: AuthedHttpRequest) -> HttpResponse:
@@ -32,18 +39,49 @@ def programme_list(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def programme_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _programme_page(request, access.get_programme_for(request.user, pk))
+
+
+def _programme_page(request: AuthedHttpRequest, programme: Programme, **bound: Any) -> HttpResponse:
+    """The programme page, with a set-up form that failed shown with its errors."""
+    context = {
+        "programme": programme,
+        "localities": selectors.programme_detail_localities(programme),
+        "cohorts": selectors.programme_detail_cohorts(programme),
+        "leads": selectors.leads_for_programme(programme),
+        "can_manage": access.can_manage_programme_wide(request.user, programme),
+        "locality_form": LocalityForm(auto_id="locality-%s"),
+        "cohort_form": CohortForm(auto_id="cohort-%s"),
+        **bound,
+    }
+    return render(request, "programmes/programme_detail.html", context, status=400 if bound else 200)
+
+
+def _set_up(
+    request: AuthedHttpRequest, pk: int, form: Any, name: str, service: Any, done: str
+) -> HttpResponse:
     programme = access.get_programme_for(request.user, pk)
-    return render(
-        request,
-        "programmes/programme_detail.html",
-        {
-            "programme": programme,
-            "localities": selectors.programme_detail_localities(programme),
-            "cohorts": selectors.programme_detail_cohorts(programme),
-            "leads": selectors.leads_for_programme(programme),
-            "can_manage": access.can_manage_programme_wide(request.user, programme),
-        },
-    )
+    if form.is_valid():
+        try:
+            made = service(actor=request.user, programme=programme, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(exc, form)
+        else:
+            messages.success(request, done.format(name=made.name))
+            return redirect("programmes:programme_detail", pk=pk)
+    return _programme_page(request, programme, **{name: form})
+
+
+@require_POST
+def locality_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    form = LocalityForm(request.POST, auto_id="locality-%s")
+    return _set_up(request, pk, form, "locality_form", setup.locality_add, LOCALITY_ADDED)
+
+
+@require_POST
+def cohort_open(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    form = CohortForm(request.POST, auto_id="cohort-%s")
+    return _set_up(request, pk, form, "cohort_form", setup.cohort_open, COHORT_OPENED)
 
 
 @require_http_methods(["GET", "POST"])

@@ -32,6 +32,8 @@ TABLE = {
     "programmes:import_upload": Route(get=MANAGERS, post=MANAGERS),
     "programmes:announcement_list": Route(get=MANAGERS, post=MANAGERS),
     "programmes:programme_settings": Route(lambda s: {"pk": s.world.programme.pk}, get=LEADS, post=LEADS),
+    "programmes:locality_add": Route(lambda s: {"pk": s.world.programme.pk}, post=LEADS),
+    "programmes:cohort_open": Route(lambda s: {"pk": s.world.programme.pk}, post=LEADS),
     "programmes:my_details": Route(get=WITH_MEMBERSHIP, post=WITH_MEMBERSHIP),
     # Without a certificate on file it is "not found" even for those allowed (tested in
     # test_self_service with a certificate).

@@ -1,0 +1,43 @@
+"""Setting a programme up in the app: its localities and its intakes (cohorts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from enhance.accounts.models import User
+from enhance.core.validation import save_valid
+from enhance.programmes.models import Cohort, Locality, Programme
+from enhance.programmes.services import check_programme_wide
+
+NAME_NEEDED = "Enter a name."
+LOCALITY_EXISTS = "{programme} already has a locality called {name}."
+INTAKE_EXISTS = "{programme} already has an intake on {day:%-d %B %Y}."
+
+
+@transaction.atomic
+def locality_add(*, actor: User, programme: Programme, name: str) -> Locality:
+    check_programme_wide(actor, programme)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": NAME_NEEDED})
+    if Locality.objects.filter(programme=programme, name__iexact=name).exists():
+        raise ValidationError({"name": LOCALITY_EXISTS.format(programme=programme, name=name)})
+    locality = Locality(programme=programme, name=name)
+    save_valid(locality)
+    return locality
+
+
+@transaction.atomic
+def cohort_open(*, actor: User, programme: Programme, intake_date: dt.date, name: str = "") -> Cohort:
+    """Open the next intake; its name defaults to "<Month Year> intake"."""
+    check_programme_wide(actor, programme)
+    if Cohort.objects.filter(programme=programme, intake_date=intake_date).exists():
+        raise ValidationError({"intake_date": INTAKE_EXISTS.format(programme=programme, day=intake_date)})
+    cohort = Cohort(
+        programme=programme, intake_date=intake_date, name=name.strip() or f"{intake_date:%B %Y} intake"
+    )
+    save_valid(cohort)
+    return cohort

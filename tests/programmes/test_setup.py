@@ -1,0 +1,73 @@
+"""Programme leads add localities and open intakes in the app, with clear messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from enhance.programmes import setup
+from enhance.programmes.models import Cohort, Locality
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_lead_opens_the_next_intake_named_by_default(world):
+    cohort = setup.cohort_open(
+        actor=world["programme_lead"], programme=world.programme, intake_date=dt.date(2027, 8, 4)
+    )
+    assert cohort.name == "August 2027 intake"
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(setup.INTAKE_EXISTS.format(programme=world.programme, day=dt.date(2027, 8, 4))),
+    ):
+        setup.cohort_open(
+            actor=world["programme_lead"], programme=world.programme, intake_date=dt.date(2027, 8, 4)
+        )
+
+
+def test_locality_names_are_unique_in_a_programme_whatever_their_case(world):
+    setup.locality_add(actor=world["programme_lead"], programme=world.programme, name="Nottinghamshire")
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(setup.LOCALITY_EXISTS.format(programme=world.programme, name="derbyshire")),
+    ):
+        setup.locality_add(actor=world["programme_lead"], programme=world.programme, name="derbyshire")
+    with pytest.raises(ValidationError, match=re.escape(setup.NAME_NEEDED)):
+        setup.locality_add(actor=world["programme_lead"], programme=world.programme, name="   ")
+
+
+@pytest.mark.parametrize("persona", ["locality_lead", "faculty", "learner"])
+def test_only_those_who_run_the_programme_set_it_up(world, persona):
+    with pytest.raises(PermissionDenied):
+        setup.locality_add(actor=world[persona], programme=world.programme, name="Elsewhere")
+    assert not Locality.objects.filter(name="Elsewhere").exists()
+
+
+def test_the_programme_page_adds_a_locality_and_opens_an_intake(client, world):
+    client.force_login(world["programme_lead"])
+    page = client.get(reverse("programmes:programme_detail", args=[world.programme.pk])).content.decode()
+    assert "Add locality" in page and "Open intake" in page
+    client.post(reverse("programmes:locality_add", args=[world.programme.pk]), {"name": "Nottinghamshire"})
+    response = client.post(
+        reverse("programmes:cohort_open", args=[world.programme.pk]), {"intake_date": "not a date"}
+    )
+    assert response.status_code == 400
+    response = client.post(
+        reverse("programmes:cohort_open", args=[world.programme.pk]),
+        {"intake_date": "2027-08-04"},
+        follow=True,
+    )
+    assert "August 2027 intake opened." in response.content.decode()
+    assert Locality.objects.filter(programme=world.programme, name="Nottinghamshire").exists()
+    assert Cohort.objects.filter(programme=world.programme, intake_date=dt.date(2027, 8, 4)).exists()
+    client.force_login(world["locality_lead"])
+    page = client.get(reverse("programmes:programme_detail", args=[world.programme.pk])).content.decode()
+    assert "Add locality" not in page
+    assert (
+        client.post(reverse("programmes:locality_add", args=[world.programme.pk]), {"name": "X"}).status_code
+        == 403
+    )
