@@ -289,6 +289,12 @@ def get_import_batch_for(user: User, pk: int) -> ImportBatch:
     return _get_or_deny(ImportBatch.objects.all(), ImportBatch.objects.filter(created_by=user), pk)
 
 
+def can_manage_sites(user: User, organisation: Organisation) -> bool:
+    """An organisation's community leads (and national admins) keep its sites."""
+    scope = scope_for(user)
+    return scope.admin or organisation.pk in scope.community_orgs
+
+
 def get_organisation_for(user: User, pk: int) -> Organisation:
     """Admins see every organisation; staff, the organisations their roles are in."""
     scope = scope_for(user)

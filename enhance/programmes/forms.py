@@ -18,6 +18,7 @@ from enhance.programmes.models import (
     Profession,
     Programme,
     RegistrationBody,
+    Site,
 )
 
 
@@ -285,3 +286,13 @@ class CohortForm(forms.Form):
     name = forms.CharField(
         max_length=100, required=False, label="Name", help_text='Leave empty for "<month> <year> intake".'
     )
+
+
+class SiteForm(forms.ModelForm):
+    class Meta:
+        model = Site
+        fields = ["name", "address", "postcode", "public_transport"]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "public_transport": forms.Textarea(attrs={"rows": 2}),
+        }

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from enhance.accounts.models import User
 from enhance.core.validation import save_valid
-from enhance.programmes.models import Cohort, Locality, Programme
+from enhance.programmes.access import can_manage_sites
+from enhance.programmes.models import Cohort, Locality, Organisation, Programme, Site
 from enhance.programmes.services import check_programme_wide
 
 NAME_NEEDED = "Enter a name."
+ONLY_COMMUNITY_LEADS_KEEP_SITES = "Only the organisation's community leads keep its sites."
 LOCALITY_EXISTS = "{programme} already has a locality called {name}."
 INTAKE_EXISTS = "{programme} already has an intake on {day:%-d %B %Y}."
 
@@ -41,3 +43,13 @@ def cohort_open(*, actor: User, programme: Programme, intake_date: dt.date, name
     )
     save_valid(cohort)
     return cohort
+
+
+@transaction.atomic
+def site_add(*, actor: User, organisation: Organisation, site: Site) -> Site:
+    """A new site (a venue for sessions, a base for placements) of the actor's organisation."""
+    if not can_manage_sites(actor, organisation):
+        raise PermissionDenied(ONLY_COMMUNITY_LEADS_KEEP_SITES)
+    site.organisation = organisation
+    save_valid(site)
+    return site

@@ -22,6 +22,7 @@ from enhance.programmes.forms import (
     MyDetailsForm,
     PersonForm,
     ProgrammeSettingsForm,
+    SiteForm,
 )
 from enhance.programmes.imports import ImportFileError, import_commit, import_preview
 from enhance.programmes.models import Programme
@@ -31,6 +32,7 @@ DETAILS_SAVED = "Your details were saved."
 SETTINGS_SAVED = "Programme settings saved."
 LOCALITY_ADDED = "Locality {name} added."
 COHORT_OPENED = "{name} opened."
+SITE_ADDED = "Site {name} added."
 
 
 def programme_list(request: AuthedHttpRequest) -> HttpResponse:
@@ -257,9 +259,25 @@ def import_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("programmes:import_detail", pk=batch.pk)
 
 
+@require_http_methods(["GET", "POST"])
 def organisation_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """An organisation and its sites; its community leads add sites here."""
     organisation = access.get_organisation_for(request.user, pk)
-    return render(request, "programmes/organisation_detail.html", {"organisation": organisation})
+    form = SiteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            site = setup.site_add(actor=request.user, organisation=organisation, site=form.save(commit=False))
+        except ValidationError as exc:
+            add_service_errors(exc, form)
+        else:
+            messages.success(request, SITE_ADDED.format(name=site.name))
+            return redirect("programmes:organisation_detail", pk=pk)
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "can_manage": access.can_manage_sites(request.user, organisation),
+    }
+    return render(request, "programmes/organisation_detail.html", context, status=400 if form.errors else 200)
 
 
 def import_template(request: AuthedHttpRequest) -> HttpResponse:

@@ -71,3 +71,37 @@ def test_the_programme_page_adds_a_locality_and_opens_an_intake(client, world):
         client.post(reverse("programmes:locality_add", args=[world.programme.pk]), {"name": "X"}).status_code
         == 403
     )
+
+
+def test_a_community_lead_adds_a_site_with_its_postcode_checked(client, world):
+    from enhance.programmes.models import Site
+
+    url = reverse("programmes:organisation_detail", args=[world.community_org.pk])
+    client.force_login(world["community_lead"])
+    site = {
+        "name": "Ilkeston Health Centre",
+        "address": "South Street",
+        "postcode": "not one",
+        "public_transport": "",
+    }
+    response = client.post(url, site)
+    assert response.status_code == 400 and 'id="id_postcode-error"' in response.content.decode()
+    response = client.post(url, {**site, "postcode": "DE7 5QJ"}, follow=True)
+    assert "Site Ilkeston Health Centre added." in response.content.decode()
+    assert Site.objects.filter(organisation=world.community_org, name="Ilkeston Health Centre").exists()
+
+
+def test_nobody_else_adds_sites_to_an_organisation(client, world):
+    from enhance.programmes.models import Site
+
+    site = {"name": "Elsewhere", "address": "x", "postcode": "DE7 5QJ", "public_transport": ""}
+    for persona in ("finance_officer", "partner_contact", "programme_lead"):
+        client.force_login(world[persona])
+        client.post(reverse("programmes:organisation_detail", args=[world.community_org.pk]), site)
+    client.force_login(world["finance_officer"])
+    page = client.get(reverse("programmes:organisation_detail", args=[world.trust.pk])).content.decode()
+    assert "Add a site" not in page
+    assert (
+        client.post(reverse("programmes:organisation_detail", args=[world.trust.pk]), site).status_code == 403
+    )
+    assert not Site.objects.filter(name="Elsewhere").exists()
