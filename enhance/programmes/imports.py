@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -32,6 +33,7 @@ from enhance.programmes.models import (
     Membership,
     Organisation,
     Person,
+    Profession,
     Programme,
     RegistrationBody,
 )
@@ -43,6 +45,9 @@ ONLY_PERSON_WHO_UPLOADED_FILE = "Only the person who uploaded this file can impo
 # Canonical column -> accepted header spellings (compared lower-case, letters and digits only).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "gmc_number": ("gmcnumber", "gmc", "gmcno", "gmcreferencenumber"),
+    "registration_body": ("registrationbody", "regulator", "professionalregulator"),
+    "registration_number": ("registrationnumber", "registrationno", "pin", "pinnumber"),
+    "profession": ("profession", "staffgroup"),
     "forename": ("forename", "forenames", "firstname", "givenname"),
     "surname": ("surname", "lastname", "familyname"),
     "email": ("email", "emailaddress"),
@@ -56,6 +61,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("forename", "surname", "email", "programme", "start_date", "grade")
 LABELS = {
     "gmc_number": "GMC number",
+    "registration_body": "Registration body",
+    "registration_number": "Registration number",
+    "profession": "Profession",
     "forename": "Forename",
     "surname": "Surname",
     "email": "Email",
@@ -159,7 +167,8 @@ class _Lookups:
             if org.ods_code:
                 self.organisations[org.ods_code.lower()] = org
         self.grades = {g.code.lower(): g for g in Grade.objects.all()}
-        self.gmc = RegistrationBody.objects.filter(code="GMC").first()
+        self.bodies = {b.code.lower(): b for b in RegistrationBody.objects.all()}
+        self.professions = {p.name.lower(): p for p in Profession.objects.all()}
 
 
 # Text cells are held to the lengths the records keep, so the preview refuses what the
@@ -185,7 +194,12 @@ NOT_A_DATE = "'{value}' is not a date: use DD/MM/YYYY, like 06/08/2025."
 NO_COHORT = "{programme} has no cohort for an intake on {start:%d/%m/%Y}: add the cohort first."
 NOT_A_GRADE = "'{value}' is not a known grade (for example IMY1, F1, F2)."
 NOT_A_WTE = "'{value}' is not a whole-time equivalent: use a number from 0.1 to 1.0."
-TWO_PEOPLE = "{email} belongs to {email_person}, but GMC number {gmc} belongs to {gmc_person}."
+TWO_PEOPLE = "{email} belongs to {email_person}, but {body} number {number} belongs to {number_person}."
+NO_SUCH_BODY = "'{value}' is not a registration body we know: use one of {codes}."
+BODY_NEEDED = "Say which body gave registration number {value}: one of {codes}."
+NOT_A_NUMBER_OF = "'{value}' is not a {body} number: it looks like {example}."
+GMC_AND_OTHER = "Give a GMC number or another registration, not both."
+NO_SUCH_PROFESSION = "'{value}' is not a profession we know: use one of {names}."
 OTHER_NUMBER = "{email} is already recorded with registration number {number}."
 DUPLICATE = "{label} {value} is also on row {row}: each trainee once."
 ALREADY = "This file was already {status}."
@@ -209,12 +223,14 @@ def _check_row(row: RowResult, look: _Lookups) -> None:
             c["email"] = v["email"].lower()
         except ValidationError:
             e["email"] = NOT_AN_EMAIL.format(value=v["email"])
-    gmc = v.get("gmc_number", "").replace(" ", "")
-    if gmc:
-        if not re.fullmatch(r"\d{7}", gmc):
-            e["gmc_number"] = NOT_A_GMC_NUMBER.format(value=v["gmc_number"])
+    _check_registration(v, e, c, look)
+    if v.get("profession"):
+        profession = look.professions.get(v["profession"].strip().lower())
+        if profession is None:
+            names = ", ".join(p.name for p in look.professions.values())
+            e["profession"] = NO_SUCH_PROFESSION.format(value=v["profession"], names=names)
         else:
-            c["gmc_number"] = gmc
+            c["profession"] = profession
     programme = None
     if v.get("programme"):
         programme = look.all_programmes.get(v["programme"].lower())
@@ -270,18 +286,58 @@ def _check_row(row: RowResult, look: _Lookups) -> None:
         c["wte"] = Decimal("1.00")
 
 
+def _check_registration(v: dict[str, str], e: dict[str, str], c: dict[str, Any], look: _Lookups) -> None:
+    """A GMC number, or any registration body (by its code) with a number of its shape.
+    Errors go on the column the file used; the registration is kept as (body, number)."""
+    gmc = v.get("gmc_number", "").replace(" ", "")
+    number = v.get("registration_number", "").replace(" ", "").upper()
+    code = v.get("registration_body", "").strip()
+    codes = ", ".join(b.code for b in look.bodies.values())
+    if gmc and (number or code):
+        e["registration_number"] = GMC_AND_OTHER
+        return
+    if gmc:
+        if not re.fullmatch(r"\d{7}", gmc) or "gmc" not in look.bodies:
+            e["gmc_number"] = NOT_A_GMC_NUMBER.format(value=v["gmc_number"])
+        else:
+            c["registration"], c["registration_key"] = (look.bodies["gmc"], gmc), f"GMC {gmc}"
+        return
+    if not number and not code:
+        return
+    body = look.bodies.get(code.lower())
+    if not code:
+        e["registration_body"] = BODY_NEEDED.format(value=number, codes=codes)
+    elif body is None:
+        e["registration_body"] = NO_SUCH_BODY.format(value=code, codes=codes)
+    elif not number:
+        e["registration_number"] = MISSING.format(label=LABELS["registration_number"])
+    elif not body.number_is_valid(number):
+        e["registration_number"] = NOT_A_NUMBER_OF.format(
+            value=number, body=body.code, example=body.number_example
+        )
+    else:
+        c["registration"], c["registration_key"] = (body, number), f"{body.code} {number}"
+
+
+def _registration_column(row: RowResult) -> str:
+    return "gmc_number" if row.values.get("gmc_number") else "registration_number"
+
+
 def _match_people(rows: list[RowResult], look: _Lookups) -> None:
-    """Find existing people by GMC number or email, flag conflicts, and decide each row's action."""
+    """Find existing people by registration or email, flag conflicts, and decide each row's action."""
     emails = {r.clean["email"] for r in rows if "email" in r.clean}
-    gmcs = {r.clean["gmc_number"] for r in rows if "gmc_number" in r.clean}
+    registrations = [r.clean["registration"] for r in rows if "registration" in r.clean]
     by_email = {p.email: p for p in Person.objects.annotate(e=Lower("email")).filter(e__in=emails)}
-    by_gmc = {}
-    if look.gmc is not None and gmcs:
-        by_gmc = {
-            p.registration_number: p
-            for p in Person.objects.filter(registration_body=look.gmc, registration_number__in=gmcs)
+    by_number = {}
+    if registrations:
+        wanted = Q()
+        for body, number in registrations:
+            wanted |= Q(registration_body=body, registration_number=number)
+        by_number = {
+            (p.registration_body_id, p.registration_number): p
+            for p in Person.objects.filter(wanted).select_related("registration_body")
         }
-    people = {p.id for p in [*by_email.values(), *by_gmc.values()]}
+    people = {p.id for p in [*by_email.values(), *by_number.values()]}
     memberships = set(
         Membership.objects.filter(person_id__in=people).values_list("person_id", "programme_id")
     )
@@ -290,15 +346,28 @@ def _match_people(rows: list[RowResult], look: _Lookups) -> None:
             continue
         c = row.clean
         email_person = by_email.get(c["email"])
-        gmc_person = by_gmc.get(c.get("gmc_number", ""))
-        if email_person and gmc_person and email_person.id != gmc_person.id:
+        body, number = c.get("registration", (None, ""))
+        number_person = by_number.get((body.pk, number)) if body else None
+        if email_person and number_person and email_person.id != number_person.id:
             row.errors["email"] = TWO_PEOPLE.format(
-                email=c["email"], email_person=email_person, gmc=c["gmc_number"], gmc_person=gmc_person
+                email=c["email"],
+                email_person=email_person,
+                body=body,
+                number=number,
+                number_person=number_person,
             )
             continue
-        person = email_person or gmc_person
-        if person and c.get("gmc_number") and person.registration_number not in ("", c["gmc_number"]):
-            row.errors["gmc_number"] = OTHER_NUMBER.format(
+        person = email_person or number_person
+        if (
+            person
+            and number
+            and (person.registration_body_id, person.registration_number)
+            not in (
+                (None, ""),
+                (body.pk, number),
+            )
+        ):
+            row.errors[_registration_column(row)] = OTHER_NUMBER.format(
                 email=c["email"], number=person.registration_number
             )
             continue
@@ -330,7 +399,7 @@ def import_preview(*, actor: User, filename: str, data: bytes) -> Preview:
         _check_row(row, look)
         rows.append(row)
     _flag_duplicates(rows, "email", "Email")
-    _flag_duplicates(rows, "gmc_number", "GMC number")
+    _flag_duplicates(rows, "registration_key", "Registration")
     _match_people(rows, look)
     preview = Preview(rows=rows)
     if not preview.error_rows:
@@ -350,7 +419,8 @@ def _flag_duplicates(rows: list[RowResult], column: str, label: str) -> None:
         if not value:
             continue
         if value in first_seen:
-            row.errors[column] = DUPLICATE.format(label=label, value=value, row=first_seen[value])
+            where = _registration_column(row) if column == "registration_key" else column
+            row.errors[where] = DUPLICATE.format(label=label, value=value, row=first_seen[value])
         else:
             first_seen[value] = row.number
 
@@ -369,7 +439,7 @@ def import_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
     for row in rows:
         _check_row(row, look)
     _flag_duplicates(rows, "email", "Email")
-    _flag_duplicates(rows, "gmc_number", "GMC number")
+    _flag_duplicates(rows, "registration_key", "Registration")
     _match_people(rows, look)
     bad = [r for r in rows if r.errors]
     if bad:
@@ -387,8 +457,9 @@ def import_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
                 forename=row.values["forename"],
                 surname=row.values["surname"],
                 email=c["email"],
-                registration_body=look.gmc if c.get("gmc_number") else None,
-                registration_number=c.get("gmc_number", ""),
+                profession=c.get("profession"),
+                registration_body=c["registration"][0] if "registration" in c else None,
+                registration_number=c["registration"][1] if "registration" in c else "",
             )
         if row.action.startswith("Already"):
             unchanged += 1

@@ -285,7 +285,8 @@ def import_template(request: AuthedHttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="enhance-trainee-import.csv"'
     response.write(
-        "GMC Number,Forename,Surname,Email,Programme,Locality,Employing Organisation,Start Date,Grade,WTE\r\n"
+        "Registration Body,Registration Number,Profession,Forename,Surname,Email,Programme,Locality,"
+        "Employing Organisation,Start Date,Grade,WTE\r\n"
     )
     return response
 

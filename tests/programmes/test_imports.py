@@ -281,3 +281,77 @@ def test_a_forename_too_long_to_store_is_refused_at_the_preview(client, world):
     assert "Forename is longer than" in page
     assert "Nothing was imported" in page
     assert counts() == before
+
+
+MULTI_HEADER = (
+    "Registration Body,Registration Number,Profession,Forename,Surname,Email,Programme,Locality,"
+    "Employing Organisation,Start Date,Grade,WTE"
+)
+
+
+def multi(body, number, profession, email):
+    return f"{body},{number},{profession},Sam,Lee,{email},Midlands IMT,Derbyshire,{TRUST},05/08/2026,IMY1,1.0"
+
+
+def test_nurses_pharmacists_and_social_workers_import_with_their_own_registrations(world):
+    rows = [
+        multi("NMC", "12A3456E", "Nurse", "nurse@example.org"),
+        multi("gphc", "2012345", "Pharmacist", "pharm@example.org"),
+        multi("SWE", "sw123456", "Social worker", "sw@example.org"),
+        multi("", "", "Social care practitioner", "pa@example.org"),
+    ]
+    preview = import_preview(
+        actor=world["programme_lead"], filename="x.csv", data=csv_bytes(*rows, header=MULTI_HEADER)
+    )
+    assert preview.error_rows == []
+    import_commit(actor=world["programme_lead"], batch=preview.batch)
+    nurse = Person.objects.get(email="nurse@example.org")
+    assert (nurse.registration_body.code, nurse.registration_number, nurse.profession.name) == (
+        "NMC",
+        "12A3456E",
+        "Nurse",
+    )
+    assert Person.objects.get(email="sw@example.org").registration_number == "SW123456"
+    assert Person.objects.get(email="pa@example.org").registration_body is None
+
+
+def test_registration_and_profession_problems_are_named_by_column(world):
+    from enhance.programmes import imports
+
+    rows = [
+        multi("NMC", "1234567", "Nurse", "a@example.org"),
+        multi("XYZ", "123", "Nurse", "b@example.org"),
+        multi("", "12A3456E", "Nurse", "c@example.org"),
+        multi("HCPC", "PH123456", "Wizard", "d@example.org"),
+        multi("HCPC", "PH123456", "Paramedic", "e@example.org"),
+    ]
+    preview = import_preview(
+        actor=world["programme_lead"], filename="x.csv", data=csv_bytes(*rows, header=MULTI_HEADER)
+    )
+    errors = [r.errors for r in preview.rows]
+    assert errors[0]["registration_number"] == imports.NOT_A_NUMBER_OF.format(
+        value="1234567", body="NMC", example="12A3456E"
+    )
+    assert errors[1]["registration_body"].startswith("'XYZ' is not a registration body we know")
+    assert errors[2]["registration_body"].startswith("Say which body gave registration number 12A3456E")
+    assert errors[3]["profession"].startswith("'Wizard' is not a profession we know")
+    assert errors[4]["registration_number"] == imports.DUPLICATE.format(
+        label="Registration", value="HCPC PH123456", row=5
+    )
+    assert preview.batch is None
+
+
+def test_an_existing_nurse_is_matched_by_their_registration(world):
+    from enhance.programmes.models import RegistrationBody
+
+    person = world.far_membership.person
+    person.registration_body, person.registration_number = (
+        RegistrationBody.objects.get(code="NMC"),
+        "12A3456E",
+    )
+    person.save()
+    row = multi("NMC", "12A3456E", "Nurse", "someone.else@example.org")
+    preview = import_preview(
+        actor=world["national_admin"], filename="x.csv", data=csv_bytes(row, header=MULTI_HEADER)
+    )
+    assert preview.rows[0].action == "Existing person joins this programme"
