@@ -20,6 +20,7 @@ from enhance.programmes.models import (
     RegistrationBody,
     Site,
 )
+from enhance.programmes.services import PROGRAMME_SETTINGS
 
 
 class InProgrammeChoiceField(forms.ModelChoiceField):
@@ -260,17 +261,7 @@ class ProgrammeSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Programme
-        fields = [
-            "description",
-            "attendance_threshold",
-            "apologies_excused",
-            "year_start_month",
-            "study_leave_days",
-            "enhance_leave_days",
-            "leave_notice_days",
-            "claim_window_months",
-            "assessor_email_domains",
-        ]
+        fields = list(PROGRAMME_SETTINGS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "assessor_email_domains": forms.Textarea(attrs={"rows": 3}),
