@@ -8,6 +8,7 @@ from enhance.accounts.models import User
 from enhance.core.forms import DateInput, VersionedForm, choice_field
 from enhance.programmes.access import localities_manageable_by, programmes_manageable_by
 from enhance.programmes.models import (
+    ROLE_SCOPE_FIELD,
     Announcement,
     Cohort,
     Grade,
@@ -18,6 +19,7 @@ from enhance.programmes.models import (
     Profession,
     Programme,
     RegistrationBody,
+    Role,
     Site,
 )
 from enhance.programmes.services import PROGRAMME_SETTINGS
@@ -287,3 +289,61 @@ class SiteForm(forms.ModelForm):
             "address": forms.Textarea(attrs={"rows": 3}),
             "public_transport": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+STAFF_ROLES = [
+    (Role.FACULTY.value, Role.FACULTY.label),
+    (Role.SUPERVISOR.value, "Supervisor of a learner"),
+    (Role.LOCALITY_LEAD.value, Role.LOCALITY_LEAD.label),
+    (Role.COMMUNITY_LEAD.value, "Community lead of an organisation"),
+    (Role.PARTNER_CONTACT.value, "Partner contact of an organisation"),
+    (Role.FINANCE_OFFICER.value, "Finance officer of an employing Trust"),
+    (Role.PROGRAMME_LEAD.value, Role.PROGRAMME_LEAD.label),
+]
+CHOOSE_SCOPE = "Choose the {field} for this role."
+NOT_NEEDED = "Not needed for this role"
+
+
+class PersonNameChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name)
+
+
+class StaffForm(forms.Form):
+    """Appoint someone (by email) to a role in this programme."""
+
+    email = forms.EmailField(label="Email address")
+    full_name = forms.CharField(
+        max_length=150, required=False, label="Full name", help_text="Needed for someone new."
+    )
+    role = forms.ChoiceField(choices=STAFF_ROLES)
+    locality = forms.ModelChoiceField(
+        queryset=Locality.objects.none(), required=False, empty_label="Not needed"
+    )
+    learner = PersonNameChoiceField(queryset=Person.objects.none(), required=False, empty_label="Not needed")
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), required=False, empty_label="Not needed"
+    )
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        choice_field(self, "locality").queryset = programme.localities.all()
+        choice_field(self, "learner").queryset = Person.objects.filter(
+            memberships__programme=programme, memberships__status=Membership.Status.ACTIVE
+        ).order_by("surname", "forename")
+        choice_field(self, "organisation").queryset = Organisation.objects.filter(region=programme.region_id)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        needed = ROLE_SCOPE_FIELD.get(data.get("role", ""))
+        if needed in ("locality", "learner", "organisation") and not data.get(needed):
+            self.add_error(needed, CHOOSE_SCOPE.format(field=needed))
+        return data
+
+    def grant(self) -> dict[str, Any]:
+        """What role_grant takes: the person, the role and its one scope."""
+        data = self.cleaned_data
+        field = ROLE_SCOPE_FIELD[data["role"]] or "programme"
+        scope = {"programme": self.programme} if field == "programme" else {field: data[field]}
+        return {"email": data["email"], "full_name": data["full_name"], "role": data["role"], **scope}

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from enhance.accounts.http import AuthedHttpRequest
 from enhance.core.forms import add_service_errors
+from enhance.core.outcomes import run_and_report
 from enhance.core.paging import page_of
-from enhance.programmes import access, announcements, selectors, self_service, services, setup
+from enhance.programmes import access, announcements, roles, selectors, self_service, services, setup
 from enhance.programmes.forms import (
     AnnouncementForm,
     CohortForm,
@@ -23,6 +24,7 @@ from enhance.programmes.forms import (
     PersonForm,
     ProgrammeSettingsForm,
     SiteForm,
+    StaffForm,
 )
 from enhance.programmes.imports import ImportFileError, import_commit, import_preview
 from enhance.programmes.models import Programme
@@ -33,6 +35,8 @@ SETTINGS_SAVED = "Programme settings saved."
 LOCALITY_ADDED = "Locality {name} added."
 COHORT_OPENED = "{name} opened."
 SITE_ADDED = "Site {name} added."
+ROLE_GIVEN = "{user} is now {role}."
+ROLE_ENDED = "Role ended."
 
 
 def programme_list(request: AuthedHttpRequest) -> HttpResponse:
@@ -352,3 +356,30 @@ def insurance_certificate(request: AuthedHttpRequest, pk: int) -> FileResponse:
     return FileResponse(
         membership.insurance_certificate.open("rb"), content_type=membership.insurance_certificate_type
     )
+
+
+@require_http_methods(["GET", "POST"])
+def staff(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The programme's staff, and appointing someone (invited by email when new)."""
+    programme = access.get_programme_for(request.user, pk)
+    if not access.can_manage_programme_wide(request.user, programme):
+        raise PermissionDenied
+    form = StaffForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = roles.role_grant(actor=request.user, **form.grant())
+        except ValidationError as exc:
+            add_service_errors(exc, form)
+        else:
+            messages.success(request, ROLE_GIVEN.format(user=made.user.email, role=made))
+            return redirect("programmes:staff", pk=pk)
+    context = {"programme": programme, "form": form, "page": page_of(request, roles.staff_of(programme))}
+    return render(request, "programmes/staff.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def role_end(request: AuthedHttpRequest, pk: int, role_pk: int) -> HttpResponse:
+    programme = access.get_programme_for(request.user, pk)
+    assignment = access.get_role_in_programme(programme, role_pk)
+    run_and_report(request, roles.role_end, ROLE_ENDED, assignment=assignment)
+    return redirect("programmes:staff", pk=programme.pk)

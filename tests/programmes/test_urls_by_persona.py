@@ -33,6 +33,9 @@ TABLE = {
     "programmes:announcement_list": Route(get=MANAGERS, post=MANAGERS),
     "programmes:programme_settings": Route(lambda s: {"pk": s.world.programme.pk}, get=LEADS, post=LEADS),
     "programmes:locality_add": Route(lambda s: {"pk": s.world.programme.pk}, post=LEADS),
+    "programmes:staff": Route(lambda s: {"pk": s.world.programme.pk}, get=LEADS, post=LEADS),
+    # Ending a role that is not in the programme's staff is "not found" for everyone.
+    "programmes:role_end": Route(lambda s: {"pk": s.world.programme.pk, "role_pk": 999999}, post=frozenset()),
     "programmes:cohort_open": Route(lambda s: {"pk": s.world.programme.pk}, post=LEADS),
     "programmes:my_details": Route(get=WITH_MEMBERSHIP, post=WITH_MEMBERSHIP),
     # Without a certificate on file it is "not found" even for those allowed (tested in

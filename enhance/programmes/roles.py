@@ -1,0 +1,137 @@
+"""Appointing staff in the app: a lead grants a role only within a scope they hold, to a
+person who already has an account (who is told) or to a new one (who gets an invitation with
+a one-time, expiring link to set a password). Roles can be ended; the history keeps both."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from enhance.accounts.models import User
+from enhance.notifications import kinds
+from enhance.notifications.services import notify
+from enhance.programmes.access import memberships_manageable_by, programmes_run_by, scope_for
+from enhance.programmes.models import Programme, Role, RoleAssignment
+
+CANNOT_GRANT = "You cannot give the role {role} there: it is outside what you lead."
+NOT_AN_EMAIL = "Enter an email address, like name@nhs.net."
+NAME_NEEDED = "Enter the person's name."
+ALREADY_HOLDS = "{user} already holds this role."
+INVITATION_SUBJECT = "You are invited to enhance as {role}"
+INVITATION_BODY = (
+    "{granter} has given you the role {role} in enhance.\n\n"
+    "Set your password with this link (it works once, for {days} days):\n{url}\n\n"
+    "Staff then set up an authenticator app for the second step of signing in."
+)
+ROLE_ENDED_TITLE = "Your role has ended: {role}"
+
+
+def can_grant(actor: User, assignment: RoleAssignment) -> bool:
+    """Whether the actor may give (or end) this role in this scope: national admins anywhere;
+    regional leads the programme leads of their region; the leads who run a programme its
+    faculty, locality leads, supervisors of its learners, and community leads, partner
+    contacts and finance officers of organisations in its region."""
+    scope = scope_for(actor)
+    if scope.admin:
+        return True
+    role = assignment.role
+    if role in (Role.NATIONAL_ADMIN, Role.REGIONAL_LEAD):
+        return False
+    if role == Role.PROGRAMME_LEAD:
+        return assignment.programme is not None and assignment.programme.region_id in scope.regions
+    runs = programmes_run_by(actor)
+    if role == Role.FACULTY:
+        return runs.filter(pk=assignment.programme_id or 0).exists()
+    if role == Role.LOCALITY_LEAD:
+        return runs.filter(localities=assignment.locality_id or 0).exists()
+    if role == Role.SUPERVISOR:
+        return memberships_manageable_by(actor).filter(person_id=assignment.learner_id or 0).exists()
+    organisation = assignment.organisation
+    if organisation is None or organisation.region_id is None:
+        return False
+    return runs.filter(region_id=organisation.region_id).exists()
+
+
+def staff_of(programme: Programme) -> QuerySet[RoleAssignment]:
+    """Everyone with a role in or for the programme: its leads and faculty, its localities'
+    leads, its learners' supervisors."""
+    return (
+        RoleAssignment.objects.filter(
+            Q(programme=programme)
+            | Q(locality__programme=programme)
+            | Q(learner__memberships__programme=programme)
+            | Q(role=Role.REGIONAL_LEAD, region_id=programme.region_id)
+        )
+        .select_related("user", "locality", "learner", "programme", "region")
+        .distinct()
+        .order_by("role", "user__full_name", "pk")
+    )
+
+
+def _invite(granter: User, user: User, assignment: RoleAssignment) -> None:
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    key = default_token_generator.make_token(user)
+    path = reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key})
+    body = INVITATION_BODY.format(
+        granter=granter.full_name or granter.email,
+        role=assignment,
+        url=f"{settings.SITE_URL}{path}",
+        days=max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    )
+    subject = INVITATION_SUBJECT.format(role=assignment.get_role_display().lower())
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+
+
+@transaction.atomic
+def role_grant(*, actor: User, email: str, full_name: str = "", role: str, **scope: object) -> RoleAssignment:
+    """Give a role; a new person is invited by email, someone with an account is told."""
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": NOT_AN_EMAIL}) from None
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None and not full_name.strip():
+        raise ValidationError({"full_name": NAME_NEEDED})
+    assignment = RoleAssignment(role=role, **scope)
+    if not can_grant(actor, assignment):
+        raise PermissionDenied(CANNOT_GRANT.format(role=assignment.get_role_display().lower()))
+    new = user is None
+    if user is None:
+        user = User.objects.create_user(email=email, full_name=full_name.strip())
+    if RoleAssignment.objects.filter(user=user, role=role, **scope).exists():
+        raise ValidationError({"email": ALREADY_HOLDS.format(user=user.full_name or user.email)})
+    assignment.user = user
+    assignment.full_clean()
+    assignment.save()
+    if new or not user.has_usable_password():
+        _invite(actor, user, assignment)
+    notify(
+        recipient=user,
+        kind=kinds.ACCOUNT.code,
+        title=f"You are now {assignment}",
+        body="Your roles in enhance have changed. Staff roles sign in with two-factor authentication.",
+        url=reverse("home"),
+    )
+    return assignment
+
+
+@transaction.atomic
+def role_end(*, actor: User, assignment: RoleAssignment) -> None:
+    if not can_grant(actor, assignment):
+        raise PermissionDenied(CANNOT_GRANT.format(role=assignment.get_role_display().lower()))
+    user, label = assignment.user, str(assignment)
+    assignment.delete()
+    notify(
+        recipient=user,
+        kind=kinds.ACCOUNT.code,
+        title=ROLE_ENDED_TITLE.format(role=label),
+        url=reverse("home"),
+    )
