@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "enhance.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from enhance.accounts import signals  # noqa: F401  (connects the receivers)

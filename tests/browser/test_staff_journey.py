@@ -1,0 +1,56 @@
+"""A programme lead appoints a new faculty member, who accepts through the emailed link, sets a
+password and an authenticator, and lands on their home page. Clicked in Chromium."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_accessible, goto, sign_in
+from tests.factories import fresh_totp_code
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NEW_PASSWORD = "faculty-password-2026!"
+
+
+def test_a_new_faculty_member_is_invited_sets_a_password_and_an_authenticator(new_page, world):
+    lead = sign_in(new_page, world["programme_lead"].email)
+    goto(lead, f"/programmes/{world.programme.pk}/")
+    lead.get_by_role("link", name="Staff").click()
+    lead.get_by_label("Email address").fill("nia.faculty@nhs.example")
+    lead.get_by_label("Full name").fill("Nia Faculty")
+    lead.get_by_label("Role").select_option(label="Faculty")
+    lead.get_by_role("button", name="Appoint").click()
+    expect(lead.get_by_text("nia.faculty@nhs.example is now Faculty")).to_be_visible()
+    expect(lead.get_by_test_id("staff")).to_contain_text("Nia Faculty")
+    assert_accessible(lead)
+
+    (invitation,) = [m for m in mail.outbox if m.subject.startswith("You are invited to enhance")]
+    link = re.search(r"/accounts/password/reset/key/\S+/", invitation.body).group(0)
+    invitee = new_page()
+    goto(invitee, link)
+    invitee.get_by_label("New Password", exact=False).first.fill(NEW_PASSWORD)
+    invitee.get_by_label("New Password (again)", exact=False).fill(NEW_PASSWORD)
+    invitee.get_by_role("button", name="Change Password").click()
+    goto(invitee, "/accounts/login/")
+    invitee.get_by_label("Email").fill("nia.faculty@nhs.example")
+    invitee.get_by_label("Password").fill(NEW_PASSWORD)
+    invitee.get_by_role("button", name="Sign in").click()
+    # Setting up an authenticator asks for the password once more (allauth's reauthentication).
+    expect(invitee.get_by_role("heading", name="Confirm Access")).to_be_visible()
+    invitee.get_by_label("Password").fill(NEW_PASSWORD)
+    invitee.get_by_role("button", name="Confirm").click()
+    secret = invitee.locator("#authenticator_secret").input_value()
+    assert_accessible(invitee)
+    invitee.get_by_label("Authenticator code").fill(fresh_totp_code(secret))
+    invitee.get_by_role("button", name="Activate").click()
+    expect(invitee.get_by_role("heading", name="Recovery Codes")).to_be_visible()  # to keep safe
+    assert_accessible(invitee)
+    invitee.get_by_role("navigation", name="Menu").get_by_role("link", name="Home").click()
+    expect(invitee.get_by_role("heading", name="Welcome, Nia Faculty")).to_be_visible()
+    expect(invitee.get_by_text("Sessions I run")).to_be_visible()
+    assert_accessible(invitee)
