@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from enhance.accounts.invitations import invite_many
 from enhance.accounts.models import User
 from enhance.core.spreadsheets import SpreadsheetError, read_table
 from enhance.notifications import kinds
@@ -37,7 +38,13 @@ from enhance.programmes.models import (
     Programme,
     RegistrationBody,
 )
-from enhance.programmes.services import grade_set, membership_create, person_create
+from enhance.programmes.services import (
+    LEARNER_INVITATION_SUBJECT,
+    grade_set,
+    learner_invitation_intro,
+    membership_create,
+    person_create,
+)
 
 # Messages people see when a rule refuses them (tests assert them by name).
 ONLY_PERSON_WHO_UPLOADED_FILE = "Only the person who uploaded this file can import it."
@@ -204,6 +211,9 @@ OTHER_NUMBER = "{email} is already recorded with registration number {number}."
 DUPLICATE = "{label} {value} is also on row {row}: each trainee once."
 ALREADY = "This file was already {status}."
 ROW_PROBLEMS = "row {row}: {problems}"
+INVITATION_INTRO_SEVERAL = (
+    "You are a learner in enhance, where you will find your teaching, placements and portfolio."
+)
 DATA_CHANGED = "The data changed since the preview, so nothing was imported ({problems})."
 
 
@@ -448,6 +458,7 @@ def import_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
         )
         raise ValidationError(DATA_CHANGED.format(problems=problems))
     created = unchanged = 0
+    invited: list[int] = []
     for row in rows:
         c = row.clean
         person = c["person"]
@@ -461,6 +472,8 @@ def import_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
                 registration_body=c["registration"][0] if "registration" in c else None,
                 registration_number=c["registration"][1] if "registration" in c else "",
             )
+            if person.user is not None and not person.user.has_usable_password():
+                invited.append(person.user.pk)
         if row.action.startswith("Already"):
             unchanged += 1
             continue
@@ -476,6 +489,14 @@ def import_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
         )
         grade_set(actor=actor, membership=membership, grade=c["grade"], starts_on=c["start_date"])
         created += 1
+    if invited:
+        programmes = {r.clean["programme"] for r in rows}
+        intro = (
+            learner_invitation_intro(programmes.pop()) if len(programmes) == 1 else INVITATION_INTRO_SEVERAL
+        )
+        transaction.on_commit(
+            lambda: invite_many.enqueue(user_ids=invited, subject=LEARNER_INVITATION_SUBJECT, intro=intro)
+        )
     batch.status = ImportBatch.Status.COMMITTED
     batch.committed_at = timezone.now()
     batch.created_count = created

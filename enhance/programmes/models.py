@@ -509,6 +509,11 @@ class ImportBatch(models.Model):
         return self.status == self.Status.READY
 
     @property
+    def new_count(self) -> int:
+        """Rows that create a person (and so an invitation)."""
+        return sum(1 for row in self.rows if row.get("action") == "New learner")
+
+    @property
     def committed(self) -> bool:
         return self.status == self.Status.COMMITTED
 

@@ -4,14 +4,13 @@ a one-time, expiring link to set a password). Roles can be ended; the history ke
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
+from enhance.accounts.invitations import invite
 from enhance.accounts.models import User
 from enhance.notifications import kinds
 from enhance.notifications.services import notify
@@ -23,10 +22,9 @@ NOT_AN_EMAIL = "Enter an email address, like name@nhs.net."
 NAME_NEEDED = "Enter the person's name."
 ALREADY_HOLDS = "{user} already holds this role."
 INVITATION_SUBJECT = "You are invited to enhance as {role}"
-INVITATION_BODY = (
-    "{granter} has given you the role {role} in enhance.\n\n"
-    "Set your password with this link (it works once, for {days} days):\n{url}\n\n"
-    "Staff then set up an authenticator app for the second step of signing in."
+INVITATION_INTRO = (
+    "{granter} has given you the role {role} in enhance. After setting your password, you set up "
+    "an authenticator app for the second step of signing in."
 )
 ROLE_ENDED_TITLE = "Your role has ended: {role}"
 
@@ -74,19 +72,8 @@ def staff_of(programme: Programme) -> QuerySet[RoleAssignment]:
 
 
 def _invite(granter: User, user: User, assignment: RoleAssignment) -> None:
-    from allauth.account.forms import default_token_generator
-    from allauth.account.utils import user_pk_to_url_str
-
-    key = default_token_generator.make_token(user)
-    path = reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key})
-    body = INVITATION_BODY.format(
-        granter=granter.full_name or granter.email,
-        role=assignment,
-        url=f"{settings.SITE_URL}{path}",
-        days=max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-    )
-    subject = INVITATION_SUBJECT.format(role=assignment.get_role_display().lower())
-    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+    intro = INVITATION_INTRO.format(granter=granter.full_name or granter.email, role=assignment)
+    invite(user, INVITATION_SUBJECT.format(role=assignment.get_role_display().lower()), intro)
 
 
 @transaction.atomic

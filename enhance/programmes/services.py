@@ -11,10 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 
+from enhance.accounts.invitations import invite
 from enhance.accounts.models import User
 from enhance.core.validation import save_valid
 from enhance.notifications import kinds
 from enhance.notifications.services import notify
+from enhance.programmes import access
 from enhance.programmes.access import can_manage_programme_wide, scope_for
 from enhance.programmes.models import (
     Cohort,
@@ -37,6 +39,12 @@ ONLY_NATIONAL_ADMIN_CAN_ASSIGN = "Only a national admin can assign roles."
 EMAIL_ADDRESS_BELONGS_ANOTHER_PERSON = "This email address belongs to another person's account."
 ANOTHER_ACCOUNT_ALREADY_USES_EMAIL = "Another account already uses this email address."
 ONLY_PROGRAMME_LEADS_SET_RULES = "Only the leads who run this programme change its rules."
+LEARNER_INVITATION_SUBJECT = "Your enhance account is ready"
+LEARNER_INVITATION_INTRO = (
+    "You are a learner of {programme} in enhance, where you will find your teaching timetable, "
+    "placements, study leave, portfolio and travel claims."
+)
+ALREADY_SIGNED_UP = "This learner has already set a password: they sign in as usual."
 ALREADY_A_MEMBER = "{person} is already a member of {programme}."
 
 
@@ -77,8 +85,9 @@ def person_create(
 
 
 def _account_for(person: Person) -> User:
-    """Every learner gets a sign-in account (without a password until they set one through
-    'Forgotten your password?'). An existing account with the same email is linked instead."""
+    """Every learner gets a sign-in account, without a password until they set one through
+    their invitation (or "Forgotten your password?"). An existing account with the same email
+    is linked instead."""
     user = User.objects.filter(email__iexact=person.email).first()
     if user is None:
         user = User.objects.create_user(email=person.email, password=None, full_name=person.full_name)
@@ -169,9 +178,30 @@ def membership_create(
 def learner_add(
     *, actor: User, person_fields: dict[str, Any], membership_fields: dict[str, Any]
 ) -> Membership:
-    """A new person and their first programme membership, together or not at all."""
+    """A new person and their first programme membership, together or not at all; they are
+    invited by email to set a password."""
     person = person_create(actor=actor, **person_fields)
-    return membership_create(actor=actor, person=person, **membership_fields)
+    membership = membership_create(actor=actor, person=person, **membership_fields)
+    if person.user is not None and not person.user.has_usable_password():
+        invite(person.user, LEARNER_INVITATION_SUBJECT, learner_invitation_intro(membership.programme))
+    return membership
+
+
+def learner_invitation_intro(programme: Programme) -> str:
+    return LEARNER_INVITATION_INTRO.format(programme=programme.name)
+
+
+@transaction.atomic
+def learner_invite(*, actor: User, person: Person) -> None:
+    """Send the invitation again (a lead, for a learner who has not set a password yet)."""
+    membership = (
+        access.memberships_manageable_by(actor).filter(person=person).select_related("programme").first()
+    )
+    if membership is None:
+        raise PermissionDenied
+    if person.user is None or person.user.has_usable_password():
+        raise ValidationError(ALREADY_SIGNED_UP)
+    invite(person.user, LEARNER_INVITATION_SUBJECT, learner_invitation_intro(membership.programme))
 
 
 @transaction.atomic

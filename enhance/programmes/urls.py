@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("learners/new/", views.learner_create, name="learner_create"),
     path("learners/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("learners/<int:pk>/invite/", views.learner_invite, name="learner_invite"),
     path("learners/<int:person_pk>/memberships/new/", views.membership_create, name="membership_create"),
     path("memberships/<int:pk>/edit/", views.membership_edit, name="membership_edit"),
     path("messages/", views.announcement_list, name="announcement_list"),

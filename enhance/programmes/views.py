@@ -37,6 +37,7 @@ COHORT_OPENED = "{name} opened."
 SITE_ADDED = "Site {name} added."
 ROLE_GIVEN = "{user} is now {role}."
 ROLE_ENDED = "Role ended."
+INVITATION_SENT = "Invitation sent again to {email}."
 
 
 def programme_list(request: AuthedHttpRequest) -> HttpResponse:
@@ -383,3 +384,12 @@ def role_end(request: AuthedHttpRequest, pk: int, role_pk: int) -> HttpResponse:
     assignment = access.get_role_in_programme(programme, role_pk)
     run_and_report(request, roles.role_end, ROLE_ENDED, assignment=assignment)
     return redirect("programmes:staff", pk=programme.pk)
+
+
+@require_POST
+def learner_invite(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    person = access.get_person_for(request.user, pk, write=True)
+    run_and_report(
+        request, services.learner_invite, INVITATION_SENT.format(email=person.email), person=person
+    )
+    return redirect("learner", pk=pk)

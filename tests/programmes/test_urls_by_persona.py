@@ -33,6 +33,7 @@ TABLE = {
     "programmes:announcement_list": Route(get=MANAGERS, post=MANAGERS),
     "programmes:programme_settings": Route(lambda s: {"pk": s.world.programme.pk}, get=LEADS, post=LEADS),
     "programmes:locality_add": Route(lambda s: {"pk": s.world.programme.pk}, post=LEADS),
+    "programmes:learner_invite": Route(lambda s: {"pk": s.world.learner_membership.person_id}, post=MANAGERS),
     "programmes:staff": Route(lambda s: {"pk": s.world.programme.pk}, get=LEADS, post=LEADS),
     # Ending a role that is not in the programme's staff is "not found" for everyone.
     "programmes:role_end": Route(lambda s: {"pk": s.world.programme.pk, "role_pk": 999999}, post=frozenset()),
