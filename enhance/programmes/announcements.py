@@ -3,6 +3,8 @@ it), then recorded and delivered in the background, in the app and by email."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -17,6 +19,8 @@ from enhance.programmes.services import check_can_manage
 
 NOBODY_TO_TELL = "Nobody you lead is in that audience yet: choose another programme, cohort or locality."
 NOT_IN_PROGRAMME = "Choose a cohort and locality of the chosen programme."
+ALREADY_SENT = "This message was sent a moment ago: it goes only once."
+RESEND_GUARD = dt.timedelta(minutes=10)
 
 
 def recipients(
@@ -72,6 +76,18 @@ def announcement_send(
     locality: Locality | None = None,
 ) -> Announcement:
     count = _check(actor, programme, cohort, locality)
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()  # one send at a time
+    just_sent = Announcement.objects.filter(
+        sender=actor,
+        programme=programme,
+        cohort=cohort,
+        locality=locality,
+        title=title,
+        body=body,
+        created_at__gte=timezone.now() - RESEND_GUARD,
+    )
+    if just_sent.exists():
+        raise ValidationError(ALREADY_SENT)
     announcement = Announcement.objects.create(
         sender=actor,
         programme=programme,

@@ -86,3 +86,11 @@ def test_only_leads_open_the_message_page(client, world):
     for persona, status in (("learner", 403), ("faculty", 403), ("locality_lead", 200)):
         client.force_login(world[persona])
         assert client.get(reverse("programmes:announcement_list")).status_code == status
+
+
+def test_a_double_click_sends_the_message_once(world):
+    send = {"programme": world.programme, "cohort": world.cohort, "title": "Room", "body": "Room 2"}
+    announcements.announcement_send(actor=world["programme_lead"], **send)
+    with pytest.raises(ValidationError, match=re.escape(announcements.ALREADY_SENT)):
+        announcements.announcement_send(actor=world["programme_lead"], **send)
+    assert Announcement.objects.count() == 1
