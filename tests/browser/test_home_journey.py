@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from enhance.expenses import services as expenses
-from enhance.expenses.models import Claim, Cost, Journey
+from enhance.expenses.models import Claim, Journey
 from enhance.teaching import services as teaching
 from enhance.teaching.models import LeaveRequest, Session, Topic
 from tests.browser.conftest import assert_accessible, sign_in
@@ -48,21 +48,11 @@ def learner_s_week(world, block):
     )
     month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     claim = expenses.claim_open(actor=world["learner"], membership=world.learner_membership, month=month)
-    journey = Journey.objects.create(
+    expenses.journey_save(
+        actor=world["learner"],
         claim=claim,
-        date=month,
-        origin="Derby",
-        destination="Ilkeston",
-        purpose="session",
-        mode="public",
-        miles=0,
-    )
-    Cost.objects.create(
-        journey=journey,
-        kind="fare",
-        pence=450,
-        receipt=SimpleUploadedFile("r.pdf", b"%PDF-1.4 r"),
-        receipt_type="application/pdf",
+        journey=Journey(date=month, origin="Derby", destination="Ilkeston", purpose="session", mode="public"),
+        costs=[("fare", 450, SimpleUploadedFile("r.pdf", b"%PDF-1.4 r"))],
     )
     expenses.claim_submit(actor=world["learner"], claim=claim)
     expenses.claim_return(actor=world["programme_lead"], claim=claim, reason="Which bus did you take?")
@@ -107,14 +97,17 @@ def test_the_learner_s_home_leads_to_check_in_ranking_and_the_returned_claim(new
 
 
 def test_the_lead_s_home_leads_to_leave_the_learner_most_at_risk_and_their_page(new_page, world, marked):
-    leave = LeaveRequest.objects.create(
-        membership=world.second_membership,
-        starts_on=START.date() + dt.timedelta(days=60),
-        ends_on=START.date() + dt.timedelta(days=60),
-        reason="Simulation course",
-        days=1,
-    )
+    leave_day = START.date() + dt.timedelta(days=90)
     with time_machine.travel(START + dt.timedelta(days=30), tick=True):
+        learner = sign_in(new_page, "learner2@example.org", staff=False)
+        learner.get_by_role("navigation", name="Menu").get_by_role("link", name="Teaching").click()
+        learner.get_by_role("link", name="Study leave").click()
+        learner.get_by_label("First day").fill(f"{leave_day:%Y-%m-%d}")
+        learner.get_by_label("Last day").fill(f"{leave_day:%Y-%m-%d}")
+        learner.get_by_label("Reason").fill("Simulation course")
+        learner.get_by_role("button", name="Request leave").click()
+        expect(learner.get_by_text("Study leave requested.")).to_be_visible()
+
         page = sign_in(new_page, world["programme_lead"].email)
         assert_accessible(page)
         page.get_by_role("link", name="1 study leave request to decide").click()
@@ -135,8 +128,8 @@ def test_the_lead_s_home_leads_to_leave_the_learner_most_at_risk_and_their_page(
         expect(page.get_by_test_id("learner-attendance")).to_contain_text("Out of reach")
         expect(page.get_by_role("heading", name="Placements and clinics")).to_be_visible()
         assert_accessible(page)
-    leave.refresh_from_db()
-    assert leave.status == LeaveRequest.Status.APPROVED
+    leave = LeaveRequest.objects.get(membership=world.second_membership)
+    assert (leave.starts_on, leave.status) == (leave_day, LeaveRequest.Status.APPROVED)
 
 
 def test_a_lead_previews_and_sends_a_message_to_a_cohort(new_page, world):
