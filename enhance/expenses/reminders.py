@@ -10,8 +10,7 @@ from django.utils import timezone
 from enhance.core.dates import working_days_before
 from enhance.expenses.models import Claim
 from enhance.expenses.notifications import CLAIM_SUBMITTED
-from enhance.notifications.services import Message, notify_many
-from enhance.programmes.selectors import leads_of
+from enhance.programmes.services import notify_leads
 
 CHASE_AFTER_WORKING_DAYS = 5
 CLAIM_WAITING_TITLE = "A claim has waited since {since:%-d %B}: {person}, {month:%B %Y}"
@@ -29,11 +28,7 @@ def claim_chasers_send(today: dt.date) -> int:
         title = CLAIM_WAITING_TITLE.format(
             since=claim.submitted_at, person=claim.membership.person.full_name, month=claim.month
         )
-        url = claim.get_absolute_url()
-        sent += len(
-            notify_many(
-                kind=CLAIM_SUBMITTED.code,
-                messages=[Message(lead, title, url=url) for lead in leads_of(claim.membership)],
-            )
+        sent += notify_leads(
+            claim.membership, kind=CLAIM_SUBMITTED.code, title=title, url=claim.get_absolute_url()
         )
     return sent

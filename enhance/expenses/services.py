@@ -27,7 +27,7 @@ from enhance.expenses.receipts import receipt_type
 from enhance.notifications.services import Message, notify, notify_many
 from enhance.programmes.access import scope_for
 from enhance.programmes.models import Membership, Organisation
-from enhance.programmes.selectors import leads_of
+from enhance.programmes.services import notify_leads
 
 # Messages people see when a rule refuses them (tests assert them by name).
 CLAIM_PAID_TITLE = "Your claim for {month:%B %Y} was paid"
@@ -213,13 +213,12 @@ def claim_submit(*, actor: User, claim: Claim) -> Claim:
     claim.submitted_at = timezone.now()
     claim.return_reason = ""
     claim.save()
-    for lead in leads_of(claim.membership):
-        notify(
-            recipient=lead,
-            kind=kinds.CLAIM_SUBMITTED.code,
-            title=f"Expense claim from {claim.membership.person} for {claim.month:%B %Y}",
-            url=claim.get_absolute_url(),
-        )
+    notify_leads(
+        claim.membership,
+        kind=kinds.CLAIM_SUBMITTED.code,
+        title=f"Expense claim from {claim.membership.person} for {claim.month:%B %Y}",
+        url=claim.get_absolute_url(),
+    )
     return claim
 
 

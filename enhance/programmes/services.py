@@ -15,7 +15,7 @@ from enhance.accounts.invitations import invite
 from enhance.accounts.models import User
 from enhance.core.validation import save_valid
 from enhance.notifications import kinds
-from enhance.notifications.services import notify
+from enhance.notifications.services import Message, notify, notify_many
 from enhance.programmes import access
 from enhance.programmes.access import can_manage_programme_wide, scope_for
 from enhance.programmes.models import (
@@ -31,6 +31,7 @@ from enhance.programmes.models import (
     RecordView,
     RoleAssignment,
 )
+from enhance.programmes.selectors import leads_of
 
 # Messages people see when a rule refuses them (tests assert them by name).
 YOU_CANNOT_MANAGE_LEARNERS_PROGRAMME = "You cannot manage learners in this programme or locality."
@@ -302,6 +303,12 @@ def programme_settings_update(*, actor: User, programme: Programme, **fields: An
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
     save_valid(locked)
     return locked
+
+
+def notify_leads(membership: Membership, *, kind: str, title: str, body: str = "", url: str = "") -> int:
+    """Tell the learner's leads (their programme's and their locality's), in one go."""
+    leads = leads_of(membership)
+    return len(notify_many(kind=kind, messages=[Message(lead, title, body, url) for lead in leads]))
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.utils import timezone
 from enhance.accounts.models import User
 from enhance.notifications.services import notify
 from enhance.programmes.models import Membership
-from enhance.programmes.selectors import leads_of
+from enhance.programmes.services import notify_leads
 from enhance.teaching.access import (
     can_take_register,
     expected_memberships,
@@ -227,14 +227,13 @@ def _warn_on_repeated_absence(session: Session, membership_ids: list[int]) -> No
             .first()
         )
         if before == Attendance.Status.ABSENT:
-            for lead in leads_of(membership):
-                notify(
-                    recipient=lead,
-                    kind=SECOND_ABSENCE.code,
-                    title=f"{membership.person} missed two sessions in a row",
-                    body=f"{previous.title} and {session.title}, both without apologies.",
-                    url=reverse("learner", args=[membership.person_id]),
-                )
+            notify_leads(
+                membership,
+                kind=SECOND_ABSENCE.code,
+                title=f"{membership.person} missed two sessions in a row",
+                body=f"{previous.title} and {session.title}, both without apologies.",
+                url=reverse("learner", args=[membership.person_id]),
+            )
 
 
 def out_of_reach_alerts_send(now: dt.datetime | None = None) -> int:
@@ -263,14 +262,13 @@ def out_of_reach_alerts_send(now: dt.datetime | None = None) -> int:
                     body=body,
                     url=reverse("teaching:timetable"),
                 )
-            for lead in leads_of(membership):
-                notify(
-                    recipient=lead,
-                    kind=OUT_OF_REACH.code,
-                    title=OUT_OF_REACH_TITLE_LEAD.format(person=membership.person),
-                    body=body,
-                    url=reverse("learner", args=[membership.person_id]),
-                )
+            notify_leads(
+                membership,
+                kind=OUT_OF_REACH.code,
+                title=OUT_OF_REACH_TITLE_LEAD.format(person=membership.person),
+                body=body,
+                url=reverse("learner", args=[membership.person_id]),
+            )
         told += 1
     return told
 

@@ -16,10 +16,10 @@ from django.utils import timezone
 from enhance.accounts.models import User
 from enhance.core.dates import changeover_year_start as leave_year_start
 from enhance.core.dates import working_days
-from enhance.notifications.services import Message, notify, notify_many
+from enhance.notifications.services import notify
 from enhance.programmes.access import memberships_manageable_by
 from enhance.programmes.models import GradePeriod, Membership
-from enhance.programmes.selectors import leads_of
+from enhance.programmes.services import notify_leads
 from enhance.teaching.models import Attendance, LeaveRequest, Session
 from enhance.teaching.notifications import LEAVE_DECIDED, LEAVE_REQUESTED
 
@@ -165,13 +165,12 @@ def leave_request_submit(
         external_course=external_course.strip(),
         estimated_cost_pence=estimated_cost_pence,
     )
-    for lead in leads_of(membership):
-        notify(
-            recipient=lead,
-            kind=LEAVE_REQUESTED.code,
-            title=f"Study leave request from {membership.person}",
-            url=reverse("teaching:leave"),
-        )
+    notify_leads(
+        membership,
+        kind=LEAVE_REQUESTED.code,
+        title=f"Study leave request from {membership.person}",
+        url=reverse("teaching:leave"),
+    )
     return request
 
 
@@ -229,12 +228,7 @@ def leave_withdraw(*, actor: User, request: LeaveRequest) -> LeaveRequest:
     title = LEAVE_WITHDRAWN_TITLE.format(
         person=request.membership.person.full_name, day=request.starts_on, was=was
     )
-    notify_many(
-        kind=LEAVE_REQUESTED.code,
-        messages=[
-            Message(lead, title, url=reverse("teaching:leave")) for lead in leads_of(request.membership)
-        ],
-    )
+    notify_leads(request.membership, kind=LEAVE_REQUESTED.code, title=title, url=reverse("teaching:leave"))
     return request
 
 

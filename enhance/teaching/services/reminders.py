@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from enhance.core.dates import working_days_before
 from enhance.notifications.services import Message, notify_many
-from enhance.programmes.selectors import leads_of
+from enhance.programmes.services import notify_leads
 from enhance.teaching.access import expected_memberships
 from enhance.teaching.models import Attendance, LeaveRequest, Session
 from enhance.teaching.notifications import LEAVE_REQUESTED, SESSION_TOMORROW
@@ -62,8 +62,7 @@ def leave_chasers_send(today: dt.date) -> int:
         title = LEAVE_WAITING_TITLE.format(
             since=request.created_at, person=request.membership.person.full_name
         )
-        messages = [
-            Message(lead, title, url=reverse("teaching:leave")) for lead in leads_of(request.membership)
-        ]
-        sent += len(notify_many(kind=LEAVE_REQUESTED.code, messages=messages))
+        sent += notify_leads(
+            request.membership, kind=LEAVE_REQUESTED.code, title=title, url=reverse("teaching:leave")
+        )
     return sent
