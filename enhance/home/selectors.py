@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count, Min, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -147,61 +148,58 @@ def learner_home(user: User, scope: Scope, now: dt.datetime) -> dict[str, Any]:
     active = [
         m for m in programmes.person_memberships(user, person_id) if m.status == Membership.Status.ACTIVE
     ]
-    readiness = []
-    for m in active:
-        progress = portfolio.readiness_of(m, today)
-        readiness.append((progress, next((r for r in progress.rules if not r.met), None)))
     project = projects.project_of(person_id)
     return {
         "todo": learner_todo(user, person_id, now),
         "next_sessions": teaching.next_sessions_for(user, now),
         "attendance": teaching.attendance_both(active, now),
-        "readiness": readiness,
+        "readiness": portfolio.readiness_of(active, today),
         "placement": placements.placement_now_or_next(person_id, today),
         "project": project,
-        "next_milestone": projects.milestones_due_for(person_id, today, dt.timedelta(days=3650)).first()
-        if project
-        else None,
+        "next_milestone": projects.next_milestone(project) if project else None,
     }
 
 
 # --- Leads (programme, regional, locality) --------------------------------------------------
 
 
+def _waiting(items: QuerySet[Any, Any], since: str) -> tuple[int, Any]:
+    """How many are waiting, and since when the oldest has (one query)."""
+    found = items.order_by().aggregate(n=Count("pk"), oldest=Min(since))
+    return found["n"], found["oldest"]
+
+
 def lead_approvals(user: User, today: dt.date) -> Section:
-    leave = teaching.leave_requests_waiting_for(user)
-    claims = expenses.claims_awaiting_approval(user)
-    days = projects.days_unconfirmed(user, today)
-    items = []
-    oldest_leave, oldest_claim = leave.order_by("created_at").first(), claims.first()
-    leave_since = oldest_leave.created_at if oldest_leave else None
-    claim_since = oldest_claim.submitted_at if oldest_claim else None
-    for count, label, url, oldest in (
+    waiting = (
         (
-            leave.count(),
+            teaching.leave_requests_waiting_for(user),
+            "created_at",
             "study leave request",
-            reverse("teaching:leave"),
-            leave_since,
+            "to decide",
+            "teaching:leave",
         ),
         (
-            claims.count(),
+            expenses.claims_awaiting_approval(user),
+            "submitted_at",
             "travel claim",
-            reverse("expenses:approvals"),
-            claim_since,
+            "to decide",
+            "expenses:approvals",
         ),
-    ):
+        (
+            projects.days_unconfirmed(user, today),
+            "date",
+            "immersive day",
+            "not confirmed by the partner",
+            "projects:board",
+        ),
+    )
+    items = []
+    for found, since, label, state, url in waiting:
+        count, oldest = _waiting(found, since)
         if count:
-            items.append(Item(f"{_n(count, label)} to decide", url, _age(oldest, today), True))
-    unconfirmed = days.count()
-    if unconfirmed:
-        first = days.first()
-        items.append(
-            Item(
-                f"{_n(unconfirmed, 'immersive day')} not confirmed by the partner",
-                reverse("projects:board"),
-                _age(first.date if first else None, today),
+            items.append(
+                Item(f"{_n(count, label)} {state}", reverse(url), _age(oldest, today), state == "to decide")
             )
-        )
     return Section("Approvals waiting", "No approvals are waiting for you.", items)
 
 
@@ -512,7 +510,7 @@ def learner_page(user: User, person: Any, now: dt.datetime | None = None) -> dic
     if sees_record:
         context["attendance"] = teaching.attendance_record(active, now)
         context["leave"] = teaching.leave_of_person(context["memberships"])
-        context["readiness"] = [portfolio.readiness_of(m, today) for m in active]
+        context["readiness"] = portfolio.readiness_of(active, today)
     if context["sees_assessments"]:
         context["assessments"] = portfolio.assessments_of_person(person.pk)
     return context

@@ -60,6 +60,11 @@ class Progress:
     rules: list[RuleProgress]
 
     @property
+    def next_step(self) -> RuleProgress | None:
+        """The first requirement not met yet: the next step to green."""
+        return next((r for r in self.rules if not r.met), None)
+
+    @property
     def rag(self) -> str:
         if not self.rules:
             return "none"

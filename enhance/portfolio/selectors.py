@@ -170,8 +170,8 @@ def assessors_to_approve(user: User) -> QuerySet[Assessment]:
     )
 
 
-def readiness_of(membership: Membership, today: dt.date) -> requirements.Progress:
-    return requirements.progress_for(membership, today)
+def readiness_of(memberships: list[Membership], today: dt.date) -> list[requirements.Progress]:
+    return requirements.progress_many(memberships, today)
 
 
 def red_before_arcp(user: User, today: dt.date) -> QuerySet[Membership]:

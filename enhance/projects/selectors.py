@@ -216,6 +216,10 @@ def milestones_due_for(person_id: int, today: dt.date, within: dt.timedelta) -> 
     )
 
 
+def next_milestone(project: Project) -> Milestone | None:
+    return project.milestones.filter(completed_on__isnull=True).order_by("due_on", "pk").first()
+
+
 def projects_overdue(user: User, today: dt.date) -> QuerySet[Any, Any]:
     return (
         Project.objects.filter(lead__in=memberships_manageable_by(user))

@@ -286,7 +286,11 @@ def next_sessions_for(user: User, now: dt.datetime, limit: int = 5) -> list[tupl
         .select_related("topic", "venue")
         .order_by("starts_at", "pk")[:limit]
     )
-    return [(s, checkin_window(s)[0] <= now <= checkin_window(s)[1]) for s in sessions]
+    found = []
+    for session in sessions:
+        opens, closes = checkin_window(session)
+        found.append((session, opens <= now <= closes))
+    return found
 
 
 def own_leave_waiting(person_id: int) -> QuerySet[LeaveRequest]:
