@@ -12,8 +12,7 @@ from enhance.core.scheduling import daily
 @task()
 def send_claim_chasers() -> int:
     """Each morning: claims waiting five working days to the leads; insurance about to expire."""
-    from enhance.expenses.insurance import insurance_reminders_send
-    from enhance.expenses.reminders import claim_chasers_send
+    from enhance.expenses.reminders import claim_chasers_send, insurance_reminders_send
 
     today = timezone.localdate()
     return claim_chasers_send(today) + insurance_reminders_send(today)

@@ -242,16 +242,6 @@ def get_own_or_managed_membership_for(user: User, pk: int) -> Membership:
     return _get_or_deny(Membership.objects.select_related("person"), visible, pk)
 
 
-def get_role_in_programme(programme: Programme, pk: int) -> RoleAssignment:
-    """A role held in or for this programme (404 for any other)."""
-    from enhance.programmes.roles import staff_of
-
-    found = staff_of(programme).filter(pk=pk).first()
-    if found is None:
-        raise Http404("No such role in this programme.")
-    return found
-
-
 def get_programme_for(user: User, pk: int) -> Programme:
     return _get_or_deny(
         Programme.objects.select_related("region", "framework"), programmes_visible_to(user), pk

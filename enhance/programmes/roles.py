@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.urls import reverse
 
 from enhance.accounts.invitations import invite
@@ -69,6 +70,14 @@ def staff_of(programme: Programme) -> QuerySet[RoleAssignment]:
         .distinct()
         .order_by("role", "user__full_name", "pk")
     )
+
+
+def get_role_in_programme(programme: Programme, pk: int) -> RoleAssignment:
+    """A role held in or for this programme (404 for any other)."""
+    found = staff_of(programme).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such role in this programme.")
+    return found
 
 
 def _invite(granter: User, user: User, assignment: RoleAssignment) -> None:

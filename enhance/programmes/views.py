@@ -381,7 +381,7 @@ def staff(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def role_end(request: AuthedHttpRequest, pk: int, role_pk: int) -> HttpResponse:
     programme = access.get_programme_for(request.user, pk)
-    assignment = access.get_role_in_programme(programme, role_pk)
+    assignment = roles.get_role_in_programme(programme, role_pk)
     run_and_report(request, roles.role_end, ROLE_ENDED, assignment=assignment)
     return redirect("programmes:staff", pk=programme.pk)
 

@@ -145,7 +145,7 @@ def test_a_learner_red_eight_weeks_before_arcp_and_their_leads_are_warned_once(w
 
 
 def test_insurance_expiring_within_a_month_is_flagged_once_per_expiry(world):
-    from enhance.expenses.insurance import insurance_reminders_send
+    from enhance.expenses.reminders import insurance_reminders_send
 
     m = world.learner_membership
     m.holds_driving_licence, m.business_insurance_expires_on = True, dt.date(2026, 12, 10)
