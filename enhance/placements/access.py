@@ -14,7 +14,7 @@ from enhance.programmes.access import (
     programmes_run_by,
     scope_for,
 )
-from enhance.programmes.models import Membership, Organisation, Region
+from enhance.programmes.models import Membership, Organisation, Region, Role, RoleAssignment
 
 
 def can_manage_opportunities(user: User) -> bool:
@@ -199,3 +199,19 @@ def get_clinic_entry_for(user: User, pk: int) -> ClinicEntry:
     if not clinic_entries_to_review(user).filter(pk=pk).exists():
         raise PermissionDenied
     return entry
+
+
+def community_leads_of(opportunities: list[Opportunity]) -> dict[int, list[User]]:
+    """For each opportunity, everyone who receives its learners: the community leads of its
+    organisation and the lead named on it (once each). One query."""
+    by_org: dict[int, list[User]] = {}
+    roles = RoleAssignment.objects.filter(
+        role=Role.COMMUNITY_LEAD, organisation__in={o.organisation_id for o in opportunities}
+    ).select_related("user")
+    for role in roles:
+        by_org.setdefault(role.organisation_id or 0, []).append(role.user)
+    found = {}
+    for o in opportunities:
+        people = by_org.get(o.organisation_id, []) + ([o.community_lead] if o.community_lead else [])
+        found[o.pk] = list({u.pk: u for u in people}.values())
+    return found

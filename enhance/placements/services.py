@@ -30,7 +30,7 @@ from enhance.placements.models import (
 )
 from enhance.placements.tasks import run_allocation
 from enhance.programmes.access import scope_for
-from enhance.programmes.models import Membership, Role, RoleAssignment
+from enhance.programmes.models import Membership
 
 # Messages people see when a rule refuses them (tests assert them by name).
 YOU_CAN_MANAGE_OPPORTUNITIES_OWN = "You can manage opportunities of your own organisation only."
@@ -283,16 +283,12 @@ def allocation_run_publish(*, actor: User, run: AllocationRun) -> list[Placement
 def _tell_community_leads(block: PlacementBlock, placements: list[Placement]) -> None:
     """Every community lead of each receiving organisation (and the opportunity's named lead)
     is told how many learners are coming."""
-    orgs = {p.opportunity.organisation_id for p in placements}
-    by_org: dict[int, list[User]] = {}
-    for role in RoleAssignment.objects.filter(role=Role.COMMUNITY_LEAD, organisation__in=orgs).select_related(
-        "user"
-    ):
-        by_org.setdefault(role.organisation_id or 0, []).append(role.user)
+    receivers = access.community_leads_of(
+        list({p.opportunity.pk: p.opportunity for p in placements}.values())
+    )
     coming: dict[int, tuple[User, int]] = {}
     for p in placements:
-        named = [p.opportunity.community_lead] if p.opportunity.community_lead else []
-        for lead in {u.pk: u for u in by_org.get(p.opportunity.organisation_id, []) + named}.values():
+        for lead in receivers[p.opportunity.pk]:
             coming[lead.pk] = (lead, coming.get(lead.pk, (lead, 0))[1] + 1)
     notify_many(
         kind=kinds.PLACEMENT_INCOMING.code,
@@ -353,20 +349,12 @@ def clinic_entry_answer(*, actor: User, entry: ClinicEntry, answer: str, **corre
             setattr(entry, name, corrections[name])
     entry.answer, entry.status = answer.strip(), ClinicEntry.Status.SUBMITTED
     save_valid(entry)
-    opportunity = placement.opportunity
-    leads = {
-        r.user.pk: r.user
-        for r in RoleAssignment.objects.filter(
-            role=Role.COMMUNITY_LEAD, organisation=opportunity.organisation_id
-        ).select_related("user")
-    }
-    if opportunity.community_lead:
-        leads[opportunity.community_lead.pk] = opportunity.community_lead
+    leads = access.community_leads_of([placement.opportunity])[placement.opportunity.pk]
     title = CLINIC_ANSWERED_TITLE.format(person=placement.membership.person.full_name, day=entry.date)
     url = reverse("placements:placement_detail", args=[placement.pk])
     notify_many(
         kind=kinds.CLINIC_ANSWERED.code,
-        messages=[Message(u, title, entry.answer, url) for u in leads.values()],
+        messages=[Message(u, title, entry.answer, url) for u in leads],
     )
     return entry
 
