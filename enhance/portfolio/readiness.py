@@ -60,6 +60,20 @@ def refresh(memberships: QuerySet[Membership], today: dt.date | None = None) -> 
     return done
 
 
+def red_before_arcp(
+    memberships: QuerySet[Membership], today: dt.date, within: dt.timedelta
+) -> QuerySet[Membership]:
+    """Of these memberships, the active ones whose ARCP falls within `within` of today and who
+    are red (their readiness brought up to date first), soonest ARCP first."""
+    soon = memberships.filter(
+        status=Membership.Status.ACTIVE, arcp_date__gte=today, arcp_date__lte=today + within
+    )
+    refresh(soon, today)
+    return soon.filter(readiness__rag="red").order_by(
+        "arcp_date", "person__surname", "person__forename", "pk"
+    )
+
+
 def refresh_all(today: dt.date | None = None) -> int:
     return refresh(Membership.objects.filter(status=Membership.Status.ACTIVE), today)
 

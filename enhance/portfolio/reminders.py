@@ -61,12 +61,9 @@ def assessor_chasers_send(now: dt.datetime) -> int:
 
 def arcp_red_warnings_send(today: dt.date) -> int:
     """Learners whose ARCP is eight weeks away or less and who are red, once per ARCP date."""
-    soon = Membership.objects.filter(
-        status=Membership.Status.ACTIVE, arcp_date__gte=today, arcp_date__lte=today + ARCP_WARNING
-    ).exclude(arcp_reminded_for=F("arcp_date"))
-    readiness.refresh(soon, today)
+    not_yet_told = Membership.objects.exclude(arcp_reminded_for=F("arcp_date"))
     messages = []
-    for m in soon.filter(readiness__rag="red").select_related("person__user"):
+    for m in readiness.red_before_arcp(not_yet_told, today, ARCP_WARNING).select_related("person__user"):
         if (
             not Membership.objects.filter(pk=m.pk)
             .exclude(arcp_reminded_for=m.arcp_date)

@@ -175,15 +175,9 @@ def readiness_of(memberships: list[Membership], today: dt.date) -> list[requirem
 
 
 def red_before_arcp(user: User, today: dt.date) -> QuerySet[Membership]:
-    """Active learners whose ARCP is within twelve weeks and who are red, soonest ARCP first."""
-    soon = memberships_manageable_by(user).filter(
-        status=Membership.Status.ACTIVE, arcp_date__gte=today, arcp_date__lte=today + ARCP_WARNING
-    )
-    readiness.refresh(soon, today)
-    return (
-        soon.filter(readiness__rag="red")
-        .select_related("person")
-        .order_by("arcp_date", "person__surname", "person__forename", "pk")
+    """Active learners the user leads whose ARCP is within twelve weeks and who are red."""
+    return readiness.red_before_arcp(memberships_manageable_by(user), today, ARCP_WARNING).select_related(
+        "person"
     )
 
 
