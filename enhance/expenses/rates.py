@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
+from enhance.core.text import counted
 from enhance.expenses.models import MileageRate, Mode, Vehicle
 
 NO_RATE = "There is no {vehicle} mileage rate for {day:%d %B %Y}."
@@ -89,6 +90,6 @@ def price(
         if passengers:
             extra = table.on(Vehicle.PASSENGER, day)
             amount += miles * passengers * extra.pence_per_mile
-            notes.append(f"{passengers} passenger{'s' if passengers != 1 else ''} at {extra.pence_per_mile}p")
+            notes.append(f"{counted(passengers, 'passenger')} at {extra.pence_per_mile}p")
         out.append(Priced(_pence(amount), "; ".join(notes)))
     return out

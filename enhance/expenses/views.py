@@ -15,6 +15,7 @@ from enhance.core import spreadsheets
 from enhance.core.forms import add_service_errors
 from enhance.core.outcomes import run_and_report
 from enhance.core.paging import page_of
+from enhance.core.text import counted
 from enhance.expenses import access, selectors, services
 from enhance.expenses.forms import (
     PAID_ON_NEEDED,
@@ -196,5 +197,5 @@ def payment_file(request: AuthedHttpRequest, org_pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "Nothing was marked paid. " + " ".join(exc.messages))
     else:
-        messages.success(request, f"{count} claim{'s' if count != 1 else ''} marked paid.")
+        messages.success(request, f"{counted(count, 'claim')} marked paid.")
     return _finance_page(organisation.pk)

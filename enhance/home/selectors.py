@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enhance.accounts.models import User
+from enhance.core.text import counted
 from enhance.expenses import selectors as expenses
 from enhance.placements import selectors as placements
 from enhance.portfolio import selectors as portfolio
@@ -53,11 +54,7 @@ def _age(since: dt.datetime | dt.date | None, today: dt.date) -> str:
     if since is None:
         return ""
     days = (today - _day(since)).days
-    return "today" if days <= 0 else f"waiting {_n(days, 'day')}"
-
-
-def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return "today" if days <= 0 else f"waiting {counted(days, 'day')}"
 
 
 def _by_due(items: list[Item]) -> list[Item]:
@@ -198,7 +195,12 @@ def lead_approvals(user: User, today: dt.date) -> Section:
         count, oldest = _waiting(found, since)
         if count:
             items.append(
-                Item(f"{_n(count, label)} {state}", reverse(url), _age(oldest, today), state == "to decide")
+                Item(
+                    f"{counted(count, label)} {state}",
+                    reverse(url),
+                    _age(oldest, today),
+                    state == "to decide",
+                )
             )
     return Section("Approvals waiting", "No approvals are waiting for you.", items)
 
@@ -240,14 +242,14 @@ def lead_at_risk(user: User, now: dt.datetime) -> Section:
             Item(
                 f"{project.title} ({project.lead.person.full_name})",
                 reverse("projects:project", args=[project.pk]),
-                f"{_n(project.overdue, 'milestone')} overdue",
+                f"{counted(project.overdue, 'milestone')} overdue",
             )
         )
     silent = programmes.never_signed_in(user).count()
     if silent:
         items.append(
             Item(
-                f"{_n(silent, 'learner')} never signed in",
+                f"{counted(silent, 'learner')} never signed in",
                 reverse("programmes:learner_list"),
             )
         )
@@ -433,7 +435,7 @@ def finance_section(user: User) -> Section:
         if org.to_export:
             items.append(
                 Item(
-                    f"{org.name}: {_n(org.to_export, 'approved claim')} to export",
+                    f"{org.name}: {counted(org.to_export, 'approved claim')} to export",
                     reverse("expenses:finance"),
                     urgent=True,
                 )
@@ -441,7 +443,7 @@ def finance_section(user: User) -> Section:
         if org.unpaid:
             items.append(
                 Item(
-                    f"{org.name}: {_n(org.unpaid, 'exported claim')} awaiting payment",
+                    f"{org.name}: {counted(org.unpaid, 'exported claim')} awaiting payment",
                     reverse("expenses:finance"),
                 )
             )

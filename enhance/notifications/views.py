@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from enhance.accounts.http import AuthedHttpRequest
 from enhance.core.paging import page_of
+from enhance.core.text import counted
 from enhance.notifications import kinds, selectors
 from enhance.notifications.access import get_notification_for
 from enhance.notifications.forms import PreferencesForm
@@ -32,7 +33,7 @@ def notification_open(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notification_mark_all_read(request: AuthedHttpRequest) -> HttpResponse:
     count = notifications_mark_read(actor=request.user)
-    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
+    messages.success(request, f"Marked {counted(count, 'notification')} as read.")
     return redirect("notifications:list")
 
 

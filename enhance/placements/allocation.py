@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from enhance.core.solver import InstanceError, parse_instance, solve
+from enhance.core.text import counted
 from enhance.notifications.services import notify
 from enhance.placements import notifications as kinds
 from enhance.placements.models import AllocationRun, Constraint, Opportunity, PlacementBlock, Preference
@@ -135,7 +136,7 @@ def explain(run: AllocationRun, membership_id: int) -> list[Reason]:
             taken = sorted(ranks_by_opp.get(oid, []))
             ordinal = ", ".join(_ordinal(r) for r in taken)
             why = (
-                f"All {len(taken)} place{'s' if len(taken) != 1 else ''} went to learners who chose it "
+                f"All {counted(len(taken), 'place')} went to learners who chose it "
                 f"as their {ordinal} choice; "
                 + (
                     "each was ahead of you in this block's tie-break order."

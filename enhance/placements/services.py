@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enhance.accounts.models import User
+from enhance.core.text import counted
 from enhance.core.validation import save_valid
 from enhance.notifications.services import Message, notify, notify_many
 from enhance.placements import access
@@ -295,7 +296,7 @@ def _tell_community_leads(block: PlacementBlock, placements: list[Placement]) ->
         messages=[
             Message(
                 lead,
-                f"{count} learner{'s' if count != 1 else ''} coming for {block.name}",
+                f"{counted(count, 'learner')} coming for {block.name}",
                 url=reverse("placements:incoming"),
             )
             for lead, count in coming.values()

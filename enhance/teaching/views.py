@@ -18,6 +18,7 @@ from enhance.core import spreadsheets
 from enhance.core.forms import add_service_errors, form_errors
 from enhance.core.outcomes import run_and_report
 from enhance.core.paging import page_of
+from enhance.core.text import counted
 from enhance.programmes.access import programmes_run_by, programmes_visible_to, scope_for
 from enhance.programmes.selectors import current_membership
 from enhance.teaching import access, selectors, services
@@ -40,10 +41,6 @@ from enhance.teaching.models import Session
 from enhance.teaching.rates import figures
 
 LEAVE_WITHDRAWN = "Study leave withdrawn: the days are back in your balance and your leads were told."
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
 
 
 def timetable(request: AuthedHttpRequest) -> HttpResponse:
@@ -74,7 +71,7 @@ def session_create(request: AuthedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(exc, form)
         else:
-            messages.success(request, f"Created {_plural(len(created), 'session')}.")
+            messages.success(request, f"Created {counted(len(created), 'session')}.")
             return redirect(created[0])
     return render(request, "teaching/session_form.html", {"form": form})
 
@@ -97,7 +94,7 @@ def session_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(exc, form)
         else:
-            messages.success(request, f"Saved {_plural(len(changed), 'session')}.")
+            messages.success(request, f"Saved {counted(len(changed), 'session')}.")
             return redirect(session)
     context = {"form": form, "session": session, "scope_form": SessionScopeForm(auto_id="scope-%s")}
     return render(request, "teaching/session_form.html", context)
@@ -218,7 +215,7 @@ def register(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             messages.error(request, STATUS_NEEDED)
         else:
-            done = lambda changed: f"Register saved ({_plural(changed, 'change')})."  # noqa: E731
+            done = lambda changed: f"Register saved ({counted(changed, 'change')})."  # noqa: E731
             run_and_report(request, services.register_save, done, session=session, statuses=form.statuses())
         return redirect("teaching:register", pk=pk)
     context = {
@@ -234,7 +231,7 @@ def register(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def register_close(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     session = access.get_register_session_for(request.user, pk)
-    done = lambda n: f"Register closed: {_plural(n, 'learner')} not recorded."  # noqa: E731
+    done = lambda n: f"Register closed: {counted(n, 'learner')} not recorded."  # noqa: E731
     run_and_report(request, services.register_close, done, session=session)
     return redirect("teaching:register", pk=pk)
 
