@@ -4,6 +4,7 @@ it), then recorded and delivered in the background, in the app and by email."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -77,26 +78,16 @@ def announcement_send(
 ) -> Announcement:
     count = _check(actor, programme, cohort, locality)
     Programme.objects.select_for_update().filter(pk=programme.pk).first()  # one send at a time
-    just_sent = Announcement.objects.filter(
-        sender=actor,
-        programme=programme,
-        cohort=cohort,
-        locality=locality,
-        title=title,
-        body=body,
-        created_at__gte=timezone.now() - RESEND_GUARD,
-    )
-    if just_sent.exists():
+    message: dict[str, Any] = {
+        "sender": actor,
+        "programme": programme,
+        "cohort": cohort,
+        "locality": locality,
+    }
+    message |= {"title": title, "body": body}
+    if Announcement.objects.filter(**message, created_at__gte=timezone.now() - RESEND_GUARD).exists():
         raise ValidationError(ALREADY_SENT)
-    announcement = Announcement.objects.create(
-        sender=actor,
-        programme=programme,
-        cohort=cohort,
-        locality=locality,
-        title=title,
-        body=body,
-        recipient_count=count,
-    )
+    announcement = Announcement.objects.create(**message, recipient_count=count)
     from enhance.programmes.tasks import deliver_announcement
 
     transaction.on_commit(lambda: deliver_announcement.enqueue(announcement_id=announcement.pk))

@@ -17,6 +17,7 @@ from enhance.notifications import kinds
 from enhance.notifications.services import notify
 from enhance.programmes.access import memberships_manageable_by, programmes_run_by, scope_for
 from enhance.programmes.models import Programme, Role, RoleAssignment
+from enhance.programmes.services import role_announce
 
 CANNOT_GRANT = "You cannot give the role {role} there: it is outside what you lead."
 NOT_AN_EMAIL = "Enter an email address, like name@nhs.net."
@@ -109,13 +110,7 @@ def role_grant(*, actor: User, email: str, full_name: str = "", role: str, **sco
     assignment.save()
     if new or not user.has_usable_password():
         _invite(actor, user, assignment)
-    notify(
-        recipient=user,
-        kind=kinds.ACCOUNT.code,
-        title=f"You are now {assignment}",
-        body="Your roles in enhance have changed. Staff roles sign in with two-factor authentication.",
-        url=reverse("home"),
-    )
+    role_announce(assignment)
     return assignment
 
 

@@ -4,12 +4,15 @@ these; the rules live here."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from enhance.accounts.invitations import invite
 from enhance.accounts.models import User
@@ -263,14 +266,19 @@ def role_assign(*, actor: User, user: User, role: str, **scope: Any) -> RoleAssi
         raise PermissionDenied(ONLY_NATIONAL_ADMIN_CAN_ASSIGN)
     assignment = RoleAssignment(user=user, role=role, **scope)
     save_valid(assignment)
+    role_announce(assignment)
+    return assignment
+
+
+def role_announce(assignment: RoleAssignment) -> None:
+    """Tell the person of the role they now hold."""
     notify(
-        recipient=user,
+        recipient=assignment.user,
         kind=kinds.ACCOUNT.code,
         title=f"You are now {assignment}",
         body="Your roles in enhance have changed. Staff roles sign in with two-factor authentication.",
         url=reverse("home"),
     )
-    return assignment
 
 
 PROGRAMME_SETTINGS = (
@@ -309,6 +317,19 @@ def notify_leads(membership: Membership, *, kind: str, title: str, body: str = "
     """Tell the learner's leads (their programme's and their locality's), in one go."""
     leads = leads_of(membership)
     return len(notify_many(kind=kind, messages=[Message(lead, title, body, url) for lead in leads]))
+
+
+def chase_leads_once(
+    waiting: QuerySet[Any], *, kind: str, title: Callable[[Any], str], url: Callable[[Any], str]
+) -> int:
+    """For each waiting item (it has a `membership` and a `chased_at`), tell the learner's
+    leads once: the item is claimed with a conditional update, so two schedulers never both
+    chase it. Returns how many leads were told."""
+    sent = 0
+    for item in waiting.select_related("membership__person"):
+        if waiting.model.objects.filter(pk=item.pk, chased_at__isnull=True).update(chased_at=timezone.now()):
+            sent += notify_leads(item.membership, kind=kind, title=title(item), url=url(item))
+    return sent
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from enhance.core.dates import working_days_before
 from enhance.notifications.services import Message, notify_many
-from enhance.programmes.services import notify_leads
+from enhance.programmes.services import chase_leads_once
 from enhance.teaching.access import expected_memberships
 from enhance.teaching.models import Attendance, LeaveRequest, Session
 from enhance.teaching.notifications import LEAVE_REQUESTED, SESSION_TOMORROW
@@ -50,19 +50,12 @@ def session_reminders_send(today: dt.date) -> int:
 def leave_chasers_send(today: dt.date) -> int:
     """Tell the leads once about each study leave request waiting more than five working days."""
     since = working_days_before(today, LEAVE_CHASE_AFTER_WORKING_DAYS)
-    sent = 0
     waiting = LeaveRequest.objects.filter(
         status=LeaveRequest.Status.SUBMITTED, created_at__date__lte=since, chased_at__isnull=True
-    ).select_related("membership__person")
-    for request in waiting:
-        if not LeaveRequest.objects.filter(pk=request.pk, chased_at__isnull=True).update(
-            chased_at=timezone.now()
-        ):
-            continue
-        title = LEAVE_WAITING_TITLE.format(
-            since=request.created_at, person=request.membership.person.full_name
-        )
-        sent += notify_leads(
-            request.membership, kind=LEAVE_REQUESTED.code, title=title, url=reverse("teaching:leave")
-        )
-    return sent
+    )
+    return chase_leads_once(
+        waiting,
+        kind=LEAVE_REQUESTED.code,
+        title=lambda r: LEAVE_WAITING_TITLE.format(since=r.created_at, person=r.membership.person.full_name),
+        url=lambda r: reverse("teaching:leave"),
+    )
