@@ -202,8 +202,11 @@ def register_close(*, actor: User, session: Session, now: dt.datetime | None = N
         )
         for mid in missing
     )
-    session.register_closed_at, session.register_closed_by = now, actor
-    session.save(update_fields=["register_closed_at", "register_closed_by", "updated_at"])
+    # An update, not save(): closing changes nobody's expected sessions, so readiness (which
+    # listens to session saves) has nothing to recount.
+    Session.objects.filter(pk=session.pk).update(
+        register_closed_at=now, register_closed_by=actor, updated_at=now
+    )
     return len(missing) - len(on_leave)
 
 
