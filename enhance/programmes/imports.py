@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -409,7 +410,7 @@ def import_preview(*, actor: User, filename: str, data: bytes) -> Preview:
         _check_row(row, look)
         rows.append(row)
     _flag_duplicates(rows, "email", "Email")
-    _flag_duplicates(rows, "registration_key", "Registration")
+    _flag_duplicates(rows, "registration_key", "Registration", _registration_column)
     _match_people(rows, look)
     preview = Preview(rows=rows)
     if not preview.error_rows:
@@ -422,14 +423,18 @@ def import_preview(*, actor: User, filename: str, data: bytes) -> Preview:
     return preview
 
 
-def _flag_duplicates(rows: list[RowResult], column: str, label: str) -> None:
+def _flag_duplicates(
+    rows: list[RowResult], column: str, label: str, error_column: Callable[[RowResult], str] | None = None
+) -> None:
+    """A value seen on an earlier row is an error on the later one, put on `error_column(row)`
+    (by default the column itself)."""
     first_seen: dict[str, int] = {}
     for row in rows:
         value = row.clean.get(column)
         if not value:
             continue
         if value in first_seen:
-            where = _registration_column(row) if column == "registration_key" else column
+            where = error_column(row) if error_column else column
             row.errors[where] = DUPLICATE.format(label=label, value=value, row=first_seen[value])
         else:
             first_seen[value] = row.number
@@ -449,7 +454,7 @@ def import_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
     for row in rows:
         _check_row(row, look)
     _flag_duplicates(rows, "email", "Email")
-    _flag_duplicates(rows, "registration_key", "Registration")
+    _flag_duplicates(rows, "registration_key", "Registration", _registration_column)
     _match_people(rows, look)
     bad = [r for r in rows if r.errors]
     if bad:
