@@ -228,16 +228,9 @@ def my_placements(user: User) -> dict[str, Any]:
 
 
 def placement_page(user: User, placement: Placement) -> dict[str, Any]:
-    from enhance.placements.forms import ClinicAnswerForm
-
-    own = placement.membership.person.user_id == user.pk
-    entries = [
-        (entry, ClinicAnswerForm.for_entry(entry) if own and entry.queried else None)
-        for entry in placement.clinics.select_related("clinic_type", "reviewed_by")
-    ]
     return {
         "placement": placement,
-        "entries": entries,
+        "entries": list(placement.clinics.select_related("clinic_type", "reviewed_by")),
         "can_review": access.clinic_entries_to_review(user).filter(placement=placement).exists(),
     }
 

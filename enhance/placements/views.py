@@ -227,7 +227,8 @@ def placement_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Clinic logged. Your community lead will confirm it.")
             return redirect(placement)
     context = selectors.placement_page(request.user, placement)
-    context.update(form=form, review_form=ReviewForm())
+    answer = lambda e: ClinicAnswerForm.for_entry(e) if is_learner and e.queried else None  # noqa: E731
+    context.update(form=form, review_form=ReviewForm(), entries=[(e, answer(e)) for e in context["entries"]])
     return render(request, "placements/placement_detail.html", context)
 
 
