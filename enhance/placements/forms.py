@@ -7,10 +7,11 @@ from django.utils import timezone
 
 from enhance.accounts.models import User
 from enhance.core.forms import DateInput, DateTimeInput, choice_field
+from enhance.core.text import counted
 from enhance.curriculum.models import Domain
 from enhance.placements.access import opportunities_visible_to
 from enhance.placements.models import AllocationRun, ClinicEntry, Opportunity, OpportunityType, PlacementBlock
-from enhance.programmes.models import Site
+from enhance.programmes.models import Membership, Site
 
 
 class OpportunityForm(forms.ModelForm):
@@ -179,3 +180,51 @@ class ConstraintForm(forms.Form):
 class CompareForm(forms.Form):
     a = forms.IntegerField(min_value=1)
     b = forms.IntegerField(min_value=1)
+
+
+CHOOSE_OPPORTUNITY = "Choose the opportunity."
+CHOOSE_OTHER = "Choose the learner to swap with."
+
+
+class PlacementChangeForm(forms.Form):
+    """A lead's change to one learner's placement after publication."""
+
+    action = forms.ChoiceField(widget=forms.RadioSelect, label="What to do")
+    opportunity = forms.ModelChoiceField(
+        queryset=Opportunity.objects.none(),
+        required=False,
+        label="Opportunity to place in or move to",
+        help_text="Needed to place or move.",
+    )
+    other = forms.ModelChoiceField(
+        queryset=Membership.objects.none(),
+        required=False,
+        label="Learner to swap with",
+        help_text="Needed to swap.",
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Reason")
+
+    def __init__(self, *args: Any, room: list[tuple[Opportunity, int]], others: Any, placed: bool, **kw: Any):
+        super().__init__(*args, **kw)
+        actions = [("move", "Move to another opportunity"), ("swap", "Swap with another learner")]
+        actions += [("withdraw", "Withdraw the placement")]
+        self.fields["action"].choices = actions if placed else [("place", "Place in an opportunity")]  # type: ignore[attr-defined]
+        self.fields["action"].initial = "move" if placed else "place"
+        left = {o.pk: n for o, n in room}
+        choice_field(self, "opportunity").queryset = Opportunity.objects.filter(pk__in=left).order_by("title")
+        self.fields["opportunity"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda o: f"{o.title} ({counted(left.get(o.pk, 0), 'place')} left)"
+        )
+        choice_field(self, "other").queryset = others
+        self.fields["other"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda m: f"{m.person.full_name} ({m.block_placement})"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        action = self.cleaned_data.get("action")
+        if action in ("place", "move") and not self.cleaned_data.get("opportunity"):
+            self.add_error("opportunity", CHOOSE_OPPORTUNITY)
+        if action == "swap" and not self.cleaned_data.get("other"):
+            self.add_error("other", CHOOSE_OTHER)
+        return self.cleaned_data

@@ -212,7 +212,9 @@ class Placement(models.Model):
     opportunity = models.ForeignKey(Opportunity, on_delete=models.PROTECT, related_name="placements")
     block = models.ForeignKey(PlacementBlock, on_delete=models.PROTECT, related_name="placements")
     run = models.ForeignKey(AllocationRun, on_delete=models.PROTECT, related_name="placements")
-    rank = models.PositiveSmallIntegerField()
+    rank = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The learner's rank for it; empty when a lead placed them elsewhere."
+    )
     starts_on = models.DateField()
     ends_on = models.DateField()
     history = HistoricalRecords()
@@ -228,6 +230,44 @@ class Placement(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("placements:placement_detail", args=[self.pk])
+
+
+class PlacementChange(models.Model):
+    """A lead's change to a block's placements after publication. The published run keeps its
+    result; these are listed beside it."""
+
+    class Kind(models.TextChoices):
+        PLACED = "placed", "Placed"
+        MOVED = "moved", "Moved"
+        SWAPPED = "swapped", "Swapped"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    block = models.ForeignKey(PlacementBlock, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(
+        Membership,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Swapped with.",
+    )
+    from_opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.membership.person}"
 
 
 class ClinicEntry(models.Model):

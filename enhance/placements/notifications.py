@@ -11,3 +11,4 @@ PLACEMENT_INCOMING = register("placement_incoming", "Learners coming to your opp
 CLINIC_QUERIED = register("clinic_queried", "Questions about clinics you logged")
 PREFERENCES_CLOSING = register("preferences_closing", "Reminders to rank placements before ranking closes")
 CLINIC_ANSWERED = register("clinic_answered", "Answers to clinics you queried")
+PLACEMENT_CHANGED = register("placement_changed", "Changes to placements after publication", urgent=True)

@@ -12,6 +12,7 @@ from enhance.accounts.models import User
 from enhance.core.dates import training_year_label
 from enhance.placements import access
 from enhance.placements.allocation import explain
+from enhance.placements.changes import changes_of, opportunities_with_room, others_placed
 from enhance.placements.models import (
     AllocationRun,
     ClinicEntry,
@@ -69,9 +70,13 @@ def block_members(block: PlacementBlock, localities: frozenset[int] | None = Non
     members = Membership.objects.filter(cohort=block.cohort, status=Membership.Status.ACTIVE)
     if localities is not None:
         members = members.filter(locality__in=localities)
+    placed = Placement.objects.filter(block=block).select_related("opportunity")
     return (
         members.select_related("person", "locality")
-        .prefetch_related(Prefetch("preference_sets", queryset=rankings, to_attr="block_sets"))
+        .prefetch_related(
+            Prefetch("preference_sets", queryset=rankings, to_attr="block_sets"),
+            Prefetch("placements", queryset=placed, to_attr="block_placements"),
+        )
         .order_by("person__surname", "person__forename", "pk")
     )
 
@@ -82,8 +87,32 @@ def block_page(block: PlacementBlock) -> dict[str, Any]:
         "opportunities": block.opportunities.select_related("organisation").order_by("title"),
         "runs": block.runs.select_related("created_by").order_by("-number"),
         "constraints": block.constraints.select_related("membership__person", "opportunity").order_by("pk"),
+        "changes": changes_of(block),
         "ranked": block.preference_sets.filter(choices__isnull=False).distinct().count(),
         "total": Membership.objects.filter(cohort=block.cohort, status=Membership.Status.ACTIVE).count(),
+    }
+
+
+def placement_change_page(block: PlacementBlock, membership: Membership) -> dict[str, Any]:
+    """One learner of a published block: where they are, their ranking and interests, and the
+    choices for the change form."""
+    placement = (
+        Placement.objects.filter(block=block, membership=membership).select_related("opportunity").first()
+    )
+    ranking = PreferenceSet.objects.filter(block=block, membership=membership).first()
+    room = opportunities_with_room(block)
+    return {
+        "pblock": block,
+        "membership": membership,
+        "placement": placement,
+        "ranking": ranking,
+        "choices": ranking.choices.select_related("opportunity").order_by("rank") if ranking else [],
+        "room": room,
+        "form_choices": {
+            "room": room,
+            "others": others_placed(block, membership),
+            "placed": placement is not None,
+        },
     }
 
 

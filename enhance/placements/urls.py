@@ -13,6 +13,7 @@ urlpatterns = [
     path("blocks/<int:pk>/", views.block_detail, name="block_detail"),
     path("blocks/<int:pk>/preferences/", views.preferences, name="preferences"),
     path("blocks/<int:pk>/runs/", views.run_start, name="run_start"),
+    path("blocks/<int:pk>/learners/<int:membership_pk>/", views.placement_change, name="placement_change"),
     path("blocks/<int:pk>/constraints/", views.constraint, name="constraint"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/input.json", views.run_input, name="run_input"),

@@ -11,7 +11,7 @@ from enhance.accounts.http import AuthedHttpRequest
 from enhance.core.forms import add_service_errors, form_errors
 from enhance.core.outcomes import run_and_report
 from enhance.core.paging import page_of
-from enhance.placements import access, selectors, services
+from enhance.placements import access, changes, selectors, services
 from enhance.placements.forms import (
     RANKING_NOT_SENT,
     BlockForm,
@@ -20,6 +20,7 @@ from enhance.placements.forms import (
     CompareForm,
     ConstraintForm,
     OpportunityForm,
+    PlacementChangeForm,
     RankingForm,
     ReviewForm,
     RunForm,
@@ -202,6 +203,25 @@ def constraint(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     verb = {"pin": "Pinned", "forbid": "Forbade", "clear": "Cleared"}[data["kind"]]
     messages.success(request, f"{verb} {membership.person} and {opportunity}. Re-run to apply.")
     return redirect(form.back_to_run() or block.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+def placement_change(request: AuthedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    """After publication: place, move, swap or withdraw one learner's placement, with a reason."""
+    block = access.get_block_for(request.user, pk, manage=True)
+    membership = access.get_block_member_for(block, membership_pk)
+    context = selectors.placement_change_page(block, membership)
+    form = PlacementChangeForm(request.POST or None, **context.pop("form_choices"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = changes.change(actor=request.user, block=block, membership=membership, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(exc, form)
+        else:
+            messages.success(request, done)
+            return redirect(block)
+    context["form"] = form
+    return render(request, "placements/placement_change.html", context)
 
 
 # --- Placements and clinics ----------------------------------------------------------------

@@ -114,10 +114,14 @@ class OutputForm(forms.ModelForm):
 
 
 class PairingForm(forms.Form):
-    """A lead changes one learner's partner in an open round (or leaves them unpaired)."""
+    """A lead changes one learner's partner (or leaves them unpaired); after confirmation,
+    with a reason."""
 
     membership = forms.ModelChoiceField(queryset=Membership.objects.none())
     partner = forms.ModelChoiceField(queryset=Partner.objects.none(), required=False)
+    reason = forms.CharField(
+        required=False, max_length=2000, help_text="Needed once the pairs are confirmed."
+    )
 
     def __init__(self, *args: Any, pairing_round: PairingRound, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -111,6 +111,28 @@ class Pairing(models.Model):
         return f"{self.membership.person} with {self.partner}"
 
 
+class PairingChange(models.Model):
+    """A lead's change to a pair after the round was confirmed, with the reason."""
+
+    round = models.ForeignKey(PairingRound, on_delete=models.CASCADE, related_name="changes")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    from_partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_partner = models.ForeignKey(Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reason = models.TextField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.membership.person}: {self.from_partner or 'unpaired'} to {self.to_partner or 'unpaired'}"
+        )
+
+
 class MilestoneTemplate(models.Model):
     """A milestone every project of a programme has, due a number of months into a training
     year (for full-time learners; LTFT learners' dates stretch pro rata)."""

@@ -23,6 +23,7 @@ from enhance.projects.models import (
     PartnerChoice,
     Project,
 )
+from enhance.projects.pairing_changes import changes_of
 from enhance.projects.projects import rag
 from enhance.projects.services import capacity_use
 
@@ -100,6 +101,7 @@ def board(pairing_round: PairingRound) -> dict[str, Any]:
         "rows": [(m, pairs.get(m.pk), choices.get(m.pk, [])) for m in members],
         "partners": [(p, use.get(p.pk, 0)) for p in partners],
         "partner_list": partners,
+        "changes": changes_of(pairing_round),
     }
 
 

@@ -13,7 +13,7 @@ from enhance.core.forms import add_service_errors, form_errors
 from enhance.core.outcomes import run_and_report
 from enhance.programmes.access import scope_for
 from enhance.programmes.selectors import current_membership
-from enhance.projects import access, projects, selectors, services
+from enhance.projects import access, pairing_changes, projects, selectors, services
 from enhance.projects.forms import (
     DAY_DATE_NEEDED,
     CoLearnerForm,
@@ -123,16 +123,8 @@ def round_pair(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, form_errors(form))
         return redirect(pairing_round)
-    membership, partner = form.cleaned_data["membership"], form.cleaned_data["partner"]
-    done = f"Changed the pair for {membership.person}."
-    run_and_report(
-        request,
-        services.pairing_set,
-        done,
-        pairing_round=pairing_round,
-        membership=membership,
-        partner=partner,
-    )
+    said = lambda done: done  # noqa: E731
+    run_and_report(request, pairing_changes.pair, said, pairing_round=pairing_round, **form.cleaned_data)
     return redirect(pairing_round)
 
 

@@ -24,6 +24,9 @@ TABLE = {
     "placements:block_list": Route(get=EVERYONE),
     "placements:block_create": Route(get=LEADS, post=LEADS),
     "placements:block_detail": Route(block, get=LEADS | COHORT_LEARNERS | {"locality_lead"}),  # read only
+    "placements:placement_change": Route(
+        lambda s: {"pk": s.block.pk, "membership_pk": s.world.learner_membership.pk}, get=LEADS, post=LEADS
+    ),
     "placements:preferences": Route(block, get=COHORT_LEARNERS, post=COHORT_LEARNERS),
     "placements:run_start": Route(block, post=LEADS),
     "placements:constraint": Route(block, post=LEADS),
