@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "enhance.portfolio",
     "enhance.privacy",
     "enhance.home",
+    "enhance.reference",
     "enhance.demo",
 ]
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("portfolio/", include("enhance.portfolio.urls")),
     path("projects/", include("enhance.projects.urls")),
     path("privacy/", include("enhance.privacy.urls")),
+    path("setup/", include("enhance.reference.urls")),
     path("assess/<str:token>/", portfolio_views.assessor, name="assessor"),
     path("admin/", admin.site.urls),
     path("", include("enhance.programmes.urls")),

@@ -4,11 +4,14 @@ All of it is reference data that a national admin edits in the admin."""
 from __future__ import annotations
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class Framework(models.Model):
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -21,6 +24,8 @@ class Domain(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="domains")
     number = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=200)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["framework", "number"]
@@ -37,6 +42,8 @@ class Theme(models.Model):
     number = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=200)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["framework", "number"]
         constraints = [
@@ -51,6 +58,8 @@ class Outcome(models.Model):
     domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="outcomes")
     text = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["domain", "order"]

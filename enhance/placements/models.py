@@ -20,6 +20,8 @@ class OpportunityType(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 

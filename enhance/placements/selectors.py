@@ -58,7 +58,7 @@ def block_list(user: User) -> QuerySet[PlacementBlock]:
 
 
 def cohorts_run_by(user: User) -> QuerySet[Cohort]:
-    return Cohort.objects.filter(programme__in=access.programmes_run_by(user))
+    return Cohort.objects.filter(programme__in=access.programmes_run_by(user), closed_on__isnull=True)
 
 
 def block_members(block: PlacementBlock, localities: frozenset[int] | None = None) -> QuerySet[Membership]:

@@ -299,6 +299,7 @@ STAFF_ROLES = [
     (Role.PARTNER_CONTACT.value, "Partner contact of an organisation"),
     (Role.FINANCE_OFFICER.value, "Finance officer of an employing Trust"),
     (Role.PROGRAMME_LEAD.value, Role.PROGRAMME_LEAD.label),
+    (Role.REGIONAL_LEAD.value, "Regional lead of this programme's region"),
 ]
 CHOOSE_SCOPE = "Choose the {field} for this role."
 NOT_NEEDED = "Not needed for this role"
@@ -324,6 +325,9 @@ class StaffForm(forms.Form):
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), required=False, empty_label="Not needed"
     )
+    ends_on = forms.DateField(
+        required=False, widget=DateInput(), label="Role ends on", help_text="Leave empty for no end date."
+    )
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -345,5 +349,15 @@ class StaffForm(forms.Form):
         """What role_grant takes: the person, the role and its one scope."""
         data = self.cleaned_data
         field = ROLE_SCOPE_FIELD[data["role"]] or "programme"
-        scope = {"programme": self.programme} if field == "programme" else {field: data[field]}
-        return {"email": data["email"], "full_name": data["full_name"], "role": data["role"], **scope}
+        own = {"programme": self.programme, "region": self.programme.region}
+        scope = {field: own[field]} if field in own else {field: data[field]}
+        person = {"email": data["email"], "full_name": data["full_name"], "ends_on": data["ends_on"]}
+        return {**person, "role": data["role"], **scope}
+
+
+class StaffFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, label="Search by name or email")
+    role = forms.ChoiceField(required=False, choices=[("", "Any role"), *STAFF_ROLES])
+
+    def filters(self) -> dict[str, str]:
+        return self.cleaned_data if self.is_valid() else {}

@@ -199,6 +199,7 @@ LOCALITY_MISSING = "Locality is missing: {programme} has localities."
 CANNOT_IMPORT_INTO = "You cannot import learners into {programme}."
 NO_SUCH_ORGANISATION = "There is no organisation called '{value}'."
 NOT_A_DATE = "'{value}' is not a date: use DD/MM/YYYY, like 06/08/2025."
+COHORT_CLOSED = "{cohort} is closed: open the next intake on the programme's page."
 NO_COHORT = "{programme} has no cohort for an intake on {start:%d/%m/%Y}: add the cohort first."
 NOT_A_GRADE = "'{value}' is not a known grade (for example IMY1, F1, F2)."
 NOT_A_WTE = "'{value}' is not a whole-time equivalent: use a number from 0.1 to 1.0."
@@ -280,6 +281,8 @@ def _check_row(row: RowResult, look: _Lookups) -> None:
         cohort = next((x for x in look.cohorts.get(programme.id, []) if x.intake_date <= start), None)
         if cohort is None or start - cohort.intake_date > dt.timedelta(days=366):
             e["start_date"] = NO_COHORT.format(programme=programme.name, start=start)
+        elif cohort.is_closed:
+            e["start_date"] = COHORT_CLOSED.format(cohort=cohort)
         else:
             c["cohort"] = cohort
     if v.get("grade"):

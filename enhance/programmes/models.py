@@ -16,15 +16,20 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from enhance.programmes.role_kinds import ROLE_SCOPE_FIELD, SCOPE_FIELDS, Role
+
 ENTER_UK_POSTCODE = "Enter a UK postcode, like DE1 2QY."
 ENTER_REGISTRATION_NUMBER = "Enter the registration number."
 CHOOSE_REGISTRATION_BODY = "Choose the body that issued this number."
 CHOOSE_COHORT_OF_PROGRAMME = "Choose a cohort of this programme."
+COHORT_CLOSED = "{cohort} is closed: choose an open intake."
 CHOOSE_LOCALITY_OF_PROGRAMME = "Choose a locality of this programme."
 END_ON_OR_AFTER_START = "The end date must be on or after the start date."
 ROLE_NEEDS_SCOPE = "A {role} needs a {field}."
 ROLE_NOT_SCOPED_BY = "A {role} is not scoped by {field}."
 REGISTRATION_NUMBER_FORMAT = "Enter a {body} number in the right format, like {example}."
+PATTERN_INVALID = "Enter a valid regular expression, like [0-9]{7}."
+EXAMPLE_DOES_NOT_MATCH = "The example must match the pattern."
 
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$", re.IGNORECASE)
 
@@ -34,6 +39,8 @@ class Region(models.Model):
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=100, unique=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -57,6 +64,8 @@ class Organisation(models.Model):
     ods_code = models.CharField("ODS code", max_length=10, blank=True)
     active = models.BooleanField(default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -77,6 +86,8 @@ class Site(models.Model):
     public_transport = models.TextField(
         "getting there by public transport", blank=True, help_text="Buses, trains and walking routes."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["organisation__name", "name"]
@@ -175,6 +186,8 @@ class Locality(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="localities")
     name = models.CharField(max_length=100)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["programme__name", "name"]
         verbose_name_plural = "localities"
@@ -190,6 +203,10 @@ class Cohort(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cohorts")
     name = models.CharField(max_length=100)
     intake_date = models.DateField()
+    closed_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="Closed when its learners finished."
+    )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["programme__name", "-intake_date"]
@@ -200,9 +217,15 @@ class Cohort(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
+
 
 class Profession(models.Model):
     name = models.CharField(max_length=100, unique=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -221,12 +244,22 @@ class RegistrationBody(models.Model):
     )
     number_example = models.CharField(max_length=40)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["code"]
         verbose_name_plural = "registration bodies"
 
     def __str__(self) -> str:
         return self.code
+
+    def clean(self) -> None:
+        try:
+            re.compile(self.number_pattern)
+        except re.error:
+            raise ValidationError({"number_pattern": PATTERN_INVALID}) from None
+        if self.number_example and not self.number_is_valid(self.number_example):
+            raise ValidationError({"number_example": EXAMPLE_DOES_NOT_MATCH})
 
     def number_is_valid(self, number: str) -> bool:
         return re.fullmatch(self.number_pattern, number) is not None
@@ -238,6 +271,8 @@ class Grade(models.Model):
     code = models.CharField(max_length=20, unique=True)
     name = models.CharField(max_length=100)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "code"]
@@ -362,6 +397,8 @@ class Membership(models.Model):
         errors: dict[str, str] = {}
         if self.cohort_id and self.programme_id and self.cohort.programme_id != self.programme_id:
             errors["cohort"] = CHOOSE_COHORT_OF_PROGRAMME
+        elif self.pk is None and self.cohort_id and self.cohort.is_closed:
+            errors["cohort"] = COHORT_CLOSED.format(cohort=self.cohort)
         if (
             self.locality is not None
             and self.programme_id
@@ -407,33 +444,6 @@ class Pause(models.Model):
         return f"Paused from {self.starts_on:%d %b %Y}"
 
 
-class Role(models.TextChoices):
-    NATIONAL_ADMIN = "national_admin", "National admin"
-    REGIONAL_LEAD = "regional_lead", "Regional lead"
-    PROGRAMME_LEAD = "programme_lead", "Programme lead"
-    LOCALITY_LEAD = "locality_lead", "Locality lead"
-    FACULTY = "faculty", "Faculty"
-    COMMUNITY_LEAD = "community_lead", "Community lead"
-    PARTNER_CONTACT = "partner_contact", "Partner contact"
-    SUPERVISOR = "supervisor", "Supervisor"
-    FINANCE_OFFICER = "finance_officer", "Finance officer"
-
-
-# The one scope field each role needs; national admins need none.
-ROLE_SCOPE_FIELD: dict[str, str | None] = {
-    Role.NATIONAL_ADMIN: None,
-    Role.REGIONAL_LEAD: "region",
-    Role.PROGRAMME_LEAD: "programme",
-    Role.LOCALITY_LEAD: "locality",
-    Role.FACULTY: "programme",
-    Role.COMMUNITY_LEAD: "organisation",
-    Role.PARTNER_CONTACT: "organisation",
-    Role.SUPERVISOR: "learner",
-    Role.FINANCE_OFFICER: "organisation",
-}
-SCOPE_FIELDS = ("region", "programme", "locality", "organisation", "learner")
-
-
 class RoleAssignment(models.Model):
     """A staff role held by a user within one scope (a region, programme, locality,
     organisation or named learner). Learners need no assignment: their membership is it."""
@@ -447,6 +457,7 @@ class RoleAssignment(models.Model):
     learner = models.ForeignKey(
         Person, on_delete=models.CASCADE, null=True, blank=True, related_name="supervisor_roles"
     )
+    ends_on = models.DateField("role ends on", null=True, blank=True, help_text="Ended the morning after.")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

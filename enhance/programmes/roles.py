@@ -4,12 +4,15 @@ a one-time, expiring link to set a password). Roles can be ended; the history ke
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from enhance.accounts.invitations import invite
 from enhance.accounts.models import User
@@ -28,6 +31,7 @@ INVITATION_INTRO = (
     "{granter} has given you the role {role} in enhance. After setting your password, you set up "
     "an authenticator app for the second step of signing in."
 )
+END_IN_PAST = "The end date cannot be in the past."
 ROLE_ENDED_TITLE = "Your role has ended: {role}"
 
 
@@ -57,20 +61,49 @@ def can_grant(actor: User, assignment: RoleAssignment) -> bool:
     return runs.filter(region_id=organisation.region_id).exists()
 
 
-def staff_of(programme: Programme) -> QuerySet[RoleAssignment]:
-    """Everyone with a role in or for the programme: its leads and faculty, its localities'
-    leads, its learners' supervisors."""
+def _in_programme(programme: Programme) -> Q:
     return (
-        RoleAssignment.objects.filter(
-            Q(programme=programme)
-            | Q(locality__programme=programme)
-            | Q(learner__memberships__programme=programme)
-            | Q(role=Role.REGIONAL_LEAD, region_id=programme.region_id)
-        )
-        .select_related("user", "locality", "learner", "programme", "region")
+        Q(programme=programme)
+        | Q(locality__programme=programme)
+        | Q(learner__memberships__programme=programme)
+        | Q(role=Role.REGIONAL_LEAD, region_id=programme.region_id)
+    )
+
+
+def staff_of(programme: Programme, q: str = "", role: str = "") -> QuerySet[RoleAssignment]:
+    """Everyone with a role in or for the programme: its leads and faculty, its localities'
+    leads, its learners' supervisors; searched by name or email and filtered by role."""
+    found = RoleAssignment.objects.filter(_in_programme(programme))
+    if q:
+        found = found.filter(Q(user__full_name__icontains=q) | Q(user__email__icontains=q))
+    if role:
+        found = found.filter(role=role)
+    return (
+        found.select_related("user", "locality", "learner", "programme", "region")
         .distinct()
         .order_by("role", "user__full_name", "pk")
     )
+
+
+def staff_member(programme: Programme, user_pk: int) -> dict[str, object]:
+    """One person's roles in or for the programme now, and every role they held or were
+    given there (granted and ended, with when and by whom), newest first."""
+    roles = staff_of(programme).filter(user_id=user_pk)
+    history = (
+        RoleAssignment.history.filter(user_id=user_pk)
+        .filter(_in_programme(programme))
+        .exclude(history_type="~")
+        .select_related("history_user", "programme", "locality", "learner", "organisation", "region")
+        .distinct()
+        .order_by("-history_date", "-history_id")
+    )
+    person = User.objects.filter(pk=user_pk).first()
+    if person is None or not (roles.exists() or history.exists()):
+        raise Http404("No such person on this programme's staff.")
+    records = list(history[:100])
+    for record in records:
+        record.given = record.history_type == "+"
+    return {"person": person, "roles": roles, "history": records}
 
 
 def get_role_in_programme(programme: Programme, pk: int) -> RoleAssignment:
@@ -87,8 +120,19 @@ def _invite(granter: User, user: User, assignment: RoleAssignment) -> None:
 
 
 @transaction.atomic
-def role_grant(*, actor: User, email: str, full_name: str = "", role: str, **scope: object) -> RoleAssignment:
-    """Give a role; a new person is invited by email, someone with an account is told."""
+def role_grant(
+    *,
+    actor: User,
+    email: str,
+    full_name: str = "",
+    role: str,
+    ends_on: dt.date | None = None,
+    **scope: object,
+) -> RoleAssignment:
+    """Give a role (until an optional end date); a new person is invited by email, someone
+    with an account is told."""
+    if ends_on is not None and ends_on < timezone.localdate():
+        raise ValidationError({"ends_on": END_IN_PAST})
     email = email.strip().lower()
     try:
         validate_email(email)
@@ -97,7 +141,7 @@ def role_grant(*, actor: User, email: str, full_name: str = "", role: str, **sco
     user = User.objects.filter(email__iexact=email).first()
     if user is None and not full_name.strip():
         raise ValidationError({"full_name": NAME_NEEDED})
-    assignment = RoleAssignment(role=role, **scope)
+    assignment = RoleAssignment(role=role, ends_on=ends_on, **scope)
     if not can_grant(actor, assignment):
         raise PermissionDenied(CANNOT_GRANT.format(role=assignment.get_role_display().lower()))
     new = user is None
@@ -118,6 +162,21 @@ def role_grant(*, actor: User, email: str, full_name: str = "", role: str, **sco
 def role_end(*, actor: User, assignment: RoleAssignment) -> None:
     if not can_grant(actor, assignment):
         raise PermissionDenied(CANNOT_GRANT.format(role=assignment.get_role_display().lower()))
+    _end(assignment)
+
+
+def end_expired_roles(today: dt.date | None = None) -> int:
+    """Each morning: roles whose end date has passed end, and their holders are told."""
+    expired = RoleAssignment.objects.filter(ends_on__lt=today or timezone.localdate()).select_related("user")
+    ended = 0
+    for assignment in expired:
+        with transaction.atomic():
+            _end(assignment)
+        ended += 1
+    return ended
+
+
+def _end(assignment: RoleAssignment) -> None:
     user, label = assignment.user, str(assignment)
     assignment.delete()
     notify(

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django_tasks import task
+
+from enhance.core.scheduling import daily
 
 
 @task()
@@ -9,3 +13,12 @@ def deliver_announcement(announcement_id: int) -> int:
     from enhance.programmes.announcements import announcement_deliver
 
     return announcement_deliver(announcement_id)
+
+
+@daily("programmes_end_expired_roles", at=dt.time(0, 15))
+@task()
+def end_expired_roles() -> int:
+    """Each night: roles past their end date end, and their holders are told."""
+    from enhance.programmes.roles import end_expired_roles as end
+
+    return end()

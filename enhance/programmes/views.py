@@ -24,6 +24,7 @@ from enhance.programmes.forms import (
     PersonForm,
     ProgrammeSettingsForm,
     SiteForm,
+    StaffFilterForm,
     StaffForm,
 )
 from enhance.programmes.imports import ImportFileError, import_commit, import_preview
@@ -34,6 +35,7 @@ DETAILS_SAVED = "Your details were saved."
 SETTINGS_SAVED = "Programme settings saved."
 LOCALITY_ADDED = "Locality {name} added."
 COHORT_OPENED = "{name} opened."
+COHORT_CLOSED_DONE = "{cohort} closed. No one can join it any more."
 SITE_ADDED = "Site {name} added."
 ROLE_GIVEN = "{user} is now {role}."
 ROLE_ENDED = "Role ended."
@@ -91,6 +93,13 @@ def cohort_open(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _set_up(request, pk, form, "cohort_form", setup.cohort_open, COHORT_OPENED)
 
 
+@require_POST
+def cohort_close(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    cohort = access.get_cohort_for(request.user, pk)
+    run_and_report(request, setup.cohort_close, COHORT_CLOSED_DONE.format(cohort=cohort), cohort=cohort)
+    return redirect("programmes:cohort_detail", pk=cohort.pk)
+
+
 @require_http_methods(["GET", "POST"])
 def programme_settings(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Leads who run the programme change its rules; the page lists earlier changes."""
@@ -124,9 +133,9 @@ def locality_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def cohort_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     cohort = access.get_cohort_for(request.user, pk)
     learners = selectors.learner_list(request.user, {"cohort": cohort.pk})
-    return render(
-        request, "programmes/cohort_detail.html", {"cohort": cohort, "page": page_of(request, learners)}
-    )
+    can_close = access.can_manage_programme_wide(request.user, cohort.programme) and not cohort.is_closed
+    context = {"cohort": cohort, "page": page_of(request, learners), "can_close": can_close}
+    return render(request, "programmes/cohort_detail.html", context)
 
 
 def learner_list(request: AuthedHttpRequest) -> HttpResponse:
@@ -374,8 +383,19 @@ def staff(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, ROLE_GIVEN.format(user=made.user.email, role=made))
             return redirect("programmes:staff", pk=pk)
-    context = {"programme": programme, "form": form, "page": page_of(request, roles.staff_of(programme))}
+    filters = StaffFilterForm(request.GET or None)
+    found = page_of(request, roles.staff_of(programme, **filters.filters()))
+    context = {"programme": programme, "form": form, "filters": filters, "page": found}
     return render(request, "programmes/staff.html", context, status=400 if form.errors else 200)
+
+
+def staff_member(request: AuthedHttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    """One person's roles in the programme, with the history of each role given and ended."""
+    programme = access.get_programme_for(request.user, pk)
+    if not access.can_manage_programme_wide(request.user, programme):
+        raise PermissionDenied
+    context = {"programme": programme, **roles.staff_member(programme, user_pk)}
+    return render(request, "programmes/staff_member.html", context)
 
 
 @require_POST

@@ -16,6 +16,8 @@ class Population(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -148,6 +150,8 @@ class MilestoneTemplate(models.Model):
         blank=True,
         help_text="An output of this kind, once submitted, completes the milestone.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["programme", "training_year", "months_into_year"]

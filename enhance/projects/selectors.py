@@ -60,7 +60,7 @@ def partner_list(user: User) -> QuerySet[Partner]:
 
 
 def cohorts_run_by(user: User) -> QuerySet[Cohort]:
-    return Cohort.objects.filter(programme__in=programmes_run_by(user))
+    return Cohort.objects.filter(programme__in=programmes_run_by(user), closed_on__isnull=True)
 
 
 def ranking(pairing_round: PairingRound, membership: Membership) -> dict[str, Any]:

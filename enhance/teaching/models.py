@@ -18,6 +18,8 @@ class Topic(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 

@@ -155,3 +155,60 @@ def test_a_role_outside_the_programme_cannot_be_ended_from_its_page(client, worl
     )
     assert RoleAssignment.objects.filter(pk=outsider_role.pk).exists()
     assert Organisation.objects.exists()
+
+
+def test_a_role_with_an_end_date_ends_the_morning_after_and_its_holder_is_told(world):
+    import datetime as dt
+
+    import time_machine
+
+    lead = world["programme_lead"]
+    with time_machine.travel(dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC)):
+        with pytest.raises(ValidationError) as refused:
+            roles.role_grant(
+                actor=lead,
+                email="past@nhs.example",
+                full_name="P",
+                role=Role.FACULTY,
+                programme=world.programme,
+                ends_on=dt.date(2026, 11, 23),
+            )
+        assert refused.value.message_dict["ends_on"] == [roles.END_IN_PAST]
+        made = roles.role_grant(
+            actor=lead,
+            email="short@nhs.example",
+            full_name="Sam Short",
+            role=Role.FACULTY,
+            programme=world.programme,
+            ends_on=dt.date(2026, 11, 30),
+        )
+        assert roles.end_expired_roles(dt.date(2026, 11, 30)) == 0
+        assert roles.end_expired_roles(dt.date(2026, 12, 1)) == 1
+    assert not RoleAssignment.objects.filter(pk=made.pk).exists()
+    assert Notification.objects.filter(recipient=made.user, title__startswith="Your role has ended").exists()
+
+
+def test_the_staff_list_filters_and_a_person_page_shows_their_role_history(client, world):
+    lead = world["programme_lead"]
+    made = roles.role_grant(
+        actor=lead,
+        email="kit@nhs.example",
+        full_name="Kit Faculty",
+        role=Role.FACULTY,
+        programme=world.programme,
+    )
+    roles.role_grant(actor=lead, email="kit@nhs.example", role=Role.LOCALITY_LEAD, locality=world.locality)
+    client.force_login(lead)
+    client.post(reverse("programmes:role_end", args=[world.programme.pk, made.pk]))
+    url = reverse("programmes:staff", args=[world.programme.pk])
+    page = client.get(url, {"q": "kit@", "role": Role.LOCALITY_LEAD}).content.decode()
+    assert "Kit Faculty" in page and world["faculty"].email not in page
+    assert "Nobody matches" in client.get(url, {"q": "nobody-at-all"}).content.decode()
+    assert client.get(url, {"role": "not-a-role"}).status_code == 200
+    person = reverse("programmes:staff_member", args=[world.programme.pk, made.user_id])
+    page = client.get(person).content.decode()
+    history = " ".join(page[page.index("Role history") :].split())
+    assert history.count("given") == 2 and history.count("ended faculty") == 1
+    assert lead.full_name in history
+    elsewhere = reverse("programmes:staff_member", args=[world.programme.pk, world["far_learner"].pk])
+    assert client.get(elsewhere).status_code == 404

@@ -105,3 +105,26 @@ def test_nobody_else_adds_sites_to_an_organisation(client, world):
         client.post(reverse("programmes:organisation_detail", args=[world.trust.pk]), site).status_code == 403
     )
     assert not Site.objects.filter(name="Elsewhere").exists()
+
+
+def test_a_cohort_closes_only_when_no_learner_is_in_training_and_then_takes_no_one(client, world):
+    from enhance.programmes.models import COHORT_CLOSED, Membership
+
+    cohort = world.cohort
+    client.force_login(world["programme_lead"])
+    page = client.post(reverse("programmes:cohort_close", args=[cohort.pk]), follow=True).content.decode()
+    assert "still has 2 learners in training" in page
+    cohort.refresh_from_db()
+    assert not cohort.is_closed
+    Membership.objects.filter(cohort=cohort).update(status=Membership.Status.COMPLETED)
+    page = client.post(reverse("programmes:cohort_close", args=[cohort.pk]), follow=True).content.decode()
+    assert f"{cohort.name} closed." in page and "Closed" in page
+    cohort.refresh_from_db()
+    with pytest.raises(ValidationError, match=re.escape(COHORT_CLOSED.format(cohort=cohort))):
+        Membership(person=world.far_membership.person, programme=world.programme, cohort=cohort).full_clean()
+    with pytest.raises(PermissionDenied):
+        setup.cohort_close(
+            actor=world["locality_lead"], cohort=Cohort.objects.get(programme=world.other_programme)
+        )
+    with pytest.raises(ValidationError, match="already closed"):
+        setup.cohort_close(actor=world["programme_lead"], cohort=cohort)

@@ -35,9 +35,13 @@ TABLE = {
     "programmes:locality_add": Route(lambda s: {"pk": s.world.programme.pk}, post=LEADS),
     "programmes:learner_invite": Route(lambda s: {"pk": s.world.learner_membership.person_id}, post=MANAGERS),
     "programmes:staff": Route(lambda s: {"pk": s.world.programme.pk}, get=LEADS, post=LEADS),
+    "programmes:staff_member": Route(
+        lambda s: {"pk": s.world.programme.pk, "user_pk": s.world["faculty"].pk}, get=LEADS
+    ),
     # Ending a role that is not in the programme's staff is "not found" for everyone.
     "programmes:role_end": Route(lambda s: {"pk": s.world.programme.pk, "role_pk": 999999}, post=frozenset()),
     "programmes:cohort_open": Route(lambda s: {"pk": s.world.programme.pk}, post=LEADS),
+    "programmes:cohort_close": Route(lambda s: {"pk": s.world.cohort.pk}, post=LEADS),
     "programmes:my_details": Route(get=WITH_MEMBERSHIP, post=WITH_MEMBERSHIP),
     # Without a certificate on file it is "not found" even for those allowed (tested in
     # test_self_service with a certificate).
