@@ -30,6 +30,7 @@ from enhance.programmes.access import localities_manageable_by, programmes_manag
 from enhance.programmes.models import (
     Cohort,
     Grade,
+    GradePeriod,
     ImportBatch,
     Locality,
     Membership,
@@ -44,6 +45,7 @@ from enhance.programmes.services import (
     grade_set,
     learner_invitation_intro,
     membership_create,
+    membership_update,
     person_create,
 )
 
@@ -211,6 +213,11 @@ GMC_AND_OTHER = "Give a GMC number or another registration, not both."
 NO_SUCH_PROFESSION = "'{value}' is not a profession we know: use one of {names}."
 OTHER_NUMBER = "{email} is already recorded with registration number {number}."
 DUPLICATE = "{label} {value} is also on row {row}: each trainee once."
+NEW_LEARNER = "New learner"
+JOINS = "Existing person joins this programme"
+NO_CHANGE = "Already in this programme: no change"
+UPDATE = "Already in this programme, update: {changes}"
+FINISHED = "{created} new programme memberships; {updated} updated; {unchanged} already up to date."
 ALREADY = "This file was already {status}."
 ROW_PROBLEMS = "row {row}: {problems}"
 INVITATION_INTRO_SEVERAL = (
@@ -352,9 +359,7 @@ def _match_people(rows: list[RowResult], look: _Lookups) -> None:
             for p in Person.objects.filter(wanted).select_related("registration_body")
         }
     people = {p.id for p in [*by_email.values(), *by_number.values()]}
-    memberships = set(
-        Membership.objects.filter(person_id__in=people).values_list("person_id", "programme_id")
-    )
+    memberships = _current_memberships(people)
     for row in rows:
         if row.errors:
             continue
@@ -386,12 +391,66 @@ def _match_people(rows: list[RowResult], look: _Lookups) -> None:
             )
             continue
         c["person"] = person
+        membership = memberships.get((person.id, c["programme"].id)) if person else None
         if person is None:
-            row.action = "New learner"
-        elif (person.id, c["programme"].id) in memberships:
-            row.action = "Already in this programme: no change"
+            row.action = NEW_LEARNER
+        elif membership is None:
+            row.action = JOINS
+        elif changes := _changes(membership, c, row.values):
+            c["membership"], c["updates"] = membership, changes
+            row.action = UPDATE.format(
+                changes="; ".join(f"{label} {old} to {new}" for label, old, new in changes.values())
+            )
         else:
-            row.action = "Existing person joins this programme"
+            row.action = NO_CHANGE
+
+
+def _current_memberships(people: set[int]) -> dict[tuple[int, int], Membership]:
+    """Each person's membership per programme, with its current grade (two queries)."""
+    found = {
+        (m.person_id, m.programme_id): m
+        for m in Membership.objects.filter(person_id__in=people).select_related(
+            "locality", "employing_organisation"
+        )
+    }
+    latest: dict[int, Any] = {}
+    for period in (
+        GradePeriod.objects.filter(membership__in=[m.pk for m in found.values()])
+        .select_related("grade")
+        .order_by("membership_id", "starts_on", "pk")
+    ):
+        latest[period.membership_id] = period.grade
+    for m in found.values():
+        m.current_grade = latest.get(m.pk)
+    return found
+
+
+def _changes(
+    membership: Membership, c: dict[str, Any], values: dict[str, str]
+) -> dict[str, tuple[str, Any, Any]]:
+    """What the file says differently about someone already in the programme: locality, WTE,
+    grade, employer (a field the file leaves empty is not a change)."""
+    now = {
+        "locality": membership.locality,
+        "wte": membership.wte,
+        "grade": membership.current_grade,
+        "employing_organisation": membership.employing_organisation,
+    }
+    changes = {}
+    for name, old in now.items():
+        new = c.get(name) if values.get(name, "").strip() else None
+        if new is not None and new != old:
+            changes[name] = (LABELS[name], old if old is not None else "none", new)
+    return changes
+
+
+def _apply(actor: User, c: dict[str, Any]) -> None:
+    """Apply the confirmed changes to someone already in the programme (grade from today)."""
+    updates = {name: new for name, (_, _, new) in c["updates"].items()}
+    grade = updates.pop("grade", None)
+    membership_update(
+        actor=actor, membership=c["membership"], grade=grade, grade_starts_on=timezone.localdate(), **updates
+    )
 
 
 def import_preview(*, actor: User, filename: str, data: bytes) -> Preview:
@@ -465,7 +524,7 @@ def import_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
             ROW_PROBLEMS.format(row=r.number, problems=" ".join(r.errors.values())) for r in bad[:5]
         )
         raise ValidationError(DATA_CHANGED.format(problems=problems))
-    created = unchanged = 0
+    created = unchanged = updated = 0
     invited: list[int] = []
     for row in rows:
         c = row.clean
@@ -482,7 +541,11 @@ def import_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
             )
             if person.user is not None and not person.user.has_usable_password():
                 invited.append(person.user.pk)
-        if row.action.startswith("Already"):
+        if "updates" in c:
+            _apply(actor, c)
+            updated += 1
+            continue
+        if row.action == NO_CHANGE:
             unchanged += 1
             continue
         membership = membership_create(
@@ -509,12 +572,13 @@ def import_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
     batch.committed_at = timezone.now()
     batch.created_count = created
     batch.unchanged_count = unchanged
+    batch.updated_count = updated
     batch.save()
     notify(
         recipient=actor,
         kind=kinds.IMPORT_FINISHED.code,
         title=f"Imported {batch.filename}",
-        body=f"{created} new programme memberships; {unchanged} rows were already imported.",
+        body=FINISHED.format(created=created, updated=updated, unchanged=unchanged),
         url=batch.get_absolute_url(),
     )
     return batch

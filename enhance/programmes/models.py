@@ -504,6 +504,7 @@ class ImportBatch(models.Model):
     committed_at = models.DateTimeField(null=True, blank=True)
     created_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -523,6 +524,13 @@ class ImportBatch(models.Model):
     def new_count(self) -> int:
         """Rows that create a person (and so an invitation)."""
         return sum(1 for row in self.rows if row.get("action") == "New learner")
+
+    @property
+    def update_count(self) -> int:
+        """Rows that change someone already in the programme (shown for the lead to confirm)."""
+        return sum(
+            1 for row in self.rows if row.get("action", "").startswith("Already in this programme, update")
+        )
 
     @property
     def committed(self) -> bool:

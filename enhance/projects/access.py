@@ -134,6 +134,14 @@ def projects_visible_to(user: User) -> QuerySet[Project]:
     ).distinct()
 
 
+def is_project_learner(user: User, project: Project) -> bool:
+    """The project's lead learner or one of its co-learners."""
+    person = scope_for(user).person_id
+    return person is not None and (
+        project.lead.person_id == person or project.co_learners.filter(person_id=person).exists()
+    )
+
+
 def can_edit_project(user: User, project: Project) -> bool:
     scope = scope_for(user)
     return (

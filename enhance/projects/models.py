@@ -180,6 +180,14 @@ class Project(models.Model):
         blank=True,
         related_name="supervised_projects",
     )
+    proposed_supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Proposed by the learner, waiting for a lead to confirm.",
+    )
     title = models.CharField(max_length=200)
     area = models.CharField("area of interest", max_length=300, blank=True)
     problem = models.TextField("problem statement", blank=True)

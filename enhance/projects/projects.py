@@ -19,7 +19,13 @@ from enhance.core.uploads import JPEG, PDF, PNG, sniff
 from enhance.notifications.services import notify
 from enhance.programmes.access import memberships_manageable_by, scope_for
 from enhance.programmes.models import Membership
-from enhance.projects.access import can_edit_project, manages_project, supervisor_candidates
+from enhance.programmes.services import notify_leads
+from enhance.projects.access import (
+    can_edit_project,
+    is_project_learner,
+    manages_project,
+    supervisor_candidates,
+)
 from enhance.projects.models import Meeting, Milestone, MilestoneTemplate, Output, Project
 from enhance.projects.notifications import MILESTONE_REMINDER
 
@@ -35,6 +41,9 @@ PROJECT_ALREADY_BELONGS_LEARNER = "The project already belongs to this learner."
 DOI_FORMAT = "Enter a DOI like 10.1136/bmj.n71."
 PMID_FORMAT = "Enter a PubMed ID: up to 8 digits, like 33782057."
 CHOOSE_SUPERVISOR_FROM_LIST = "Choose one of the learner's supervisors or their programme's faculty."
+SUPERVISOR_SET = "{name} now supervises the project."
+SUPERVISOR_PROPOSED = "You proposed {name}. Your programme lead will confirm."
+PROPOSED_TITLE = "{person} proposes {name} to supervise {title}"
 SUPERVISING_TITLE = "You now supervise the project {title}"
 EVIDENCE_TOO_BIG = "The file must be smaller than 10 MB."
 EVIDENCE_WRONG_TYPE = "Upload a PDF, PNG or JPEG file."
@@ -176,13 +185,44 @@ def supervisor_set(*, actor: User, project: Project, supervisor: User) -> Projec
     if not supervisor_candidates(locked).filter(pk=supervisor.pk).exists():
         raise ValidationError(CHOOSE_SUPERVISOR_FROM_LIST)
     if locked.supervisor_id == supervisor.pk:
+        if locked.proposed_supervisor_id is not None:
+            locked.proposed_supervisor = None
+            locked.save()
         return locked
-    locked.supervisor = supervisor
+    locked.supervisor, locked.proposed_supervisor = supervisor, None
     locked.save()
     notify(
         recipient=supervisor,
         kind=MILESTONE_REMINDER.code,
         title=SUPERVISING_TITLE.format(title=locked.title),
+        url=reverse("projects:project", args=[locked.pk]),
+    )
+    return locked
+
+
+def supervisor_choose(*, actor: User, project: Project, supervisor: User) -> str:
+    """The supervisor form: a lead sets the supervisor; the project's learner proposes one."""
+    if manages_project(actor, project):
+        supervisor_set(actor=actor, project=project, supervisor=supervisor)
+        return SUPERVISOR_SET.format(name=supervisor.full_name or supervisor.email)
+    supervisor_propose(actor=actor, project=project, supervisor=supervisor)
+    return SUPERVISOR_PROPOSED.format(name=supervisor.full_name or supervisor.email)
+
+
+@transaction.atomic
+def supervisor_propose(*, actor: User, project: Project, supervisor: User) -> Project:
+    """The project's learner proposes a supervisor; their leads are told and confirm it."""
+    locked = Project.objects.select_for_update().select_related("lead__person").get(pk=project.pk)
+    if not is_project_learner(actor, locked):
+        raise PermissionDenied
+    if not supervisor_candidates(locked).filter(pk=supervisor.pk).exists():
+        raise ValidationError(CHOOSE_SUPERVISOR_FROM_LIST)
+    locked.proposed_supervisor = supervisor
+    locked.save()
+    notify_leads(
+        locked.lead,
+        kind=MILESTONE_REMINDER.code,
+        title=PROPOSED_TITLE.format(person=locked.lead.person, name=supervisor.full_name, title=locked.title),
         url=reverse("projects:project", args=[locked.pk]),
     )
     return locked

@@ -146,6 +146,7 @@ def project_page(user: User, project: Project) -> dict[str, Any]:
         "outputs": project.outputs.all(),
         "meetings": project.meetings.select_related("recorded_by"),
         "is_supervisor": project.supervisor_id == user.pk or manager,
+        "is_project_learner": access.is_project_learner(user, project),
         "history": project.history.select_related("history_user")[:10],
         "co_learners": project.co_learners.select_related("person"),
     }

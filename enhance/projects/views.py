@@ -32,8 +32,6 @@ from enhance.projects.forms import (
 )
 from enhance.projects.models import Partner, Project
 
-SUPERVISOR_SET = "{name} now supervises the project."
-
 
 def home(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "projects/home.html", selectors.home(request.user))
@@ -210,7 +208,7 @@ def _project_page(request: AuthedHttpRequest, project: Project, **bound: Any) ->
         handover_form=HandoverForm(mates=mates, auto_id="handover-%s"),
         supervisor_form=SupervisorForm(
             candidates=access.supervisor_candidates(project),
-            initial={"supervisor": project.supervisor_id},
+            initial={"supervisor": project.proposed_supervisor_id or project.supervisor_id},
             auto_id="supervisor-%s",
         ),
         cohort_mates=mates,
@@ -315,9 +313,8 @@ def supervisor_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = SupervisorForm(request.POST, candidates=access.supervisor_candidates(project))
     if not form.is_valid():
         return _project_page(request, project, supervisor_form=form)
-    chosen = form.cleaned_data["supervisor"]
-    done = SUPERVISOR_SET.format(name=chosen.full_name or chosen.email)
-    run_and_report(request, projects.supervisor_set, done, project=project, supervisor=chosen)
+    said = lambda done: done  # noqa: E731
+    run_and_report(request, projects.supervisor_choose, said, project=project, **form.cleaned_data)
     return redirect(project)
 
 

@@ -355,3 +355,23 @@ def test_an_existing_nurse_is_matched_by_their_registration(world):
         actor=world["national_admin"], filename="x.csv", data=csv_bytes(row, header=MULTI_HEADER)
     )
     assert preview.rows[0].action == "Existing person joins this programme"
+
+
+def test_a_reimport_with_changed_details_shows_the_updates_and_applies_them_once_confirmed(client, world):
+    client.force_login(world["programme_lead"])
+    upload(client, csv_bytes(*GOOD_ROWS))
+    client.post(reverse("programmes:import_confirm", args=[ImportBatch.objects.get().pk]))
+    moved = f"7123456,Dana,Okafor,dana.okafor@example.org,Midlands IMT,Coventry,{TRUST},05/08/2026,IMY2,0.6"
+    upload(client, csv_bytes(moved, GOOD_ROWS[1]))
+    batch = ImportBatch.objects.order_by("-pk").first()
+    page = client.get(reverse("programmes:import_detail", args=[batch.pk])).content.decode()
+    assert "update: Locality Derbyshire to Coventry; WTE 1.00 to 0.60; Grade IMY1 to IMY2" in page
+    assert "1 learner already in the programme will be updated as shown" in page
+    dana = Membership.objects.get(person__email="dana.okafor@example.org")
+    assert dana.locality == world.locality, "nothing changes before the lead confirms"
+    client.post(reverse("programmes:import_confirm", args=[batch.pk]))
+    dana.refresh_from_db()
+    assert (dana.locality, str(dana.wte)) == (world.other_locality, "0.60")
+    assert GradePeriod.objects.filter(membership=dana).order_by("-starts_on").first().grade.code == "IMY2"
+    batch.refresh_from_db()
+    assert (batch.created_count, batch.updated_count, batch.unchanged_count) == (0, 1, 1)

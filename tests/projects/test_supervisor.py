@@ -55,3 +55,28 @@ def test_the_project_page_sets_the_supervisor_and_refuses_a_stranger(client, wor
     assert client.post(url, {"supervisor": world["faculty"].pk}).status_code in (302, 403)
     project.refresh_from_db()
     assert project.supervisor == world["supervisor"]
+
+
+def test_the_learner_proposes_a_supervisor_and_a_lead_confirms_it(client, world, project):
+    client.force_login(world["learner"])
+    url = reverse("projects:supervisor_set", args=[project.pk])
+    page = client.post(url, {"supervisor": world["supervisor"].pk}, follow=True).content.decode()
+    assert "Your programme lead will confirm" in page and "Waiting for your programme lead" in page
+    project.refresh_from_db()
+    assert (project.proposed_supervisor, project.supervisor) == (world["supervisor"], None)
+    assert Notification.objects.filter(recipient=world["programme_lead"], title__contains="proposes").exists()
+    client.force_login(world["programme_lead"])
+    page = client.get(reverse("projects:project", args=[project.pk])).content.decode()
+    assert "Save to confirm" in page
+    client.post(url, {"supervisor": world["supervisor"].pk})
+    project.refresh_from_db()
+    assert (project.proposed_supervisor, project.supervisor) == (None, world["supervisor"])
+
+
+def test_nobody_else_proposes_and_only_a_candidate_can_be_proposed(world, project):
+    with pytest.raises(PermissionDenied):
+        projects.supervisor_propose(
+            actor=world["second_learner"], project=project, supervisor=world["supervisor"]
+        )
+    with pytest.raises(ValidationError, match=re.escape(projects.CHOOSE_SUPERVISOR_FROM_LIST)):
+        projects.supervisor_propose(actor=world["learner"], project=project, supervisor=UserFactory())
