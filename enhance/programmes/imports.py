@@ -391,12 +391,14 @@ def _match_people(rows: list[RowResult], look: _Lookups) -> None:
             )
             continue
         c["person"] = person
-        membership = memberships.get((person.id, c["programme"].id)) if person else None
+        membership, grade = (
+            memberships.get((person.id, c["programme"].id), (None, None)) if person else (None, None)
+        )
         if person is None:
             row.action = NEW_LEARNER
         elif membership is None:
             row.action = JOINS
-        elif changes := _changes(membership, c, row.values):
+        elif changes := _changes(membership, grade, c, row.values):
             c["membership"], c["updates"] = membership, changes
             row.action = UPDATE.format(
                 changes="; ".join(f"{label} {old} to {new}" for label, old, new in changes.values())
@@ -405,7 +407,7 @@ def _match_people(rows: list[RowResult], look: _Lookups) -> None:
             row.action = NO_CHANGE
 
 
-def _current_memberships(people: set[int]) -> dict[tuple[int, int], Membership]:
+def _current_memberships(people: set[int]) -> dict[tuple[int, int], tuple[Membership, Grade | None]]:
     """Each person's membership per programme, with its current grade (two queries)."""
     found = {
         (m.person_id, m.programme_id): m
@@ -420,20 +422,18 @@ def _current_memberships(people: set[int]) -> dict[tuple[int, int], Membership]:
         .order_by("membership_id", "starts_on", "pk")
     ):
         latest[period.membership_id] = period.grade
-    for m in found.values():
-        m.current_grade = latest.get(m.pk)
-    return found
+    return {key: (m, latest.get(m.pk)) for key, m in found.items()}
 
 
 def _changes(
-    membership: Membership, c: dict[str, Any], values: dict[str, str]
+    membership: Membership, grade: Grade | None, c: dict[str, Any], values: dict[str, str]
 ) -> dict[str, tuple[str, Any, Any]]:
     """What the file says differently about someone already in the programme: locality, WTE,
     grade, employer (a field the file leaves empty is not a change)."""
     now = {
         "locality": membership.locality,
         "wte": membership.wte,
-        "grade": membership.current_grade,
+        "grade": grade,
         "employing_organisation": membership.employing_organisation,
     }
     changes = {}
