@@ -326,7 +326,10 @@ class StaffForm(forms.Form):
         queryset=Organisation.objects.none(), required=False, empty_label="Not needed"
     )
     ends_on = forms.DateField(
-        required=False, widget=DateInput(), label="Role ends on", help_text="Leave empty for no end date."
+        required=False,
+        widget=DateInput(),
+        label="Ends on",
+        help_text="Leave empty if the role has no end date.",
     )
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
@@ -357,7 +360,7 @@ class StaffForm(forms.Form):
 
 class StaffFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=100, label="Search by name or email")
-    role = forms.ChoiceField(required=False, choices=[("", "Any role"), *STAFF_ROLES])
+    role = forms.ChoiceField(required=False, choices=[("", "Any role"), *STAFF_ROLES], label="Show only")
 
     def filters(self) -> dict[str, str]:
         return self.cleaned_data if self.is_valid() else {}

@@ -34,6 +34,7 @@ MESSAGE_ON_ITS_WAY = "Message on its way to {count} learners."
 DETAILS_SAVED = "Your details were saved."
 SETTINGS_SAVED = "Programme settings saved."
 LOCALITY_ADDED = "Locality {name} added."
+IMPORTED = "Imported {}: {} added, {} updated, {} already up to date."
 COHORT_OPENED = "{name} opened."
 COHORT_CLOSED_DONE = "{cohort} closed. No one can join it any more."
 SITE_ADDED = "Site {name} added."
@@ -266,10 +267,8 @@ def import_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(
-            request,
-            f"Imported {batch.filename}: {batch.created_count} added, {batch.unchanged_count} already there.",
-        )
+        counts = (batch.filename, batch.created_count, batch.updated_count, batch.unchanged_count)
+        messages.success(request, IMPORTED.format(*counts))
     return redirect("programmes:import_detail", pk=batch.pk)
 
 
@@ -383,7 +382,7 @@ def staff(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, ROLE_GIVEN.format(user=made.user.email, role=made))
             return redirect("programmes:staff", pk=pk)
-    filters = StaffFilterForm(request.GET or None)
+    filters = StaffFilterForm(request.GET or None, auto_id="filter-%s")
     found = page_of(request, roles.staff_of(programme, **filters.filters()))
     context = {"programme": programme, "form": form, "filters": filters, "page": found}
     return render(request, "programmes/staff.html", context, status=400 if form.errors else 200)

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from enhance.placements.models import Placement
 from tests.browser.conftest import assert_accessible, goto, sign_in
+from tests.browser.steps import menu, open_block
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,10 +24,6 @@ def add(page: Page, title: str) -> None:
 
 def ranked(page: Page, title: str):  # type: ignore[no-untyped-def]
     return page.get_by_test_id("my-ranking").get_by_role("listitem").filter(has_text=title)
-
-
-def menu(page: Page, name: str) -> None:
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name=name).click()
 
 
 def test_placement_journey_from_opportunity_to_confirmed_clinic(new_page, world, opportunities):
@@ -53,20 +50,12 @@ def test_placement_journey_from_opportunity_to_confirmed_clinic(new_page, world,
 
         # The programme lead opens a block offering every opportunity.
         lead = sign_in(new_page, world["programme_lead"].email)
-        menu(lead, "Placements")
-        lead.get_by_role("link", name="Open a placement block").click()
-        assert_accessible(lead)
-        lead.get_by_label("Cohort").select_option(label="Midlands IMT: August 2026 intake")
-        lead.get_by_label("Name").fill("Spring community placement")
-        lead.get_by_label("Starts on").fill("2027-02-01")
-        lead.get_by_label("Ends on").fill("2027-05-28")
-        lead.get_by_label("Preferences close at").fill("2027-01-08T17:00")
-        for box in lead.get_by_role("group", name="Opportunities offered").get_by_role("checkbox").all():
-            box.check()
-        lead.get_by_role("button", name="Open block").click()
-        expect(lead.get_by_text("Spring community placement is open for preferences.")).to_be_visible()
-        assert_accessible(lead)
-        block_url = lead.url
+        block_url = open_block(
+            lead,
+            "Midlands IMT: August 2026 intake",
+            "Spring community placement",
+            ("2027-02-01", "2027-05-28", "2027-01-08T17:00"),
+        )
 
         # A learner ranks five, then changes their mind.
         learner = sign_in(new_page, "learner@example.org", staff=False)
