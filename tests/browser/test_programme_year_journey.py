@@ -49,8 +49,8 @@ def email_of(forename: str) -> str:
 
 def trainees_csv() -> bytes:
     rows = [
-        f"{body},{number},{profession},{forename},{surname},{email_of(forename)},Midlands IMT,Nottinghamshire,"
-        f"{TRUST},04/08/2027,{grade},1.0"
+        f"{body},{number},{profession},{forename},{surname},{email_of(forename)},"
+        f"Midlands IMT,Nottinghamshire,{TRUST},04/08/2027,{grade},1.0"
         for body, number, profession, forename, surname, grade in TRAINEES
     ]
     return ("\r\n".join([HEADER, *rows]) + "\r\n").encode()
