@@ -21,7 +21,7 @@ def invitation_link(email: str) -> str:
     links = [
         found.group(0)
         for m in mail.outbox
-        if email in m.to and (found := re.search(r"/accounts/password/reset/key/\S+/", m.body))
+        if email in m.to and (found := re.search(r"/accounts/password/reset/key/\S+/", str(m.body)))
     ]
     assert links, f"no invitation to {email}"
     return links[-1]
