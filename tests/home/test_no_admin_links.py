@@ -20,6 +20,9 @@ def test_no_persona_s_pages_link_into_the_admin(client, scene, persona):
         reverse("programmes:programme_detail", args=[world.programme.pk]),
         reverse("learner", args=[world.learner_membership.person_id]),
         reverse("programmes:organisation_detail", args=[world.community_org.pk]),
+        reverse("programmes:staff", args=[world.programme.pk]),
+        reverse("reference:index"),
+        reverse("reference:list", args=["venues"]),
     ]
     for url in urls:
         response = client.get(url)
