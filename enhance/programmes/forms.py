@@ -300,6 +300,7 @@ STAFF_ROLES = [
     (Role.FINANCE_OFFICER.value, "Finance officer of an employing Trust"),
     (Role.PROGRAMME_LEAD.value, Role.PROGRAMME_LEAD.label),
     (Role.REGIONAL_LEAD.value, "Regional lead of this programme's region"),
+    (Role.NATIONAL_ADMIN.value, "National admin of the whole service"),
 ]
 CHOOSE_SCOPE = "Choose the {field} for this role."
 NOT_NEEDED = "Not needed for this role"
@@ -351,9 +352,9 @@ class StaffForm(forms.Form):
     def grant(self) -> dict[str, Any]:
         """What role_grant takes: the person, the role and its one scope."""
         data = self.cleaned_data
-        field = ROLE_SCOPE_FIELD[data["role"]] or "programme"
+        field = ROLE_SCOPE_FIELD[data["role"]]
         own = {"programme": self.programme, "region": self.programme.region}
-        scope = {field: own[field]} if field in own else {field: data[field]}
+        scope = {} if field is None else {field: own[field]} if field in own else {field: data[field]}
         person = {"email": data["email"], "full_name": data["full_name"], "ends_on": data["ends_on"]}
         return {**person, "role": data["role"], **scope}
 

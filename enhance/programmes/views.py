@@ -379,6 +379,8 @@ def staff(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             made = roles.role_grant(actor=request.user, **form.grant())
         except ValidationError as exc:
             add_service_errors(exc, form)
+        except PermissionDenied as exc:  # a role beyond what they lead: said next to the role
+            form.add_error("role", str(exc))
         else:
             messages.success(request, ROLE_GIVEN.format(user=made.user.email, role=made))
             return redirect("programmes:staff", pk=pk)

@@ -212,3 +212,21 @@ def test_the_staff_list_filters_and_a_person_page_shows_their_role_history(clien
     assert lead.full_name in history
     elsewhere = reverse("programmes:staff_member", args=[world.programme.pk, world["far_learner"].pk])
     assert client.get(elsewhere).status_code == 404
+
+
+def test_from_a_programme_s_staff_page_only_national_admins_appoint_regional_leads_and_admins(client, world):
+    url = reverse("programmes:staff", args=[world.programme.pk])
+    for persona in ("programme_lead", "regional_lead"):
+        client.force_login(world[persona])
+        for role in (Role.NATIONAL_ADMIN, Role.REGIONAL_LEAD):
+            page = client.post(
+                url, {"email": "up@nhs.example", "full_name": "Up", "role": role}
+            ).content.decode()
+            assert "outside what you lead" in page
+    assert not RoleAssignment.objects.filter(user__email="up@nhs.example").exists()
+    client.force_login(world["national_admin"])
+    client.post(url, {"email": "rl@nhs.example", "full_name": "Rae Lead", "role": Role.REGIONAL_LEAD})
+    client.post(url, {"email": "na@nhs.example", "full_name": "Nat Admin", "role": Role.NATIONAL_ADMIN})
+    assert RoleAssignment.objects.get(user__email="rl@nhs.example").region == world.programme.region
+    admin = RoleAssignment.objects.get(user__email="na@nhs.example")
+    assert (admin.role, admin.region, admin.programme) == (Role.NATIONAL_ADMIN, None, None)
