@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from enhance.programmes.access import scope_for
@@ -13,7 +14,7 @@ from enhance.programmes.access import scope_for
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
+        return {"sso_name": settings.OIDC_PROVIDER_NAME if settings.OIDC_SERVER_URL else ""}
     scope = scope_for(user)  # type: ignore[arg-type]
     if scope.community_orgs and not scope.manages_learners:
         placements = "placements:incoming"

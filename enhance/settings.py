@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "ninja",
     "simple_history",
     "django_tasks",
     "django_tasks_db",
@@ -54,6 +57,7 @@ INSTALLED_APPS = [
     "enhance.privacy",
     "enhance.home",
     "enhance.reference",
+    "enhance.api",
     "enhance.demo",
 ]
 
@@ -262,3 +266,35 @@ except ValueError:
     ) from None
 PAGE_SIZE = 25
 MFA_FORMS = {"authenticate": "enhance.accounts.forms.CodeAuthenticateForm"}
+
+# The JSON API: requests per token (see the README's API section).
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/m")
+
+# Single sign-on through an OpenID Connect provider (such as NHS Care Identity Service 2), set
+# entirely by the environment; without OIDC_SERVER_URL it is off. Accounts are matched by the
+# email claim and never created: unknown people are refused.
+OIDC_SERVER_URL = env_str("OIDC_SERVER_URL", "")
+OIDC_EMAIL_CLAIM = env_str("OIDC_EMAIL_CLAIM", "email")
+OIDC_COUNTS_AS_SECOND_FACTOR = env_bool("OIDC_COUNTS_AS_SECOND_FACTOR", default=False)
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "NHS sign-in")
+SOCIALACCOUNT_ADAPTER = "enhance.accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_PROVIDERS = (
+    {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": "sso",
+                    "name": OIDC_PROVIDER_NAME,
+                    "client_id": env_str("OIDC_CLIENT_ID"),
+                    "secret": env_str("OIDC_CLIENT_SECRET"),
+                    "settings": {"server_url": OIDC_SERVER_URL, "fetch_userinfo": False},
+                }
+            ]
+        }
+    }
+    if OIDC_SERVER_URL
+    else {}
+)

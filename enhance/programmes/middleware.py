@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from allauth.account.authentication import get_authentication_records
+from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -15,9 +16,11 @@ EXEMPT_PREFIXES = ("/accounts/", "/static/", "/media/", "/health", "/assess/")
 
 
 def session_used_second_factor(request: HttpRequest) -> bool:
-    """Whether this session's sign-in included the authenticator code (or set one up)."""
+    """Whether this session's sign-in included the authenticator code (or set one up), or came
+    through a single sign-on service configured as already needing two factors."""
     records = get_authentication_records(request, request.user)  # type: ignore[arg-type]
-    return any(record.get("method") == "mfa" for record in records)
+    methods = {record.get("method") for record in records}
+    return "mfa" in methods or (settings.OIDC_COUNTS_AS_SECOND_FACTOR and "socialaccount" in methods)
 
 
 class StaffMfaRequiredMiddleware:
