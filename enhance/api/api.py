@@ -36,5 +36,5 @@ def urlpatterns() -> list[Any]:
     views are exempt from the site's sign-in requirement."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        pattern.callback = login_not_required(pattern.callback)
+        pattern.callback = login_not_required(pattern.callback)  # type: ignore[type-var]
     return [path("", include((patterns, app_name), namespace=namespace))]

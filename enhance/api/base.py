@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Schema
 from ninja.security import HttpBearer
-from ninja.throttling import AuthRateThrottle
+from ninja.throttling import AuthRateThrottle, BaseThrottle
 from pydantic import create_model
 
 from enhance.api.models import AccessToken
@@ -31,7 +31,7 @@ class TokenAuth(HttpBearer):
         return found
 
 
-def throttles() -> list[AuthRateThrottle]:
+def throttles() -> list[BaseThrottle]:
     return [AuthRateThrottle(getattr(settings, "API_RATE_LIMIT", "600/m"))]
 
 
@@ -68,7 +68,12 @@ def paged_schema(item: type[Schema]) -> type[Schema]:
     """`{total, limit, offset, items}` for a list of `item`."""
     name = item.__name__.removesuffix("Out") + "Page"
     return create_model(  # type: ignore[no-any-return, call-overload]
-        name, __base__=Schema, total=(int, ...), limit=(int, ...), offset=(int, ...), items=(list[item], ...)
+        name,
+        __base__=Schema,
+        total=(int, ...),
+        limit=(int, ...),
+        offset=(int, ...),
+        items=(list[item], ...),  # type: ignore[valid-type]
     )
 
 
@@ -120,7 +125,7 @@ def install_handlers(api: Any) -> None:
         ]
         first = items[0] if items else {"message": "Invalid request.", "field": None}
         return api.create_response(
-            request, error("invalid", first["message"], first["field"], items), status=422
+            request, error("invalid", str(first["message"]), first["field"], items), status=422
         )
 
     @api.exception_handler(ValidationError)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -27,7 +29,7 @@ class AccessToken(models.Model):
     def __str__(self) -> str:
         return f"token {self.pk}"
 
-    def usable(self, now: object = None) -> bool:
+    def usable(self, now: dt.datetime | None = None) -> bool:
         return self.revoked_at is None and self.expires_at > (now or timezone.now())
 
     @property

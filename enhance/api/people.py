@@ -158,7 +158,7 @@ def learners_bulk(request: HttpRequest, body: BulkIn) -> Any:
     except ImportFileError as exc:
         raise ValidationError({"rows": str(exc)}) from None
     if preview.batch is None:
-        items = [
+        items: list[dict[str, Any]] = [
             {"code": "invalid", "message": message, "field": field, "row": row.number - 1}
             for row in preview.error_rows
             for field, message in row.errors.items()

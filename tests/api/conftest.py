@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -15,7 +17,7 @@ class Api:
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.key}"}
 
-    def get(self, path: str, **params: object):  # type: ignore[no-untyped-def]
+    def get(self, path: str, **params: Any):  # type: ignore[no-untyped-def]
         return self.client.get(f"/api/v1{path}", params, headers=self._headers())
 
     def post(self, path: str, body: object):  # type: ignore[no-untyped-def]

@@ -27,6 +27,11 @@ TOP_LEVEL = {
     "mfa_activate_totp": Route(get=EVERYONE, post=EVERYONE),
     # The one-time assessor link is its own key; a wrong one is gone (410) for everyone.
     "assessor": Route(lambda s: {"token": "not-a-real-token"}, get=frozenset(), refused=(410,)),
+    # Everyone keeps their own API tokens; a token that is not theirs is not found.
+    "api_tokens": Route(get=EVERYONE, post=EVERYONE),
+    "api_token_revoke": Route(lambda s: {"pk": 999999}, post=frozenset()),
+    # Single sign-on is off unless configured: its callback is not found.
+    "openid_connect_callback": Route(lambda s: {"provider_id": "sso"}, get=frozenset(), refused=(404,)),
 }
 
 (
