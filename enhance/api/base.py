@@ -3,21 +3,40 @@ one JSON shape for every error (a machine code, a message and the field, when th
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Field, Schema
 from ninja.security import HttpBearer
 from ninja.throttling import AuthRateThrottle, BaseThrottle
-from pydantic import create_model
+from pydantic import AfterValidator, StringConstraints, create_model
 
 from enhance.api.models import AccessToken
 from enhance.api.tokens import token_for_key
 
 MAX_LIMIT = 200
+
+
+def _in_utc(value: dt.datetime) -> dt.datetime:
+    """A moment from a client, in UTC (a time without an offset is taken as UK time)."""
+    if value.tzinfo is None:
+        value = timezone.make_aware(value)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError(MOMENT_OUT_OF_RANGE) from None
+
+
+MOMENT_OUT_OF_RANGE = "The date and time are out of range."
+Moment = Annotated[dt.datetime, AfterValidator(_in_utc)]
+
+# Text from a client: no NUL characters (a database cannot store them), and not too long.
+Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=500)]
 SCOPE_MISSING = "This token may not use {scope}: create one with that scope."
 
 

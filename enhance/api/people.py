@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
-from enhance.api.base import Paging, error, page, paged_schema, require, responses
+from enhance.api.base import Paging, Text, error, page, paged_schema, require, responses
 from enhance.programmes import access
 from enhance.programmes.imports import LABELS, ImportFileError, import_commit, import_preview
 from enhance.programmes.models import Membership
@@ -84,25 +84,25 @@ class LearnerFilters(Paging):
     cohort: int | None = None
     locality: int | None = None
     status: Membership.Status | None = None
-    q: str | None = None
+    q: Text | None = None
 
 
 class BulkRow(Schema):
     """One learner in the import's shape (the same columns as the spreadsheet)."""
 
-    forename: str
-    surname: str
-    email: str
-    programme: str
-    start_date: str
-    grade: str
-    locality: str = ""
-    employing_organisation: str = ""
-    wte: str = ""
-    profession: str = ""
-    registration_body: str = ""
-    registration_number: str = ""
-    gmc_number: str = ""
+    forename: Text
+    surname: Text
+    email: Text
+    programme: Text
+    start_date: Text
+    grade: Text
+    locality: Text = ""
+    employing_organisation: Text = ""
+    wte: Text = ""
+    profession: Text = ""
+    registration_body: Text = ""
+    registration_number: Text = ""
+    gmc_number: Text = ""
 
 
 class BulkIn(Schema):

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from enhance.api.base import Paging, page, paged_schema, require, responses
+from enhance.api.base import Moment, Paging, page, paged_schema, require, responses
 from enhance.expenses.access import claims_visible_to
 from enhance.expenses.models import Claim
 from enhance.expenses.services import claim_mark_paid
@@ -61,8 +61,8 @@ class SessionOut(Schema):
 
 class SessionFilters(Paging):
     programme: int | None = None
-    starts_after: dt.datetime | None = None
-    starts_before: dt.datetime | None = None
+    starts_after: Moment | None = None
+    starts_before: Moment | None = None
 
 
 class AttendanceOut(Schema):

@@ -59,6 +59,8 @@ def test_bad_parameters_get_a_422_naming_the_field(world, api_as):
     body = api_as("programme_lead").get("/learners", limit=0).json()
     assert body["code"] == "invalid" and body["field"] == "limit"
     assert api_as("programme_lead").get("/learners", status="nonsense").status_code == 422
+    nul = api_as("programme_lead").get("/learners", q="a\x00b")
+    assert nul.status_code == 422 and nul.json()["field"] == "q"
 
 
 def test_staff_tokens_need_two_factors_and_the_command_prints_a_token_once(world, capsys):
