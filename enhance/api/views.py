@@ -13,20 +13,24 @@ from enhance.api.forms import TokenForm
 from enhance.core.forms import add_service_errors
 from enhance.core.paging import page_of
 
+NEW_TOKEN = "api_new_token"
 REVOKED = "Token {name} revoked: it no longer opens the API."
 
 
 @require_http_methods(["GET", "POST"])
 def tokens(request: AuthedHttpRequest) -> HttpResponse:
-    """Personal access tokens: create one (shown once, on this response only), list, revoke."""
-    form, made = TokenForm(request.POST or None), None
+    """Personal access tokens: create one, list, revoke. A new token is shown once, on the page
+    the creation leads to, and is gone from the session as soon as it has been shown."""
+    form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            made = services.token_create(actor=request.user, **form.service_fields())  # type: ignore[arg-type]
+            token, key = services.token_create(actor=request.user, **form.service_fields())  # type: ignore[arg-type]
         except (ValidationError, PermissionDenied) as exc:
             add_service_errors(exc if isinstance(exc, ValidationError) else ValidationError(str(exc)), form)
         else:
-            form = TokenForm()
+            request.session[NEW_TOKEN] = {"name": token.name, "key": key}
+            return redirect("api_tokens")
+    made = request.session.pop(NEW_TOKEN, None) if request.method == "GET" else None
     context = {"form": form, "made": made, "page": page_of(request, selectors.tokens_of(request.user))}
     return render(request, "api/tokens.html", context, status=400 if form.errors else 200)
 

@@ -120,7 +120,9 @@ def test_the_token_page_shows_a_new_token_once_and_revokes(client, world):
     client.force_login(world["programme_lead"])
     page = client.post(reverse("api_tokens"), {"name": "", "days": 0}).content.decode()
     assert "This field is required." in page
-    page = client.post(reverse("api_tokens"), {"name": "BI", "scopes": ["learners:read"], "days": 30})
+    page = client.post(
+        reverse("api_tokens"), {"name": "BI", "scopes": ["learners:read"], "days": 30}, follow=True
+    )
     assert "shown only this once" in page.content.decode()
     token = AccessToken.objects.get(name="BI")
     assert token.scopes == ["learners:read"]
