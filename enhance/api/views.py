@@ -13,7 +13,7 @@ from enhance.api.forms import TokenForm
 from enhance.core.forms import add_service_errors
 from enhance.core.paging import page_of
 
-NEW_TOKEN = "api_new_token"
+JUST_CREATED = "api_just_created"
 REVOKED = "Token {name} revoked: it no longer opens the API."
 
 
@@ -28,9 +28,9 @@ def tokens(request: AuthedHttpRequest) -> HttpResponse:
         except (ValidationError, PermissionDenied) as exc:
             add_service_errors(exc if isinstance(exc, ValidationError) else ValidationError(str(exc)), form)
         else:
-            request.session[NEW_TOKEN] = {"name": token.name, "key": key}
+            request.session[JUST_CREATED] = {"name": token.name, "key": key}
             return redirect("api_tokens")
-    made = request.session.pop(NEW_TOKEN, None) if request.method == "GET" else None
+    made = request.session.pop(JUST_CREATED, None) if request.method == "GET" else None
     context = {"form": form, "made": made, "page": page_of(request, selectors.tokens_of(request.user))}
     return render(request, "api/tokens.html", context, status=400 if form.errors else 200)
 

@@ -3,11 +3,8 @@ learners with it from a plain HTTP client, revokes it, and the next call is refu
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
-
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in
@@ -16,12 +13,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def call(base: str, path: str, key: str) -> tuple[int, dict]:  # type: ignore[type-arg]
-    request = urllib.request.Request(f"{base}/api/v1{path}", headers={"Authorization": f"Bearer {key}"})
-    try:
-        with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310 (the test's own server)
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as refused:
-        return refused.code, json.load(refused)
+    response = requests.get(f"{base}/api/v1{path}", headers={"Authorization": f"Bearer {key}"}, timeout=20)
+    return response.status_code, response.json()
 
 
 def test_a_lead_creates_uses_and_revokes_a_token(new_page, world, live_server):
