@@ -23,6 +23,12 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
+    def get_login_stages(self) -> list[str]:
+        mfa = "allauth.mfa.stages.AuthenticateStage"
+        return [
+            "enhance.accounts.sso.SecondFactorStage" if s == mfa else s for s in super().get_login_stages()
+        ]
+
 
 def claimed_email(extra_data: dict[str, Any]) -> str:
     """The email address in the configured claim of the ID token (or of the user info)."""

@@ -7,10 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.internal.decorators import login_not_required
+from allauth.mfa.stages import AuthenticateStage
 from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 
 
@@ -33,3 +35,14 @@ def callback(request: HttpRequest, provider_id: str) -> HttpResponse:
         return view(request)  # type: ignore[no-any-return]
     except SocialApp.DoesNotExist:
         raise Http404 from None
+
+
+class SecondFactorStage(AuthenticateStage):
+    """allauth's authenticator-code step, skipped for a single sign-on whose provider already
+    needs two factors (OIDC_COUNTS_AS_SECOND_FACTOR)."""
+
+    def _should_handle(self, request: HttpRequest) -> bool:
+        social = (self.login.signal_kwargs or {}).get("sociallogin") is not None
+        if social and settings.OIDC_COUNTS_AS_SECOND_FACTOR:
+            return False
+        return bool(super()._should_handle(request))
