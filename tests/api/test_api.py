@@ -15,8 +15,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_openapi_document_is_3_1_and_public(client):
+    from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
+
     doc = client.get("/api/v1/openapi.json").json()
     assert doc["openapi"].startswith("3.1")
+    OPENAPI_31_VALIDATOR.validate(doc)  # the OpenAPI 3.1 meta-schema: raises on any violation
     assert "/api/v1/learners" in doc["paths"]
     assert client.get("/api/v1/docs").status_code == 200
 
@@ -132,3 +135,12 @@ def test_the_token_page_shows_a_new_token_once_and_revokes(client, world):
     assert token.revoked
     client.force_login(world["learner"])
     assert client.post(reverse("api_token_revoke", args=[token.pk])).status_code == 404
+
+
+def test_unknown_addresses_and_methods_answer_in_json_too(client, api_as):
+    missing = client.get("/api/v1/no-such-thing")
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+    wrong = api_as("programme_lead").client.delete("/api/v1/learners")
+    assert (
+        wrong.status_code == 405 and wrong.json()["code"] == "method_not_allowed" and "GET" in wrong["Allow"]
+    )
