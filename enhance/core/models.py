@@ -16,3 +16,16 @@ class DailyJobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} on {self.run_on}"
+
+
+class RecordedChange(models.Model):
+    """A change a person made by hand to a settled result (published placements, confirmed
+    pairs), with why, by whom and when: listed beside the result it changed."""
+
+    reason = models.TextField()
+    changed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-changed_at", "-pk"]

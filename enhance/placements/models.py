@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from enhance.core.models import RecordedChange
 from enhance.programmes.models import Cohort, Membership, Organisation, Site
 
 
@@ -234,7 +235,7 @@ class Placement(models.Model):
         return reverse("placements:placement_detail", args=[self.pk])
 
 
-class PlacementChange(models.Model):
+class PlacementChange(RecordedChange):
     """A lead's change to a block's placements after publication. The published run keeps its
     result; these are listed beside it."""
 
@@ -261,12 +262,6 @@ class PlacementChange(models.Model):
     to_opportunity = models.ForeignKey(
         Opportunity, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    reason = models.TextField()
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    changed_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-changed_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.membership.person}"

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from enhance.core.models import RecordedChange
 from enhance.programmes.models import Cohort, Membership, Organisation
 
 
@@ -113,7 +114,7 @@ class Pairing(models.Model):
         return f"{self.membership.person} with {self.partner}"
 
 
-class PairingChange(models.Model):
+class PairingChange(RecordedChange):
     """A lead's change to a pair after the round was confirmed, with the reason."""
 
     round = models.ForeignKey(PairingRound, on_delete=models.CASCADE, related_name="changes")
@@ -122,12 +123,6 @@ class PairingChange(models.Model):
         Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     to_partner = models.ForeignKey(Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    reason = models.TextField()
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    changed_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-changed_at", "-pk"]
 
     def __str__(self) -> str:
         return (
