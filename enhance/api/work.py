@@ -4,7 +4,7 @@ read through the same access rules and written through the same services as the 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -19,6 +19,7 @@ from enhance.placements.models import AllocationRun
 from enhance.portfolio.selectors import learners_for_readiness
 from enhance.programmes.access import scope_for
 from enhance.projects import access as projects
+from enhance.projects.models import Project
 from enhance.teaching import access as teaching
 from enhance.teaching.models import Attendance, Session
 from enhance.teaching.selectors import register_rows
@@ -209,6 +210,8 @@ class ReadinessOut(Schema):
 class ReadinessFilters(Paging):
     programme: int | None = None
     cohort: int | None = None
+    locality: int | None = None
+    rag: Literal["red", "amber", "green", "none"] | None = None
 
 
 def _sessions_for(user: Any) -> QuerySet[Session]:
@@ -280,8 +283,10 @@ def placement_list(request: HttpRequest, paging: Query[Paging], block: int | Non
 
 
 @router.get("/projects", response=responses(paged_schema(ProjectOut)))
-def project_list(request: HttpRequest, paging: Query[Paging]) -> Any:
+def project_list(request: HttpRequest, paging: Query[Paging], stage: Project.Stage | None = None) -> Any:
     found = projects.projects_visible_to(require(request, "projects:read"))
+    if stage is not None:
+        found = found.filter(stage=stage)
     return page(found.select_related("partner__organisation").order_by("title", "pk"), paging)
 
 

@@ -134,3 +134,15 @@ def test_api_lists_cost_the_same_whatever_their_size(scene):
     after = {p: cost(p) for p in paths}
     grown = {p: (before[p], after[p]) for p in paths if after[p] > before[p]}
     assert not grown, grown
+
+
+def test_lists_filter_as_the_pages_do(scene):
+    lead = api_of(scene.world["programme_lead"])
+    stage = scene.project.stage
+    assert scene.project.pk in ids(lead.get("/projects", stage=stage).json())
+    other = next(s for s in ("immersion", "scoping") if s != stage)
+    assert scene.project.pk not in ids(lead.get("/projects", stage=other).json())
+    assert lead.get("/projects", stage="finished").status_code == 422
+    rag = lead.get("/readiness", rag="red")
+    assert rag.status_code == 200
+    assert lead.get("/readiness", rag="purple").status_code == 422
