@@ -144,3 +144,12 @@ def test_unknown_addresses_and_methods_answer_in_json_too(client, api_as):
     assert (
         wrong.status_code == 405 and wrong.json()["code"] == "method_not_allowed" and "GET" in wrong["Allow"]
     )
+
+
+def test_the_token_page_costs_the_same_whatever_the_tokens(query_count, world):
+    lead = world["programme_lead"]
+    token_create(actor=lead, name="first", scopes=["learners:read"], days=1)
+    before = query_count(lead, reverse("api_tokens"))
+    for n in range(5):
+        token_create(actor=lead, name=f"t{n}", scopes=["learners:read"], days=1)
+    assert query_count(lead, reverse("api_tokens")) <= before

@@ -230,3 +230,28 @@ def test_from_a_programme_s_staff_page_only_national_admins_appoint_regional_lea
     assert RoleAssignment.objects.get(user__email="rl@nhs.example").region == world.programme.region
     admin = RoleAssignment.objects.get(user__email="na@nhs.example")
     assert (admin.role, admin.region, admin.programme) == (Role.NATIONAL_ADMIN, None, None)
+
+
+def test_the_staff_list_and_a_person_s_page_cost_the_same_whatever_the_roles(query_count, world):
+    lead = world["programme_lead"]
+    first = roles.role_grant(
+        actor=lead, email="one@nhs.example", full_name="One", role=Role.FACULTY, programme=world.programme
+    )
+    urls = [
+        reverse("programmes:staff", args=[world.programme.pk]),
+        reverse("programmes:staff_member", args=[world.programme.pk, first.user_id]),
+    ]
+    before = {u: query_count(lead, u) for u in urls}
+    for n in range(4):
+        roles.role_grant(
+            actor=lead,
+            email=f"more{n}@nhs.example",
+            full_name=f"More {n}",
+            role=Role.FACULTY,
+            programme=world.programme,
+        )
+    roles.role_grant(actor=lead, email="one@nhs.example", role=Role.LOCALITY_LEAD, locality=world.locality)
+    roles.role_end(actor=lead, assignment=first)
+    roles.role_grant(actor=lead, email="one@nhs.example", role=Role.FACULTY, programme=world.programme)
+    for u in urls:
+        assert query_count(lead, u) <= before[u], u
