@@ -78,31 +78,41 @@ def ranking(pairing_round: PairingRound, membership: Membership) -> dict[str, An
 
 
 def board(pairing_round: PairingRound) -> dict[str, Any]:
-    """A round's learners with their choices and partner, and each partner's places used."""
-    members = list(
+    """A round's learners (to page through), each partner's places used, and the changes since
+    confirmation."""
+    members = (
         Membership.objects.filter(cohort=pairing_round.cohort, status=Membership.Status.ACTIVE)
         .select_related("person")
         .order_by("person__surname", "person__forename", "pk")
     )
-    pairs = {
-        p.membership_id: p for p in Pairing.objects.filter(round=pairing_round).select_related("partner")
-    }
-    choices: dict[int, list[str]] = {}
-    for c in (
-        PartnerChoice.objects.filter(round=pairing_round)
-        .select_related("partner__organisation")
-        .order_by("rank")
-    ):
-        choices.setdefault(c.membership_id, []).append(str(c.partner))
     partners = list(pairing_round.partners.select_related("organisation"))
     use = capacity_use(pairing_round)
     return {
         "round": pairing_round,
-        "rows": [(m, pairs.get(m.pk), choices.get(m.pk, [])) for m in members],
+        "members": members,
         "partners": [(p, use.get(p.pk, 0)) for p in partners],
         "partner_list": partners,
         "changes": changes_of(pairing_round),
     }
+
+
+def board_rows(pairing_round: PairingRound, members: list[Membership]) -> list[tuple[Any, Any, list[str]]]:
+    """One page of the board: each learner with their partner and ranked choices (two queries
+    whatever the page)."""
+    ids = [m.pk for m in members]
+    pairs = {
+        p.membership_id: p
+        for p in Pairing.objects.filter(round=pairing_round, membership__in=ids).select_related(
+            "partner__organisation"
+        )
+    }
+    choices: dict[int, list[str]] = {}
+    picks = PartnerChoice.objects.filter(round=pairing_round, membership__in=ids).select_related(
+        "partner__organisation"
+    )
+    for c in picks.order_by("rank"):
+        choices.setdefault(c.membership_id, []).append(str(c.partner))
+    return [(m, pairs.get(m.pk), choices.get(m.pk, [])) for m in members]
 
 
 def partner_view(user: User) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from enhance.accounts.http import AuthedHttpRequest
 from enhance.core.forms import add_service_errors, form_errors
 from enhance.core.outcomes import run_and_report
+from enhance.core.paging import page_of
 from enhance.programmes.access import scope_for
 from enhance.programmes.selectors import current_membership
 from enhance.projects import access, pairing_changes, projects, selectors, services
@@ -87,7 +88,10 @@ def round_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Leads: the pairing board. Learners of the cohort: their ranked choices."""
     pairing_round = access.get_round_for(request.user, pk)
     if access.rounds_manageable_by(request.user).filter(pk=pk).exists():
-        return render(request, "projects/board.html", selectors.board(pairing_round))
+        context = selectors.board(pairing_round)
+        context["page"] = page_of(request, context.pop("members"))
+        context["rows"] = selectors.board_rows(pairing_round, list(context["page"].object_list))
+        return render(request, "projects/board.html", context)
     membership = access.learner_membership_in_round(request.user, pairing_round)
     ranking = selectors.ranking(pairing_round, membership)
     form = RankForm(request.POST or None, partners=ranking["partners"], initial=ranking["initial"])

@@ -162,3 +162,18 @@ def test_partner_contact_confirms_a_planned_immersive_day_and_the_learner_record
     services.day_observe(actor=world["learner"], day=day, observations="Outreach van, three services")
     day.refresh_from_db()
     assert day.confirmed_by == world["partner_contact"] and day.observations.startswith("Outreach")
+
+
+def test_the_pairing_board_pages_and_costs_the_same_whatever_the_cohort(
+    client, query_count, world, pairing_round
+):
+    from tests.factories import MembershipFactory
+
+    url = reverse("projects:round", args=[pairing_round.pk])
+    services.pair_automatically(actor=world["programme_lead"], pairing_round=pairing_round)
+    before = query_count(world["programme_lead"], url)
+    for _ in range(30):
+        MembershipFactory(programme=world.programme, cohort=world.cohort, locality=world.locality)
+    services.pair_automatically(actor=world["programme_lead"], pairing_round=pairing_round)
+    assert query_count(world["programme_lead"], url) <= before
+    assert "Page 2 of 2" in client.get(url).content.decode()
