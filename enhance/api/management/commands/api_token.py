@@ -12,6 +12,9 @@ from enhance.accounts.models import User
 from enhance.api.tokens import SCOPES, token_create
 
 
+NO_ACCOUNT = "No active account for {email}."
+
+
 class Command(BaseCommand):
     help = "Create a personal access token for the JSON API and print it once."
 
@@ -24,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         user = User.objects.filter(email__iexact=options["email"], is_active=True).first()
         if user is None:
-            raise CommandError(f"No active account for {options['email']}.")
+            raise CommandError(NO_ACCOUNT.format(email=options["email"]))
         scopes = [s.strip() for s in options["scopes"].split(",") if s.strip()]
         try:
             _, key = token_create(actor=user, name=options["name"], scopes=scopes, days=options["days"])
