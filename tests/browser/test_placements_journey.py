@@ -71,7 +71,7 @@ def test_placement_journey_from_opportunity_to_confirmed_clinic(new_page, world,
             "Home visits",
         ]:
             add(learner, title)
-            expect(learner.get_by_text("Your preferences were saved.")).to_be_visible()
+            expect(ranked(learner, title)).to_be_visible()  # the new page has loaded before the next click
         expect(learner.get_by_text("needs a driver and your record shows no driving licence")).to_be_visible()
         ranking = learner.get_by_test_id("my-ranking")
         expect(ranking.get_by_role("listitem")).to_have_count(5)

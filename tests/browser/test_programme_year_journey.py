@@ -18,7 +18,7 @@ from enhance.programmes.services import LEARNER_INVITATION_SUBJECT
 from tests.browser.conftest import assert_accessible, goto, sign_in
 from tests.browser.steps import accept_invitation, menu, open_block
 from tests.browser.test_expenses_journey import PDF, add_journey
-from tests.browser.test_placements_journey import add
+from tests.browser.test_placements_journey import add, ranked
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -144,7 +144,7 @@ def test_a_programme_year_starts_in_the_app(new_page, world, opportunities, tmp_
         tomi.get_by_role("link", name="Autumn community placement").click()
         for title in ("Frailty unit", "Home visits", "Diabetes clinic"):
             add(tomi, title)
-            expect(tomi.get_by_text("Your preferences were saved.")).to_be_visible()
+            expect(ranked(tomi, title)).to_be_visible()
         tomi.get_by_label("Interests (optional)").fill("Frailty and falls in care homes")
         tomi.get_by_label("Learning needs", exact=False).fill("Comprehensive geriatric assessment")
         tomi.get_by_role("button", name="Save preferences").click()
