@@ -11,7 +11,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from enhance.accounts.models import User
 from enhance.api.tokens import SCOPES, token_create
 
-
 NO_ACCOUNT = "No active account for {email}."
 
 
