@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models.functions import Upper
 
 
 class UserManager(BaseUserManager["User"]):
@@ -43,6 +44,8 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["email"]
+        # Sign-in, invitations and imports look people up by email whatever its case.
+        indexes = [models.Index(Upper("email"), name="user_email_upper")]
 
     def __str__(self) -> str:
         return self.full_name or self.email

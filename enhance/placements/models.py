@@ -291,6 +291,7 @@ class ClinicEntry(models.Model):
     class Meta:
         ordering = ["-date", "-id"]
         verbose_name_plural = "clinic entries"
+        indexes = [models.Index(fields=["-date", "-id"], name="clinic_entry_latest")]
 
     def __str__(self) -> str:
         return f"{self.clinic_type} on {self.date}"
