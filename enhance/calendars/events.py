@@ -44,7 +44,10 @@ class Event:
         return dt.datetime.combine(self.start, dt.time.min, tzinfo=dt.UTC)
 
 
-Provider = Callable[[User], Iterable[Event]]
+# A provider lists the person's events that end on or after a day (the window), filtering in
+# the database, so a feed stays small however long someone has been in the programme.
+Provider = Callable[[User, dt.date], Iterable[Event]]
+FEED_HISTORY = dt.timedelta(days=365)
 _PROVIDERS: dict[str, Provider] = {}
 
 
@@ -59,6 +62,12 @@ def register(name: str) -> Callable[[Provider], Provider]:
     return add
 
 
-def events_for(user: User) -> list[Event]:
-    events = [event for provider in _PROVIDERS.values() for event in provider(user)]
+def events_for(user: User, since: dt.date | None = None) -> list[Event]:
+    """The person's events ending on or after `since` (by default, from a year ago: the past
+    twelve months and everything ahead)."""
+    if since is None:
+        from django.utils import timezone
+
+        since = timezone.localdate() - FEED_HISTORY
+    events = [event for provider in _PROVIDERS.values() for event in provider(user, since)]
     return sorted(events, key=Event.sort_key)

@@ -10,4 +10,4 @@ from enhance.calendars.events import Event, events_for
 
 def upcoming_events_for(user: User) -> list[Event]:
     today = timezone.localdate()
-    return [e for e in events_for(user) if e.end_date() >= today]
+    return [e for e in events_for(user, since=today) if e.end_date() >= today]

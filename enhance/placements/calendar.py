@@ -13,8 +13,8 @@ from enhance.placements.models import Placement
 
 
 @register("placements")
-def placement_events(user: User) -> Iterable[Event]:
-    placements = Placement.objects.filter(membership__person__user=user).select_related(
+def placement_events(user: User, since: dt.date) -> Iterable[Event]:
+    placements = Placement.objects.filter(membership__person__user=user, ends_on__gte=since).select_related(
         "opportunity__organisation", "opportunity__site", "block"
     )
     for p in placements:

@@ -14,10 +14,11 @@ from enhance.projects.models import Milestone
 
 
 @register("project_milestones")
-def milestone_events(user: User) -> Iterable[Event]:
+def milestone_events(user: User, since: dt.date) -> Iterable[Event]:
     milestones = (
         Milestone.objects.filter(
-            Q(project__lead__person__user=user) | Q(project__co_learners__person__user=user)
+            Q(project__lead__person__user=user) | Q(project__co_learners__person__user=user),
+            due_on__gte=since,
         )
         .distinct()
         .select_related("project")

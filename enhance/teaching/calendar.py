@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from enhance.accounts.models import User
 from enhance.calendars.events import Event, register
@@ -15,11 +16,12 @@ from enhance.teaching.models import LeaveRequest, Session
 
 
 @register("teaching")
-def session_events(user: User) -> Iterable[Event]:
+def session_events(user: User, since: dt.date) -> Iterable[Event]:
     sessions = (
         Session.objects.filter(
             Q(pk__in=sessions_for_learner(user).values("pk"))
-            | Q(pk__in=sessions_for_staff(user).values("pk"))
+            | Q(pk__in=sessions_for_staff(user).values("pk")),
+            ends_at__gte=timezone.make_aware(dt.datetime.combine(since, dt.time.min)),
         )
         .distinct()
         .select_related("venue")
@@ -41,9 +43,9 @@ def session_events(user: User) -> Iterable[Event]:
 
 
 @register("study_leave")
-def leave_events(user: User) -> Iterable[Event]:
+def leave_events(user: User, since: dt.date) -> Iterable[Event]:
     approved = LeaveRequest.objects.filter(
-        membership__person__user=user, status=LeaveRequest.Status.APPROVED
+        membership__person__user=user, status=LeaveRequest.Status.APPROVED, ends_on__gte=since
     ).select_related("session")
     for leave in approved:
         yield Event(

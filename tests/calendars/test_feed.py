@@ -97,3 +97,35 @@ def test_feed_cost_does_not_grow_with_events(client, world, placement):
         body = client.get(url).content
     assert body.count(b"BEGIN:VEVENT") == 7
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_feed_holds_the_past_twelve_months_and_everything_ahead(client, world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from enhance.teaching.models import Session, Topic
+
+    now = timezone.now()
+
+    def session(title: str, days: int) -> Session:
+        return Session.objects.create(
+            programme=world.programme,
+            title=title,
+            topic=Topic.objects.first(),
+            mode=Session.Mode.VIRTUAL,
+            starts_at=now + dt.timedelta(days=days),
+            ends_at=now + dt.timedelta(days=days, hours=2),
+        )
+
+    old, recent, ahead = (
+        session("Two years ago", -730),
+        session("In the spring", -180),
+        session("Next week", 7),
+    )
+    url = feed_url(client, world["learner"])
+    uids = {str(e["uid"]) for e in Calendar.from_ical(client.get(url).content).walk("VEVENT")}
+    assert f"session-{recent.pk}@enhance" in uids and f"session-{ahead.pk}@enhance" in uids
+    assert f"session-{old.pk}@enhance" not in uids
+    page = client.get(reverse("calendars:mine")).content.decode()
+    assert "Next week" in page and "In the spring" not in page
