@@ -162,21 +162,28 @@ def project_page(user: User, project: Project) -> dict[str, Any]:
     }
 
 
-def project_board(user: User) -> dict[str, Any]:
-    """Leads: projects stage by stage (overdue first) and outputs per programme and cohort."""
+def project_board(user: User, stage: str = "") -> dict[str, Any]:
+    """Leads: how many projects are at each stage and how many have milestones overdue
+    (counted in the database), one stage's projects overdue first (to page through), and
+    outputs per programme and cohort."""
     today = timezone.localdate()
     managed = memberships_manageable_by(user)
-    visible = (
-        Project.objects.filter(lead__in=managed)
-        .select_related("lead__person", "partner__organisation")
-        .annotate(
-            overdue=Count(
-                "milestones", filter=Q(milestones__completed_on__isnull=True, milestones__due_on__lt=today)
-            )
+    mine = Project.objects.filter(lead__in=managed)
+    late = Q(milestones__completed_on__isnull=True, milestones__due_on__lt=today)
+    per_stage = {
+        row["stage"]: (row["n"], row["late"])
+        for row in mine.values("stage").annotate(
+            n=Count("id", distinct=True), late=Count("id", filter=late, distinct=True)
         )
-        .order_by("-overdue", "title")
+    }
+    stages = [(value, label, *per_stage.get(value, (0, 0))) for value, label in Project.Stage.choices]
+    chosen = stage if stage in Project.Stage.values else next((v for v, _, n, _ in stages if n), "")
+    projects = (
+        mine.filter(stage=chosen)
+        .select_related("lead__person", "partner__organisation")
+        .annotate(overdue=Count("milestones", filter=late))
+        .order_by("-overdue", "title", "pk")
     )
-    stages = [(label, [p for p in visible if p.stage == value]) for value, label in Project.Stage.choices]
     counts = (
         Output.objects.filter(project__lead__in=managed)
         .values("project__lead__programme__name", "project__lead__cohort__name", "kind")
@@ -188,7 +195,14 @@ def project_board(user: User) -> dict[str, Any]:
         (c["project__lead__programme__name"], c["project__lead__cohort__name"], kinds[c["kind"]], c["n"])
         for c in counts
     ]
-    return {"stages": stages, "output_counts": output_counts}
+    label = dict(Project.Stage.choices).get(chosen, "")
+    return {
+        "stages": stages,
+        "chosen": chosen,
+        "chosen_label": label,
+        "projects": projects,
+        "output_counts": output_counts,
+    }
 
 
 def supervised_projects(user: User) -> QuerySet[Project]:

@@ -326,7 +326,9 @@ def board(request: AuthedHttpRequest) -> HttpResponse:
     """Leads: projects stage by stage, overdue first."""
     if not scope_for(request.user).manages_learners:
         raise PermissionDenied
-    return render(request, "projects/board_projects.html", selectors.project_board(request.user))
+    context = selectors.project_board(request.user, request.GET.get("stage", ""))
+    context["page"] = page_of(request, context.pop("projects"))
+    return render(request, "projects/board_projects.html", context)
 
 
 def supervising(request: AuthedHttpRequest) -> HttpResponse:

@@ -213,3 +213,19 @@ def test_co_learners_join_from_the_cohort_and_see_the_project(client, world, pro
         projects.co_learner_add(actor=world["learner"], project=project, membership=world.far_membership)
     client.force_login(world["second_learner"])
     assert client.get(reverse("projects:project", args=[project.pk])).status_code == 200
+
+
+def test_the_board_counts_every_stage_in_the_database_and_pages_one_stage(client, world, project):
+    for n in range(30):
+        Project.objects.create(
+            lead=world.learner_membership,
+            partner=project.partner,
+            title=f"Scoping {n:02}",
+            stage=Project.Stage.SCOPING,
+        )
+    client.force_login(world["programme_lead"])
+    page = " ".join(client.get(reverse("projects:board"), {"stage": "scoping"}).content.decode().split())
+    assert "Scoping 00" in page and "Scoping 29" not in page and "Page 2 of 2" in page
+    stages = page[page.index('data-testid="stages"') : page.index("</table>")]
+    assert 'Scoping</a> </td> <td class="nhsuk-table__cell">30</td>' in stages
+    assert client.get(reverse("projects:board"), {"stage": "nonsense"}).status_code == 200
