@@ -509,7 +509,7 @@ def import_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.created_by_id != actor.pk:
         raise PermissionDenied(ONLY_PERSON_WHO_UPLOADED_FILE)
-    if batch.status != ImportBatch.Status.READY:
+    if batch.status not in (ImportBatch.Status.READY, ImportBatch.Status.QUEUED):
         raise ValidationError(ALREADY.format(status=batch.get_status_display().lower()))
     look = _Lookups(actor)
     rows = [RowResult(number=r["number"], values=r["values"]) for r in batch.rows]

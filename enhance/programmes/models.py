@@ -203,9 +203,7 @@ class Cohort(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cohorts")
     name = models.CharField(max_length=100)
     intake_date = models.DateField()
-    closed_on = models.DateField(
-        null=True, blank=True, editable=False, help_text="Closed when its learners finished."
-    )
+    closed_on = models.DateField(null=True, blank=True, editable=False)  # when its learners had finished
     history = HistoricalRecords()
 
     class Meta:
@@ -492,7 +490,9 @@ class ImportBatch(models.Model):
 
     class Status(models.TextChoices):
         READY = "ready", "Ready to import"
+        QUEUED = "queued", "Importing"
         COMMITTED = "committed", "Imported"
+        FAILED = "failed", "Not imported"
         DISCARDED = "discarded", "Discarded"
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -505,6 +505,7 @@ class ImportBatch(models.Model):
     created_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)  # why the import stopped, when it did
 
     class Meta:
         ordering = ["-created_at"]
@@ -528,13 +529,19 @@ class ImportBatch(models.Model):
     @property
     def update_count(self) -> int:
         """Rows that change someone already in the programme (shown for the lead to confirm)."""
-        return sum(
-            1 for row in self.rows if row.get("action", "").startswith("Already in this programme, update")
-        )
+        return sum(1 for row in self.rows if "update:" in row.get("action", ""))
 
     @property
     def committed(self) -> bool:
         return self.status == self.Status.COMMITTED
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status == self.Status.QUEUED
+
+    @property
+    def failed(self) -> bool:
+        return self.status == self.Status.FAILED
 
 
 class RecordView(models.Model):

@@ -22,3 +22,11 @@ def end_expired_roles() -> int:
     from enhance.programmes.roles import end_expired_roles as end
 
     return end()
+
+
+@task()
+def commit_import(batch_id: int) -> None:
+    """Import a previewed batch of trainees, in the background."""
+    from enhance.programmes.import_jobs import import_run
+
+    import_run(batch_id)

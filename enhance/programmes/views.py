@@ -27,14 +27,15 @@ from enhance.programmes.forms import (
     StaffFilterForm,
     StaffForm,
 )
-from enhance.programmes.imports import ImportFileError, import_commit, import_preview
+from enhance.programmes.import_jobs import import_queue
+from enhance.programmes.imports import ImportFileError, import_preview
 from enhance.programmes.models import Programme
 
 MESSAGE_ON_ITS_WAY = "Message on its way to {count} learners."
 DETAILS_SAVED = "Your details were saved."
 SETTINGS_SAVED = "Programme settings saved."
 LOCALITY_ADDED = "Locality {name} added."
-IMPORTED = "Imported {}: {} added, {} updated, {} already up to date."
+IMPORT_STARTED = "Import started. You can leave this page: you will be told when it is done."
 COHORT_OPENED = "{name} opened."
 COHORT_CLOSED_DONE = "{cohort} closed. No one can join it any more."
 SITE_ADDED = "Site {name} added."
@@ -262,13 +263,7 @@ def import_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     batch = access.get_import_batch_for(request.user, pk)
-    try:
-        batch = import_commit(actor=request.user, batch=batch)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        counts = (batch.filename, batch.created_count, batch.updated_count, batch.unchanged_count)
-        messages.success(request, IMPORTED.format(*counts))
+    run_and_report(request, import_queue, IMPORT_STARTED, batch=batch)
     return redirect("programmes:import_detail", pk=batch.pk)
 
 

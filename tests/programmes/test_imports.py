@@ -37,11 +37,17 @@ def upload(client, data: bytes, name: str = "trainees.csv"):
     return client.post(reverse("programmes:import_upload"), {"file": f})
 
 
+def confirm(client, batch, on_commit):  # type: ignore[no-untyped-def]
+    """Press "Import" and let the background import run (as the worker would)."""
+    with on_commit(execute=True):
+        return client.post(reverse("programmes:import_confirm", args=[batch.pk]), follow=True)
+
+
 def counts() -> tuple[int, int, int]:
     return Person.objects.count(), Membership.objects.count(), ImportBatch.objects.count()
 
 
-def test_good_csv_previews_then_commits_every_row(client, world):
+def test_good_csv_previews_then_commits_every_row(client, world, django_capture_on_commit_callbacks):
     client.force_login(world["programme_lead"])
     before = counts()
     response = upload(client, csv_bytes(*GOOD_ROWS))
@@ -53,7 +59,7 @@ def test_good_csv_previews_then_commits_every_row(client, world):
     page = client.get(response["Location"]).content.decode()
     assert "Dana Okafor" in page and "New learner" in page
 
-    client.post(reverse("programmes:import_confirm", args=[batch.pk]))
+    confirm(client, batch, django_capture_on_commit_callbacks)
     dana = Membership.objects.get(person__email="dana.okafor@example.org")
     eli = Membership.objects.get(person__email="eli.jones@example.org")
     assert dana.locality == world.locality
@@ -66,12 +72,12 @@ def test_good_csv_previews_then_commits_every_row(client, world):
     assert (batch.status, batch.created_count, batch.unchanged_count) == ("committed", 2, 0)
 
 
-def test_reimporting_the_same_file_creates_no_duplicates(client, world):
+def test_reimporting_the_same_file_creates_no_duplicates(client, world, django_capture_on_commit_callbacks):
     client.force_login(world["programme_lead"])
     for _ in range(2):
         upload(client, csv_bytes(*GOOD_ROWS))
         batch = ImportBatch.objects.order_by("-pk").first()
-        client.post(reverse("programmes:import_confirm", args=[batch.pk]))
+        confirm(client, batch, django_capture_on_commit_callbacks)
     assert Person.objects.filter(email__in=["dana.okafor@example.org", "eli.jones@example.org"]).count() == 2
     assert Membership.objects.filter(person__email="dana.okafor@example.org").count() == 1
     latest = ImportBatch.objects.order_by("-pk").first()
@@ -79,12 +85,12 @@ def test_reimporting_the_same_file_creates_no_duplicates(client, world):
     assert "no change" in latest.rows[0]["action"]
 
 
-def test_a_batch_cannot_be_committed_twice(client, world):
+def test_a_batch_cannot_be_committed_twice(client, world, django_capture_on_commit_callbacks):
     client.force_login(world["programme_lead"])
     upload(client, csv_bytes(*GOOD_ROWS))
     batch = ImportBatch.objects.get()
-    client.post(reverse("programmes:import_confirm", args=[batch.pk]))
-    response = client.post(reverse("programmes:import_confirm", args=[batch.pk]), follow=True)
+    confirm(client, batch, django_capture_on_commit_callbacks)
+    response = confirm(client, batch, django_capture_on_commit_callbacks)
     assert "already imported" in response.content.decode()
     assert Membership.objects.filter(person__email="dana.okafor@example.org").count() == 1
 
@@ -357,10 +363,12 @@ def test_an_existing_nurse_is_matched_by_their_registration(world):
     assert preview.rows[0].action == "Existing person joins this programme"
 
 
-def test_a_reimport_with_changed_details_shows_the_updates_and_applies_them_once_confirmed(client, world):
+def test_a_reimport_with_changed_details_shows_the_updates_and_applies_them_once_confirmed(
+    client, world, django_capture_on_commit_callbacks
+):
     client.force_login(world["programme_lead"])
     upload(client, csv_bytes(*GOOD_ROWS))
-    client.post(reverse("programmes:import_confirm", args=[ImportBatch.objects.get().pk]))
+    confirm(client, ImportBatch.objects.get(), django_capture_on_commit_callbacks)
     moved = f"7123456,Dana,Okafor,dana.okafor@example.org,Midlands IMT,Coventry,{TRUST},05/08/2026,IMY2,0.6"
     upload(client, csv_bytes(moved, GOOD_ROWS[1]))
     batch = ImportBatch.objects.order_by("-pk").first()
@@ -369,9 +377,44 @@ def test_a_reimport_with_changed_details_shows_the_updates_and_applies_them_once
     assert "1 learner already in the programme will be updated as shown" in page
     dana = Membership.objects.get(person__email="dana.okafor@example.org")
     assert dana.locality == world.locality, "nothing changes before the lead confirms"
-    client.post(reverse("programmes:import_confirm", args=[batch.pk]))
+    confirm(client, batch, django_capture_on_commit_callbacks)
     dana.refresh_from_db()
     assert (dana.locality, str(dana.wte)) == (world.other_locality, "0.60")
     assert GradePeriod.objects.filter(membership=dana).order_by("-starts_on").first().grade.code == "IMY2"
     batch.refresh_from_db()
     assert (batch.created_count, batch.updated_count, batch.unchanged_count) == (0, 1, 1)
+
+
+def test_an_import_runs_in_the_background_with_its_page_showing_it_under_way(client, world):
+    from enhance.programmes.import_jobs import import_run
+
+    client.force_login(world["programme_lead"])
+    upload(client, csv_bytes(*GOOD_ROWS))
+    batch = ImportBatch.objects.get()
+    page = client.post(reverse("programmes:import_confirm", args=[batch.pk]), follow=True).content.decode()
+    assert "Import started" in page and "Importing 2 rows" in page and 'hx-trigger="every 2s"' in page
+    assert not Membership.objects.filter(person__email="dana.okafor@example.org").exists()
+    import_run(batch.pk)  # the worker
+    page = " ".join(client.get(reverse("programmes:import_detail", args=[batch.pk])).content.decode().split())
+    assert "2 added, 0 updated, 0 already up to date" in page
+
+
+def test_a_background_import_that_meets_changed_data_stops_says_why_and_changes_nothing(client, world):
+    from enhance.notifications.models import Notification
+    from enhance.programmes.import_jobs import import_run
+
+    client.force_login(world["programme_lead"])
+    upload(client, csv_bytes(*GOOD_ROWS))
+    batch = ImportBatch.objects.get()
+    client.post(reverse("programmes:import_confirm", args=[batch.pk]))
+    world.locality.name = "Renamed"
+    world.locality.save()
+    import_run(batch.pk)
+    batch.refresh_from_db()
+    assert batch.failed and "Derbyshire" in batch.error
+    assert not Membership.objects.filter(person__email="dana.okafor@example.org").exists()
+    page = client.get(reverse("programmes:import_detail", args=[batch.pk])).content.decode()
+    assert "Nothing was imported" in page
+    assert Notification.objects.filter(
+        recipient=world["programme_lead"], title__endswith="was not imported"
+    ).exists()
