@@ -13,14 +13,18 @@ from django.http import HttpRequest
 
 
 def run_and_report(
-    request: HttpRequest, service: Callable[..., Any], done: str | Callable[[Any], str], **kwargs: Any
+    request: HttpRequest,
+    service: Callable[..., Any],
+    done: str | Callable[[Any], str] | None = None,
+    **kwargs: Any,
 ) -> bool:
-    """Call `service(actor=request.user, **kwargs)`; add `done` (or `done(result)`) as a success
-    message, or the ValidationError's messages as an error. True when the service succeeded."""
+    """Call `service(actor=request.user, **kwargs)`; add `done` (or `done(result)`, or, without
+    `done`, the result itself: services that say what they did) as a success message, or the
+    ValidationError's messages as an error. True when the service succeeded."""
     try:
         result = service(actor=request.user, **kwargs)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return False
-    messages.success(request, done(result) if callable(done) else done)
+    messages.success(request, str(result) if done is None else done(result) if callable(done) else done)
     return True

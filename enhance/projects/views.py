@@ -125,8 +125,7 @@ def round_pair(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, form_errors(form))
         return redirect(pairing_round)
-    said = lambda done: done  # noqa: E731
-    run_and_report(request, pairing_changes.pair, said, pairing_round=pairing_round, **form.cleaned_data)
+    run_and_report(request, pairing_changes.pair, pairing_round=pairing_round, **form.cleaned_data)
     return redirect(pairing_round)
 
 
@@ -317,8 +316,7 @@ def supervisor_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = SupervisorForm(request.POST, candidates=access.supervisor_candidates(project))
     if not form.is_valid():
         return _project_page(request, project, supervisor_form=form)
-    said = lambda done: done  # noqa: E731
-    run_and_report(request, projects.supervisor_choose, said, project=project, **form.cleaned_data)
+    run_and_report(request, projects.supervisor_choose, project=project, **form.cleaned_data)
     return redirect(project)
 
 
