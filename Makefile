@@ -23,20 +23,21 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# NHS.UK frontend and htmx, copied from npm into our static files. The stylesheet's absolute
+# NHS.UK frontend, htmx and Chart.js, copied from npm into our static files. The stylesheet's absolute
 # image paths are made relative and the remote font faces dropped (our CSP allows only 'self').
 # Source-map comments are dropped: the maps are not shipped (the stylesheet no longer matches
 # its map), and the production manifest storage refuses a reference to a missing file.
 assets: $(VENDOR)/.built
 
 $(VENDOR)/.built: node_modules/.installed Makefile
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/nhsuk $(VENDOR)/htmx
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/nhsuk $(VENDOR)/htmx $(VENDOR)/chartjs
 	cp -R node_modules/nhsuk-frontend/dist/nhsuk/assets $(VENDOR)/nhsuk/assets
 	sed -e 's#//\# sourceMappingURL=[^ ]*$$##' \
 		node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js > $(VENDOR)/nhsuk/nhsuk-frontend.min.js
 	sed -e 's#url(/assets/#url(assets/#g' -e 's#@font-face{[^}]*}##g' -e 's#/\*\# sourceMappingURL=[^*]*\*/##g' \
 		node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css > $(VENDOR)/nhsuk/nhsuk-frontend.min.css
 	sed -e 's#//\# sourceMappingURL=[^ ]*$$##' node_modules/htmx.org/dist/htmx.min.js > $(VENDOR)/htmx/htmx.min.js
+	sed -e 's#//\# sourceMappingURL=[^ ]*$$##' node_modules/chart.js/dist/chart.umd.min.js > $(VENDOR)/chartjs/chart.umd.min.js
 	touch $@
 
 migrate: setup

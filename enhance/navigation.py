@@ -36,5 +36,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_placements": placements,
         "nav_expenses": expenses,
         "nav_setup": scope.admin or bool(scope.regions or scope.lead_programmes or scope.community_orgs),
+        "nav_surveys": scope.is_learner,
         "nav_reflections": scope.is_learner or bool(scope.supervised) or scope.manages_learners,
     }

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "enhance.expenses",
     "enhance.portfolio",
     "enhance.privacy",
+    "enhance.evaluation",
     "enhance.home",
     "enhance.reference",
     "enhance.api",

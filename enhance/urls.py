@@ -34,6 +34,7 @@ urlpatterns = [
     path("projects/", include("enhance.projects.urls")),
     path("privacy/", include("enhance.privacy.urls")),
     path("setup/", include("enhance.reference.urls")),
+    path("evaluation/", include("enhance.evaluation.urls")),
     path("assess/<str:token>/", portfolio_views.assessor, name="assessor"),
     path("admin/", admin.site.urls),
     path("", include("enhance.programmes.urls")),
