@@ -112,6 +112,7 @@ def ensure_reference_data() -> None:
         "enhance.portfolio.migrations.0003_assessment_types",
         "enhance.projects.migrations.0002_populations",
         "enhance.privacy.migrations.0003_default_retention_rules",
+        "enhance.evaluation.migrations.0002_national_questionnaire",
     ):
         importlib.import_module(module).forwards(apps, None)
 

@@ -15,6 +15,7 @@ from enhance.demo.data import EMPLOYERS, FORENAMES, ORGANISATIONS, SHAPES, SURNA
 from enhance.demo.expenses import load_expenses
 from enhance.demo.placements import load_placements
 from enhance.demo.projects import load_projects
+from enhance.demo.surveys import load_surveys
 from enhance.demo.teaching import load_teaching
 from enhance.demo.waiting import load_waiting
 from enhance.programmes.models import (
@@ -160,4 +161,8 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
     load_teaching(midlands, today)
     load_projects(midlands, orgs)
     load_waiting(midlands, today)
+    demo_people = set(
+        Membership.objects.filter(person__user__email__startswith="learner").values_list("person_id", flat=True)
+    )
+    load_surveys(today, demo_people, rng)
     return {"learners": len(learners), "programmes": len(programmes), "accounts": users}
