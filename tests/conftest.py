@@ -300,6 +300,7 @@ def scene(world, ranked_block, opportunities):  # returns Scene
         RequirementSet,
         Rule,
     )
+    from enhance.evaluation.models import Wave, Workbook
     from enhance.privacy.models import DataExport
     from enhance.programmes.imports import import_preview
     from enhance.projects import projects
@@ -444,5 +445,13 @@ def scene(world, ranked_block, opportunities):  # returns Scene
             "import_batch": import_batch,
             "feed_token": feed_token_for(learner).token,
             "export": DataExport.objects.create(person=m.person, requested_by=learner),
+            "wave": Wave.objects.create(
+                cohort=world.cohort,
+                point=Wave.Point.ENTRY,
+                year=0,
+                opens_on=timezone.localdate() - dt.timedelta(days=1),
+                closes_on=timezone.localdate() + dt.timedelta(days=14),
+            ),
+            "workbook": Workbook.objects.create(requested_by=world["national_admin"], total=7),
         },
     )

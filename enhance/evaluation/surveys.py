@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from enhance.accounts.models import User
@@ -151,9 +151,10 @@ def waves_remind(today: dt.date | None = None) -> int:
 
 
 def items_for(programme_id: int) -> QuerySet[SurveyItem]:
-    """The national questions, then the programme's own, in order."""
-    return SurveyItem.objects.filter(Q(programme__isnull=True) | Q(programme_id=programme_id), active=True).order_by(
-        "-programme_id", "order", "id"
+    """The ratings (national questions, then the programme's own, each in order), then the free text."""
+    mine = Q(programme__isnull=True) | Q(programme_id=programme_id)
+    return SurveyItem.objects.filter(mine, active=True).order_by(
+        "answer", F("programme_id").asc(nulls_first=True), "order", "id"
     )
 
 

@@ -48,7 +48,7 @@ def measure_download(request: AuthedHttpRequest, slug: str, table: str, fmt: str
     """Exactly the table on the page (the small-number rule applied), as CSV or XLSX."""
     info = access.get_measure(request.user, slug)
     _form, filters = filters_from(request.GET, request.user)
-    if filters is None:
+    if filters is None or fmt not in ("csv", "xlsx"):
         raise Http404(FIX_FILTERS)
     found = [t for t in info.build(request.user, filters) if t.slug == table]
     if not found:

@@ -52,7 +52,7 @@ def workbook_build(workbook_id: int) -> str:
     user, filters = book.requested_by, Filters.from_dict(book.filters)
     national = is_national(user, filters)
     sheets: dict[str, list[list[Any]]] = {
-        "Filters": [["Filter", "Value"], *describe_filters(filters), ["Built", timezone.localtime()]]
+        "Filters": [["Filter", "Value"], *describe_filters(filters), ["Built", f"{timezone.localtime():%d/%m/%Y %H:%M}"]]
     }
     dictionary: list[list[Any]] = [["Sheet", "Column", "Kind", "Meaning", "About the table"]]
     used: set[str] = set(sheets)
