@@ -286,6 +286,7 @@ def scene(world, ranked_block, opportunities):  # returns Scene
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from enhance.calendars.services import feed_token_for
+    from enhance.evaluation.models import Wave, Workbook
     from enhance.expenses import services as expenses
     from enhance.expenses.models import Claim, Cost, Journey
     from enhance.notifications.services import notify
@@ -300,7 +301,6 @@ def scene(world, ranked_block, opportunities):  # returns Scene
         RequirementSet,
         Rule,
     )
-    from enhance.evaluation.models import Wave, Workbook
     from enhance.privacy.models import DataExport
     from enhance.programmes.imports import import_preview
     from enhance.projects import projects

@@ -161,8 +161,7 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
     load_teaching(midlands, today)
     load_projects(midlands, orgs)
     load_waiting(midlands, today)
-    demo_people = set(
-        Membership.objects.filter(person__user__email__startswith="learner").values_list("person_id", flat=True)
-    )
+    demo = Membership.objects.filter(person__user__email__startswith="learner")
+    demo_people = set(demo.values_list("person_id", flat=True))
     load_surveys(today, demo_people, rng)
     return {"learners": len(learners), "programmes": len(programmes), "accounts": users}

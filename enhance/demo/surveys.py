@@ -21,7 +21,7 @@ def _score(rng: random.Random, base: int, growth: int) -> int:
 def load_surveys(today: dt.date, demo_people: set[int], rng: random.Random) -> int:
     items = list(SurveyItem.objects.filter(programme__isnull=True, active=True))
     scale = [i for i in items if i.is_scale]
-    base = {}  # (person, item) -> entry rating
+    base: dict[tuple[int, int], int] = {}  # (person, item) -> entry rating
     respondents: dict[int, Respondent] = {}
     answered = 0
     for cohort in Cohort.objects.select_related("programme").order_by("intake_date", "id"):
@@ -31,7 +31,13 @@ def load_surveys(today: dt.date, demo_people: set[int], rng: random.Random) -> i
             if plan.opens_on > today:
                 continue
             closes = plan.closes_on
-            if plan.year == 0 and cohort.programme.pathway == "imt" and closes < today and members and demo_people & set(members):
+            if (
+                plan.year == 0
+                and cohort.programme.pathway == "imt"
+                and closes < today
+                and members
+                and demo_people & set(members)
+            ):
                 closes = today + dt.timedelta(days=14)  # kept open for the demo learners
             wave = Wave.objects.create(
                 cohort=cohort,

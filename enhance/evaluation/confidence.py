@@ -116,7 +116,9 @@ def _changes(answers: QuerySet[Answer]) -> Table:
         .annotate(entry=Subquery(entry))
         .filter(entry__isnull=False)
         .annotate(change=F("score") - F("entry"))
-        .values("item_id", "item__text", "item__order", "response__wave__point", "response__wave__year", "change")
+        .values(
+            "item_id", "item__text", "item__order", "response__wave__point", "response__wave__year", "change"
+        )
         .annotate(c=Count("id"))
         .order_by("item__order", "item_id")
     )

@@ -44,7 +44,9 @@ class Filters:
     def window(self) -> tuple[dt.date, dt.date] | None:
         if self.year is None:
             return None
-        return dt.date(self.year, YEAR_STARTS, 1), dt.date(self.year + 1, YEAR_STARTS, 1) - dt.timedelta(days=1)
+        return dt.date(self.year, YEAR_STARTS, 1), dt.date(self.year + 1, YEAR_STARTS, 1) - dt.timedelta(
+            days=1
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in (None, "")}
@@ -100,8 +102,13 @@ class FiltersForm(forms.Form):
 
     def filters(self) -> Filters:
         data = self.cleaned_data
-        pk = {name: data[name].pk if data.get(name) else None for name in ("region", "programme", "locality", "cohort", "profession")}
-        return Filters(year=data.get("year"), pathway=data.get("pathway") or "", grade=data.get("grade") or "", **pk)
+        pk = {
+            name: data[name].pk if data.get(name) else None
+            for name in ("region", "programme", "locality", "cohort", "profession")
+        }
+        return Filters(
+            year=data.get("year"), pathway=data.get("pathway") or "", grade=data.get("grade") or "", **pk
+        )
 
 
 def learners(user: User, f: Filters) -> QuerySet[Any]:

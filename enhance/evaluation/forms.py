@@ -25,7 +25,9 @@ class AnswerForm(forms.Form):
                     error_messages={"required": "Choose a rating from 1 to 5."},
                 )
             else:
-                field = forms.CharField(label=item.text, required=False, max_length=2000, widget=forms.Textarea)
+                field = forms.CharField(
+                    label=item.text, required=False, max_length=2000, widget=forms.Textarea
+                )
             self.fields[f"item_{item.pk}"] = field
 
     def answers(self) -> dict[int, Any]:

@@ -16,7 +16,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 from django.utils import timezone
 
@@ -36,7 +49,7 @@ Measure = Callable[[User, Filters], list[Table]]
 
 
 def _rate(part: int | None, whole: int | None) -> float | None:
-    return part / whole if whole else None
+    return (part or 0) / whole if whole else None
 
 
 def _in_window(f: Filters, field: str) -> Q:
@@ -70,9 +83,7 @@ def reach(user: User, f: Filters) -> list[Table]:
         )
         .order_by("programme__region__name", "programme__name")
     )
-    rows = [
-        {"label": f"{r['programme__name']} ({r['programme__region__name']})", **r} for r in by_programme
-    ]
+    rows = [{"label": f"{r['programme__name']} ({r['programme__region__name']})", **r} for r in by_programme]
     for r in rows:
         r["ltft_rate"] = _rate(r["ltft"], r["learners"])
     people = [Col("learners", "Learners", PEOPLE), Col("ltft", "Less than full time", PEOPLE)]
@@ -130,7 +141,11 @@ def _starters_and_leavers(base: QuerySet[Membership]) -> Table:
     for r in finished:
         years[r["ty"]].update(completed=r["completed"], withdrawn=r["withdrawn"])
     rows = [
-        {"label": year_label(y), "started": v.get("started", 0), **{k: v.get(k, 0) for k in ("completed", "withdrawn")}}
+        {
+            "label": year_label(y),
+            "started": v.get("started", 0),
+            **{k: v.get(k, 0) for k in ("completed", "withdrawn")},
+        }
         for y, v in sorted(years.items())
     ]
     return Table(
@@ -194,7 +209,10 @@ def participation(user: User, f: Filters) -> list[Table]:
         r["label"] = r["membership__programme__name"]
     programmes = learners(user, f).values("programme_id")
     sessions = Session.objects.filter(
-        _in_window(f, "starts_at__date"), programme__in=programmes, cancelled=False, starts_at__lte=timezone.now()
+        _in_window(f, "starts_at__date"),
+        programme__in=programmes,
+        cancelled=False,
+        starts_at__lte=timezone.now(),
     )
     modes = Session.Mode.choices
     held = (
@@ -224,7 +242,11 @@ def participation(user: User, f: Filters) -> list[Table]:
             "sessions-held",
             "Sessions held by month and mode",
             "Sessions of the selected learners' programmes that took place (cancelled ones left out).",
-            [Col("label", "Month", LABEL), Col("held", "Sessions held"), *(Col(m, label) for m, label in modes)],
+            [
+                Col("label", "Month", LABEL),
+                Col("held", "Sessions held"),
+                *(Col(m, label) for m, label in modes),
+            ],
             [{"label": f"{r['month']:%b %Y}", **r} for r in held],
             Chart([m for m, _ in modes], stacked=True, y_title="Sessions"),
             whole=True,
@@ -264,7 +286,13 @@ def experience(user: User, f: Filters) -> list[Table]:
     by_topic = feedback.values("session__topic__name").annotate(**summary).order_by("session__topic__name")
     topic_rows = [_with_shares({"label": r["session__topic__name"], **r}) for r in by_topic]
     role_rows = []
-    for role in [Role.PROGRAMME_LEAD, Role.LOCALITY_LEAD, Role.FACULTY, Role.COMMUNITY_LEAD, Role.PARTNER_CONTACT]:
+    for role in [
+        Role.PROGRAMME_LEAD,
+        Role.LOCALITY_LEAD,
+        Role.FACULTY,
+        Role.COMMUNITY_LEAD,
+        Role.PARTNER_CONTACT,
+    ]:
         led = Session.objects.filter(facilitators__roles__role=role).values("pk")
         row = feedback.filter(session__in=led).aggregate(**summary)
         if row["responses"]:
@@ -360,7 +388,10 @@ def projects(user: User, f: Filters) -> list[Table]:
     paired = pairings.values("membership__programme__name").annotate(
         partners=Count("partner", distinct=True), learners=Count("membership", distinct=True)
     )
-    pairing_rows = [{"label": r["membership__programme__name"], **r} for r in paired.order_by("membership__programme__name")]
+    pairing_rows = [
+        {"label": r["membership__programme__name"], **r}
+        for r in paired.order_by("membership__programme__name")
+    ]
     stages = Project.Stage.choices
     projects = Project.objects.filter(lead__in=base)
     by_stage = (
@@ -403,7 +434,11 @@ def projects(user: User, f: Filters) -> list[Table]:
             "projects-by-stage",
             "Projects by stage",
             "Each project counted once, under its lead learner's programme.",
-            [Col("label", "Programme", LABEL), Col("total", "Projects"), *(Col(s, label) for s, label in stages)],
+            [
+                Col("label", "Programme", LABEL),
+                Col("total", "Projects"),
+                *(Col(s, label) for s, label in stages),
+            ],
             [{"label": r["lead__programme__name"], **r} for r in by_stage],
             Chart([s for s, _ in stages], stacked=True, y_title="Projects"),
         ),
@@ -420,7 +455,11 @@ def projects(user: User, f: Filters) -> list[Table]:
                 Col("on_time_rate", "Share on time", RATE),
             ],
             [
-                {"label": r["project__lead__programme__name"], "on_time_rate": _rate(r["on_time"], r["due"]), **r}
+                {
+                    "label": r["project__lead__programme__name"],
+                    "on_time_rate": _rate(r["on_time"], r["due"]),
+                    **r,
+                }
                 for r in milestones
             ],
             Chart(["on_time", "late", "overdue"], stacked=True, y_title="Milestones"),
@@ -428,7 +467,7 @@ def projects(user: User, f: Filters) -> list[Table]:
         Table(
             "outputs",
             "Outputs by kind",
-            "Abstracts, posters, presentations, publications, reports and service changes, by how far they got.",
+            "Abstracts, posters, talks, publications, reports and service changes, by how far they got.",
             [
                 Col("label", "Kind", LABEL),
                 Col("total", "Outputs"),
@@ -444,7 +483,9 @@ def projects(user: User, f: Filters) -> list[Table]:
 # --- Curriculum coverage -----------------------------------------------------------------------
 
 
-def _coverage(user: User, f: Filters, link: str, names: list[tuple[int, str]], slug: str, title: str) -> Table:
+def _coverage(
+    user: User, f: Filters, link: str, names: list[tuple[int, str]], slug: str, title: str
+) -> Table:
     base = learners(user, f)
     sizes = base.values("cohort_id", "cohort__name", "programme__name").annotate(n=Count("id"))
     attended = (
@@ -508,12 +549,41 @@ class MeasureInfo:
 MEASURES: dict[str, MeasureInfo] = {
     m.slug: m
     for m in [
-        MeasureInfo("reach", "Reach", "Who the programme reached: learners, starters, completions, leavers.", reach),
-        MeasureInfo("participation", "Participation", "Attendance by month and programme; sessions held.", participation),
-        MeasureInfo("experience", "Experience", "What learners thought of sessions, by topic and facilitator.", experience),
-        MeasureInfo("placements", "Community placements", "Places offered and filled, choices met, clinics.", placements),
-        MeasureInfo("projects", "Immersive projects", "Partners, pairing, project stages, milestones and outputs.", projects),
-        MeasureInfo("curriculum", "Curriculum coverage", "Domains and themes reached by each cohort.", curriculum),
-        MeasureInfo("confidence", "Confidence", "Self-rated confidence at each survey, and change from entry.", confidence.tables),
+        MeasureInfo(
+            "reach", "Reach", "Who the programme reached: learners, starters, completions, leavers.", reach
+        ),
+        MeasureInfo(
+            "participation",
+            "Participation",
+            "Attendance by month and programme; sessions held.",
+            participation,
+        ),
+        MeasureInfo(
+            "experience",
+            "Experience",
+            "What learners thought of sessions, by topic and facilitator.",
+            experience,
+        ),
+        MeasureInfo(
+            "placements",
+            "Community placements",
+            "Places offered and filled, choices met, clinics.",
+            placements,
+        ),
+        MeasureInfo(
+            "projects",
+            "Immersive projects",
+            "Partners, pairing, project stages, milestones and outputs.",
+            projects,
+        ),
+        MeasureInfo(
+            "curriculum", "Curriculum coverage", "Domains and themes reached by each cohort.", curriculum
+        ),
+        MeasureInfo(
+            "confidence",
+            "Confidence",
+            "Self-rated confidence at each survey, and change from entry.",
+            confidence.tables,
+        ),
     ]
 }

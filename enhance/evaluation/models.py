@@ -109,7 +109,9 @@ class Wave(models.Model):
         ordering = ["cohort", "year"]
         constraints = [
             models.UniqueConstraint(fields=["cohort", "year"], name="one_wave_per_cohort_year"),
-            models.CheckConstraint(condition=models.Q(closes_on__gte=models.F("opens_on")), name="wave_closes_after"),
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")), name="wave_closes_after"
+            ),
         ]
 
     def __str__(self) -> str:

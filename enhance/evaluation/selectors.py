@@ -26,7 +26,7 @@ def waves_of(person_id: int) -> QuerySet[Wave]:
 
 def open_waves_of(person_id: int) -> QuerySet[Wave]:
     today = timezone.localdate()
-    return waves_of(person_id).filter(opens_on__lte=today, closes_on__gte=today, answered=False)
+    return waves_of(person_id).filter(opens_on__lte=today, closes_on__gte=today, answered=False)  # type: ignore[misc]
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,7 @@ def own_answers(person_id: int) -> OwnAnswers:
         .values_list("item_id", "item__text", "response__wave_id", "score", "text")
         .order_by("item__programme_id", "item__order", "item_id")
     )
-    waves = list(
-        Wave.objects.filter(responses__respondent__person_id=person_id).order_by("opens_on", "id")
-    )
+    waves = list(Wave.objects.filter(responses__respondent__person_id=person_id).order_by("opens_on", "id"))
     column = {w.pk: i for i, w in enumerate(waves)}
     rows: dict[int, tuple[str, list[str]]] = {}
     for item_id, text, wave_id, score, free in answers:
@@ -81,5 +79,3 @@ def workbooks_of(user_id: int) -> QuerySet[Workbook]:
 
 def has_open(person_id: int) -> bool:
     return open_waves_of(person_id).exists()
-
-

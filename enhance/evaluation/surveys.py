@@ -119,7 +119,9 @@ def wave_open(*, cohort: Cohort, planned: PlannedWave) -> Wave | None:
 def waves_open_due(today: dt.date | None = None) -> int:
     """Open every survey whose window includes today and that has not been opened yet."""
     today = today or timezone.localdate()
-    cohorts = Cohort.objects.filter(closed_on__isnull=True, intake_date__lte=today).select_related("programme")
+    cohorts = Cohort.objects.filter(closed_on__isnull=True, intake_date__lte=today).select_related(
+        "programme"
+    )
     schedules = {s.programme_id: s for s in SurveySchedule.objects.all()}
     existing = set(Wave.objects.filter(cohort__in=cohorts).values_list("cohort_id", "year"))
     opened = 0
@@ -127,7 +129,11 @@ def waves_open_due(today: dt.date | None = None) -> int:
         schedule = schedules.get(cohort.programme_id) or SurveySchedule(programme=cohort.programme)
         for planned in planned_waves(cohort, schedule, cohort.programme.length_years):
             due = planned.opens_on <= today <= planned.closes_on
-            if due and (cohort.pk, planned.year) not in existing and wave_open(cohort=cohort, planned=planned):
+            if (
+                due
+                and (cohort.pk, planned.year) not in existing
+                and wave_open(cohort=cohort, planned=planned)
+            ):
                 opened += 1
     return opened
 

@@ -118,7 +118,9 @@ def chart_data(table: Table) -> dict[str, Any] | None:
     for key in table.chart.series:
         col = table.columns[index[key]]
         values = [row[index[key]] for row in table.cells]
-        series.append({"label": col.label, "data": [v if isinstance(v, int | float) else None for v in values]})
+        series.append(
+            {"label": col.label, "data": [v if isinstance(v, int | float) else None for v in values]}
+        )
     return {
         "type": table.chart.kind,
         "labels": labels,

@@ -70,7 +70,9 @@ def workbook_new(request: AuthedHttpRequest) -> HttpResponse:
 def workbook(request: AuthedHttpRequest, pk: int) -> HttpResponse | FileResponse:
     book = access.get_workbook_for(request.user, pk)
     if request.GET.get("download") and book.ready:
-        return FileResponse(book.file.open("rb"), as_attachment=True, filename=book.file.name.rsplit("/", 1)[-1])
+        return FileResponse(
+            book.file.open("rb"), as_attachment=True, filename=book.file.name.rsplit("/", 1)[-1]
+        )
     partial = request.headers.get("HX-Request")
     template = "evaluation/_workbook_status.html" if partial else "evaluation/workbook.html"
     return render(request, template, {"book": book})

@@ -51,8 +51,12 @@ def workbook_build(workbook_id: int) -> str:
     Workbook.objects.filter(pk=book.pk).update(status=Workbook.Status.BUILDING)
     user, filters = book.requested_by, Filters.from_dict(book.filters)
     national = is_national(user, filters)
-    sheets: dict[str, list[list[Any]]] = {
-        "Filters": [["Filter", "Value"], *describe_filters(filters), ["Built", f"{timezone.localtime():%d/%m/%Y %H:%M}"]]
+    sheets: dict[str, Any] = {
+        "Filters": [
+            ["Filter", "Value"],
+            *describe_filters(filters),
+            ["Built", f"{timezone.localtime():%d/%m/%Y %H:%M}"],
+        ]
     }
     dictionary: list[list[Any]] = [["Sheet", "Column", "Kind", "Meaning", "About the table"]]
     used: set[str] = set(sheets)
@@ -61,14 +65,18 @@ def workbook_build(workbook_id: int) -> str:
             for table in measure.build(user, filters):
                 name = _sheet_name(measure.title, apply_rule(table, national=national), used)
                 sheets[name] = download_rows(table)
-                dictionary += [[name, c.label, c.kind, KIND_MEANING[c.kind], table.about] for c in table.columns]
+                dictionary += [
+                    [name, c.label, c.kind, KIND_MEANING[c.kind], table.about] for c in table.columns
+                ]
             Workbook.objects.filter(pk=book.pk).update(done=done)
         sheets["Data dictionary"] = dictionary
         content = xlsx_bytes(sheets)
     except Exception as exc:  # the person is shown it failed rather than a page that spins for ever
         Workbook.objects.filter(pk=book.pk).update(status=Workbook.Status.FAILED, error=str(exc)[:500])
         raise
-    book.file.save(f"enhance-evaluation-{timezone.localdate():%Y-%m-%d}.xlsx", ContentFile(content), save=False)
+    book.file.save(
+        f"enhance-evaluation-{timezone.localdate():%Y-%m-%d}.xlsx", ContentFile(content), save=False
+    )
     book.status, book.finished_at, book.done = Workbook.Status.READY, timezone.now(), len(MEASURES)
     book.save(update_fields=["file", "status", "finished_at", "done"])
     notify(recipient=user, kind="evaluation_workbook_ready", title=READY_TITLE, url=book.get_absolute_url())

@@ -24,7 +24,9 @@ class Surveyed:
 def respond(wave: Wave, membership: Membership, score: int, first_item_score: int | None = None) -> Response:
     respondent, _ = Respondent.objects.get_or_create(person=membership.person)
     response = Response.objects.create(wave=wave, respondent=respondent)
-    items = SurveyItem.objects.filter(programme__isnull=True, answer=SurveyItem.Answer.SCALE).order_by("order")
+    items = SurveyItem.objects.filter(programme__isnull=True, answer=SurveyItem.Answer.SCALE).order_by(
+        "order"
+    )
     for i, item in enumerate(items):
         value = first_item_score if i == 0 and first_item_score is not None else score
         Answer.objects.create(response=response, item=item, score=value)
@@ -36,7 +38,12 @@ def answered_by(world, entry_scores: list[int], later_scores: list[int]) -> Surv
     of year 1 survey (later_scores: the first question's rating; the others stay at 3)."""
     cohort = world.cohort
     entry = Wave.objects.create(
-        cohort=cohort, point="entry", year=0, opens_on=dt.date(2026, 8, 5), closes_on=dt.date(2026, 9, 2), invited_count=6
+        cohort=cohort,
+        point="entry",
+        year=0,
+        opens_on=dt.date(2026, 8, 5),
+        closes_on=dt.date(2026, 9, 2),
+        invited_count=6,
     )
     year_end = Wave.objects.create(
         cohort=cohort, point="year_end", year=1, opens_on=dt.date(2027, 7, 7), closes_on=dt.date(2027, 8, 4)

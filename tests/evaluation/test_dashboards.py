@@ -46,7 +46,11 @@ def test_the_national_view_shows_the_paired_change_worked_out_by_hand(client, wo
     client.force_login(world["national_admin"])
     rows = _csv(client.get(reverse("evaluation:download", args=["confidence", "change", "csv"])))
     assert rows[0] == [
-        "Question and surveys", "Learners with both answers", "Mean change", "95% CI, lower", "95% CI, upper",
+        "Question and surveys",
+        "Learners with both answers",
+        "Mean change",
+        "95% CI, lower",
+        "95% CI, upper",
         "p-value (signed-rank)",
     ]
     row = _change_row(rows)
@@ -84,20 +88,32 @@ def test_a_lead_sees_only_their_programme_and_cannot_filter_into_another(client,
     assert world.programme.name in reach and world.other_programme.name not in reach
     other = client.get(reverse("evaluation:measure", args=["reach"]), {"programme": world.other_programme.pk})
     assert other.status_code == 200
-    assert "Select a valid choice" in other.content.decode() and world.other_programme.name + " (" not in other.content.decode()
-    bad = client.get(reverse("evaluation:download", args=["reach", "by-programme", "csv"]), {"programme": world.other_programme.pk})
+    assert (
+        "Select a valid choice" in other.content.decode()
+        and world.other_programme.name + " (" not in other.content.decode()
+    )
+    bad = client.get(
+        reverse("evaluation:download", args=["reach", "by-programme", "csv"]),
+        {"programme": world.other_programme.pk},
+    )
     assert bad.status_code == 404
 
 
 def test_the_national_admin_filters_to_one_trailblazer(client, world, surveyed):
     client.force_login(world["national_admin"])
     london = Region.objects.get(code="london")
-    rows = _csv(client.get(reverse("evaluation:download", args=["reach", "by-programme", "csv"]), {"region": london.pk}))
+    rows = _csv(
+        client.get(
+            reverse("evaluation:download", args=["reach", "by-programme", "csv"]), {"region": london.pk}
+        )
+    )
     assert [r[0] for r in rows[1:]] == [f"{world.other_programme.name} (London)"]
     assert rows[1][1] == FEWER_THAN_5  # one learner in London: below national level, the rule applies
 
 
-@pytest.mark.parametrize("query", [{"region": "abc"}, {"year": "1999"}, {"cohort": "999999"}, {"grade": "<script>"}])
+@pytest.mark.parametrize(
+    "query", [{"region": "abc"}, {"year": "1999"}, {"cohort": "999999"}, {"grade": "<script>"}]
+)
 def test_bad_filters_get_a_clear_error_never_a_500(client, world, query):
     client.force_login(world["national_admin"])
     page = client.get(reverse("evaluation:measure", args=["reach"]), query)
@@ -115,9 +131,22 @@ def test_downloads_neutralise_cells_that_would_start_a_formula(client, world):
 
 
 def test_the_rule_counts_people_and_exempts_only_national_whole_tables():
-    table = Table("t", "T", "", [Col("label", "L", "label"), Col("n", "N", PEOPLE), Col("m", "M", "mean", base="n")],
-                  [{"label": "a", "n": 4, "m": 2.0}, {"label": "b", "n": 0, "m": None}, {"label": "c", "n": 5, "m": 3.0}])
-    assert apply_rule(table, national=True).cells == [["a", FEWER_THAN_5, HIDDEN], ["b", 0, ""], ["c", 5, 3.0]]
+    table = Table(
+        "t",
+        "T",
+        "",
+        [Col("label", "L", "label"), Col("n", "N", PEOPLE), Col("m", "M", "mean", base="n")],
+        [
+            {"label": "a", "n": 4, "m": 2.0},
+            {"label": "b", "n": 0, "m": None},
+            {"label": "c", "n": 5, "m": 3.0},
+        ],
+    )
+    assert apply_rule(table, national=True).cells == [
+        ["a", FEWER_THAN_5, HIDDEN],
+        ["b", 0, ""],
+        ["c", 5, 3.0],
+    ]
     table.whole = True
     assert apply_rule(table, national=True).cells[0] == ["a", 4, 2.0]
     assert apply_rule(table, national=False).cells[0] == ["a", FEWER_THAN_5, HIDDEN]

@@ -40,8 +40,12 @@ def test_a_one_year_school_without_year_end_surveys_is_asked_at_entry_and_exit(w
 
 
 @time_machine.travel(dt.datetime(2026, 8, 10, 9, 0), tick=False)
-def test_the_daily_job_opens_a_due_survey_once_and_invites_the_active_learners(world, django_capture_on_commit_callbacks):
-    paused = MembershipFactory(programme=world.programme, cohort=world.cohort, status=Membership.Status.PAUSED)
+def test_the_daily_job_opens_a_due_survey_once_and_invites_the_active_learners(
+    world, django_capture_on_commit_callbacks
+):
+    paused = MembershipFactory(
+        programme=world.programme, cohort=world.cohort, status=Membership.Status.PAUSED
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert surveys.waves_open_due() == 1
         assert surveys.waves_open_due() == 0
@@ -50,12 +54,18 @@ def test_the_daily_job_opens_a_due_survey_once_and_invites_the_active_learners(w
     invited = Notification.objects.filter(kind="survey").values_list("recipient__email", flat=True)
     assert sorted(invited) == ["learner2@example.org", "learner@example.org"]
     assert paused.person.email not in invited
-    assert not Wave.objects.filter(cohort=CohortFactory(programme=world.other_programme, intake_date=dt.date(2027, 1, 5)))
+    assert not Wave.objects.filter(
+        cohort=CohortFactory(programme=world.other_programme, intake_date=dt.date(2027, 1, 5))
+    )
 
 
 def test_a_week_before_closing_only_those_who_have_not_answered_are_reminded_once(world):
     wave = Wave.objects.create(
-        cohort=world.cohort, point="entry", year=0, opens_on=dt.date(2026, 8, 5), closes_on=dt.date(2026, 9, 2),
+        cohort=world.cohort,
+        point="entry",
+        year=0,
+        opens_on=dt.date(2026, 8, 5),
+        closes_on=dt.date(2026, 9, 2),
         invited_at=dt.datetime(2026, 8, 5, 7, tzinfo=dt.UTC),
     )
     with time_machine.travel(dt.datetime(2026, 8, 27, 9, 0), tick=False):
@@ -70,7 +80,11 @@ def test_a_week_before_closing_only_those_who_have_not_answered_are_reminded_onc
 @time_machine.travel(dt.datetime(2026, 8, 20, 9, 0), tick=False)
 def test_a_learner_answers_once_and_sees_their_answers(client, world):
     wave = Wave.objects.create(
-        cohort=world.cohort, point="entry", year=0, opens_on=dt.date(2026, 8, 5), closes_on=dt.date(2026, 9, 2)
+        cohort=world.cohort,
+        point="entry",
+        year=0,
+        opens_on=dt.date(2026, 8, 5),
+        closes_on=dt.date(2026, 9, 2),
     )
     client.force_login(world["learner"])
     items = list(surveys.items_for(world.programme.pk))
@@ -90,7 +104,11 @@ def test_a_learner_answers_once_and_sees_their_answers(client, world):
 @pytest.mark.parametrize("value", ["0", "6", "four", ""])
 def test_a_rating_outside_1_to_5_is_refused(client, world, value):
     wave = Wave.objects.create(
-        cohort=world.cohort, point="entry", year=0, opens_on=dt.date(2020, 1, 1), closes_on=dt.date(2099, 1, 1)
+        cohort=world.cohort,
+        point="entry",
+        year=0,
+        opens_on=dt.date(2020, 1, 1),
+        closes_on=dt.date(2099, 1, 1),
     )
     client.force_login(world["learner"])
     items = list(surveys.items_for(world.programme.pk))
@@ -101,7 +119,11 @@ def test_a_rating_outside_1_to_5_is_refused(client, world, value):
 
 def test_a_closed_survey_is_refused_and_another_cohorts_is_not_reachable(client, world):
     closed = Wave.objects.create(
-        cohort=world.cohort, point="entry", year=0, opens_on=dt.date(2020, 1, 1), closes_on=dt.date(2020, 2, 1)
+        cohort=world.cohort,
+        point="entry",
+        year=0,
+        opens_on=dt.date(2020, 1, 1),
+        closes_on=dt.date(2020, 2, 1),
     )
     client.force_login(world["learner"])
     items = list(surveys.items_for(world.programme.pk))

@@ -10,7 +10,9 @@ LEARNERS = COHORT_LEARNERS | {"far_learner"}
 TABLE = {
     "evaluation:dashboard": Route(get=MANAGERS),
     "evaluation:measure": Route(lambda s: {"slug": "confidence"}, get=MANAGERS),
-    "evaluation:download": Route(lambda s: {"slug": "reach", "table": "by-programme", "fmt": "csv"}, get=MANAGERS),
+    "evaluation:download": Route(
+        lambda s: {"slug": "reach", "table": "by-programme", "fmt": "csv"}, get=MANAGERS
+    ),
     "evaluation:workbook_new": Route(post=MANAGERS),
     "evaluation:workbook": Route(lambda s: {"pk": s.workbook.pk}, get=ADMIN),
     "evaluation:my_surveys": Route(get=LEARNERS),

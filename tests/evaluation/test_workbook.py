@@ -22,11 +22,15 @@ def _build(client, user, data, capture):
     return book
 
 
-def test_a_lead_builds_the_workbook_and_downloads_it(client, world, surveyed, django_capture_on_commit_callbacks):
+def test_a_lead_builds_the_workbook_and_downloads_it(
+    client, world, surveyed, django_capture_on_commit_callbacks
+):
     book = _build(client, world["programme_lead"], {"year": "2026"}, django_capture_on_commit_callbacks)
     page = client.get(book.get_absolute_url()).content.decode()
     assert "The workbook is ready." in page
-    assert Notification.objects.filter(recipient=world["programme_lead"], kind="evaluation_workbook_ready").exists()
+    assert Notification.objects.filter(
+        recipient=world["programme_lead"], kind="evaluation_workbook_ready"
+    ).exists()
     download = client.get(book.get_absolute_url(), {"download": "1"})
     sheets = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     names = sheets.sheetnames
