@@ -1,8 +1,10 @@
 """`make bench`: every benchmark, each printing ratios against a baseline from the same run."""
 
-from bench import allocation, people
+from bench import allocation, evaluation, people
 
 print("== People and imports ==")
 people.main()
 print("\n== Placement allocation ==")
 allocation.main()
+print("\n== Evaluation pages ==")
+evaluation.main()

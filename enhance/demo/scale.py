@@ -108,6 +108,7 @@ class ScaleSeeder:
         self.placements(memberships)
         self.claims(memberships)
         self.projects(memberships)
+        self.surveys(memberships)
         self.notifications()
         return self.counts
 
@@ -350,6 +351,44 @@ class ScaleSeeder:
         due = self.today + dt.timedelta(days=60)
         _insert(Milestone, (Milestone(project_id=pk, name="Abstract", due_on=due) for pk in made.iterator()))
         self.step("projects", made.count())
+
+    def surveys(self, memberships: list[Membership]) -> None:
+        """Entry and end-of-year-1 surveys of every cohort, answered by most new learners."""
+        from enhance.evaluation.models import Answer, Respondent, Response, SurveyItem, Wave
+
+        items = list(SurveyItem.objects.filter(programme__isnull=True, answer=SurveyItem.Answer.SCALE))
+        waves = {}
+        for cohort in Cohort.objects.filter(pk__in={m.cohort_id for m in memberships}):
+            for year, point in ((0, Wave.Point.ENTRY), (1, Wave.Point.YEAR_END)):
+                opens = cohort.intake_date + dt.timedelta(days=365 * year - (28 if year else 0))
+                waves[(cohort.pk, year)], _ = Wave.objects.get_or_create(
+                    cohort=cohort,
+                    year=year,
+                    defaults={"point": point, "opens_on": opens, "closes_on": opens + dt.timedelta(days=28)},
+                )
+        taken = set(Respondent.objects.values_list("person_id", flat=True))
+        _insert(
+            Respondent, (Respondent(person_id=m.person_id) for m in memberships if m.person_id not in taken)
+        )
+        respondent = dict(Respondent.objects.values_list("person_id", "pk"))
+        rows = [
+            Response(wave=waves[(m.cohort_id, year)], respondent_id=respondent[m.person_id])
+            for m in memberships
+            for year, share in ((0, 0.8), (1, 0.6))
+            if self.rng.random() < share
+        ]
+        _insert(Response, rows)
+        start = {m.person_id: self.rng.randint(1, 4) for m in memberships}
+        new = Response.objects.filter(pk__gte=min((r.pk for r in rows), default=0)).values_list(
+            "pk", "respondent__person_id", "wave__year"
+        )
+        answers = (
+            Answer(response_id=pk, item=item, score=min(5, start[person] + year * self.rng.randint(0, 1)))
+            for pk, person, year in new.iterator()
+            if person in start
+            for item in items
+        )
+        self.step("survey answers", _insert(Answer, answers))
 
     def notifications(self) -> None:
         total = _target("notifications", self.scale)

@@ -14,6 +14,7 @@ from django.db.models import Model, Q, QuerySet
 
 from enhance.accounts.models import User
 from enhance.curriculum.models import Domain, Framework, Outcome, Theme
+from enhance.evaluation.models import SurveyItem
 from enhance.placements.models import OpportunityType
 from enhance.programmes.access import programmes_run_by, scope_for
 from enhance.programmes.models import (
@@ -43,6 +44,7 @@ class Kind:
     search: list[str] = field(default_factory=list)
     choices: dict[str, Rows] = field(default_factory=dict)
     select: list[str] = field(default_factory=list)
+    required: list[str] = field(default_factory=list)  # optional on the model, required here
 
     @property
     def singular(self) -> str:
@@ -101,6 +103,18 @@ def _sites(user: User) -> QuerySet[Site]:
 
 def _milestone_templates(user: User) -> QuerySet[MilestoneTemplate]:
     return MilestoneTemplate.objects.filter(programme__in=programmes_run_by(user))
+
+
+def _national_questions(user: User) -> QuerySet[SurveyItem]:
+    return SurveyItem.objects.filter(programme__isnull=True) if _admin(user) else SurveyItem.objects.none()
+
+
+def _programme_questions(user: User) -> QuerySet[SurveyItem]:
+    return SurveyItem.objects.filter(programme__in=programmes_run_by(user))
+
+
+QUESTION = ["text", "answer", "domain", "theme", "low_label", "high_label", "order", "active"]
+QUESTION_COLUMNS = [("order", "Order"), ("text", "Question"), ("answer", "Answered with")]
 
 
 def _keeps(user: User, kind: Kind) -> bool:
@@ -279,6 +293,30 @@ KINDS: dict[str, Kind] = {
             search=["name"],
             choices={"programme": programmes_run_by},
             select=["programme"],
+        ),
+        Kind(
+            "survey-questions",
+            SurveyItem,
+            "Confidence survey questions",
+            QUESTION,
+            QUESTION_COLUMNS,
+            _national_questions,
+            "The national questionnaire every learner answers at entry, at the end of each training year and "
+            "at exit. Mark a question inactive rather than rewording it, so answers over time stay comparable.",
+            search=["text"],
+        ),
+        Kind(
+            "programme-survey-questions",
+            SurveyItem,
+            "Programme survey questions",
+            ["programme", *QUESTION],
+            [("programme__name", "Programme"), *QUESTION_COLUMNS],
+            _programme_questions,
+            "Questions a programme adds after the national ones in its learners' confidence surveys.",
+            search=["text"],
+            choices={"programme": programmes_run_by},
+            select=["programme"],
+            required=["programme"],
         ),
     ]
 }

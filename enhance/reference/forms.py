@@ -17,6 +17,8 @@ def row_form(kind: Kind, user: User, *args: Any, **kwargs: Any) -> forms.ModelFo
     form = form_class(*args, **kwargs)
     for name, choices in kind.choices.items():
         form.fields[name].queryset = choices(user)  # type: ignore[attr-defined]
+    for name in kind.required:
+        form.fields[name].required = True
     return form
 
 

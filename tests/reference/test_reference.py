@@ -41,8 +41,16 @@ def test_each_persona_sees_the_lists_they_keep(client, world):
             "opportunity-types",
             "populations",
             "milestone-templates",
+            "programme-survey-questions",
         },
-        "programme_lead": {"venues", "topics", "opportunity-types", "populations", "milestone-templates"},
+        "programme_lead": {
+            "venues",
+            "topics",
+            "opportunity-types",
+            "populations",
+            "milestone-templates",
+            "programme-survey-questions",
+        },
         "community_lead": {"venues"},
         "faculty": set(),
         "finance_officer": set(),
@@ -146,3 +154,26 @@ def test_lists_search_order_and_page_in_the_database(client, world, query_count)
     assert "Page 1 of 3" in client.get(url, {"q": "Topic", "page": 2}).content.decode()
     assert "Topic 059" in client.get(url, {"q": "Topic", "page": 3}).content.decode()
     assert client.get(url, {"order": "bogus", "page": "x"}).status_code == 200
+
+
+def test_survey_questions_national_for_admins_and_a_programmes_own_for_its_leads(client, world):
+    from enhance.evaluation.models import SurveyItem
+
+    question = {
+        "text": "How confident are you in frailty care?",
+        "answer": "scale",
+        "order": 20,
+        "active": "on",
+    }
+    question |= {"low_label": "Not at all confident", "high_label": "Very confident"}
+    assert post(client, world["national_admin"], "survey-questions", question).status_code == 302
+    assert SurveyItem.objects.get(text=question["text"]).programme is None
+    lead = world["programme_lead"]
+    assert post(client, lead, "survey-questions", question).status_code == 403
+    page = post(client, lead, "programme-survey-questions", {**question, "text": "Ours"}).content.decode()
+    assert "This field is required." in page and not SurveyItem.objects.filter(text="Ours").exists()
+    both = {**question, "text": "Ours", "programme": world.programme.pk}
+    linked = post(client, lead, "programme-survey-questions", {**both, "answer": "text", "domain": 1})
+    assert "cannot be linked" in linked.content.decode()
+    assert post(client, lead, "programme-survey-questions", both).status_code == 302
+    assert SurveyItem.objects.get(text="Ours").programme == world.programme
