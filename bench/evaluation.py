@@ -46,7 +46,8 @@ def _table(title: str, clients: dict, urls: list[str]) -> None:  # type: ignore[
         for url in urls:
             median, p95, queries, size = _time(client, url)
             print(
-                f"{url:44} {who:15} {queries:7} {median * 1000:10.1f} {p95 * 1000:8.1f} {size / 1024:6.0f} {median / base:7.1f}"
+                f"{url:44} {who:15} {queries:7} {median * 1000:10.1f} {p95 * 1000:8.1f} "
+                f"{size / 1024:6.0f} {median / base:7.1f}"
             )
 
 

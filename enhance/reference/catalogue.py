@@ -301,8 +301,8 @@ KINDS: dict[str, Kind] = {
             QUESTION,
             QUESTION_COLUMNS,
             _national_questions,
-            "The national questionnaire every learner answers at entry, at the end of each training year and "
-            "at exit. Mark a question inactive rather than rewording it, so answers over time stay comparable.",
+            "The national questionnaire every learner answers at entry, at the end of each training year "
+            "and at exit. Mark a question inactive rather than reword it, so answers stay comparable.",
             search=["text"],
         ),
         Kind(
