@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from enhance.accounts.models import User
 from enhance.core.text import counted
+from enhance.evaluation import selectors as surveys
 from enhance.expenses import selectors as expenses
 from enhance.placements import selectors as placements
 from enhance.portfolio import selectors as portfolio
@@ -118,6 +119,15 @@ def learner_todo(user: User, person_id: int, now: dt.datetime) -> Section:
                 ("overdue since " if late else "due ") + f"{milestone.due_on:%-d %b %Y}",
                 urgent=late,
                 due=milestone.due_on,
+            )
+        )
+    for wave in surveys.open_waves_of(person_id):
+        items.append(
+            Item(
+                f"Answer your {wave.label.lower()} survey",
+                wave.get_absolute_url(),
+                f"closes {wave.closes_on:%-d %b %Y}",
+                due=wave.closes_on,
             )
         )
     for assessment in portfolio.pending_assessments_of(person_id):

@@ -214,3 +214,23 @@ def test_community_partner_and_finance_homes_list_their_work(scene):
     )
     found = texts(selectors.finance_section(world["finance_officer"]))
     assert f"{world.trust.name}: 1 approved claim to export" in found
+
+
+def test_an_open_survey_is_on_the_learner_s_list_until_answered(world):
+    from enhance.evaluation import surveys
+    from enhance.evaluation.models import Wave
+
+    today = timezone.localdate()
+    wave = Wave.objects.create(
+        cohort=world.cohort, point="entry", year=0, opens_on=today, closes_on=today + dt.timedelta(days=10)
+    )
+    person_id = world.learner_membership.person_id
+    assert "Answer your entry survey" in texts(
+        selectors.learner_todo(world["learner"], person_id, timezone.now())
+    )
+    items = surveys.items_for(world.programme.pk)
+    answers = {i.pk: 3 for i in items if i.is_scale}
+    surveys.response_submit(actor=world["learner"], wave=wave, answers=answers)
+    assert "Answer your entry survey" not in texts(
+        selectors.learner_todo(world["learner"], person_id, timezone.now())
+    )
