@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from enhance.evaluation.models import Answer
 from enhance.expenses.models import Claim, Cost, Journey
 from enhance.notifications.models import Notification
 from enhance.placements.models import ClinicEntry, Placement, PreferenceSet
@@ -99,6 +100,15 @@ def personal_data(person: Person) -> dict[str, Any]:
         "milestones": _rows(Milestone.objects.filter(project__in=projects)),
         "meetings": _rows(Meeting.objects.filter(project__in=projects), "project__title", "date", "notes"),
         "outputs": _rows(Output.objects.filter(project__in=projects)),
+        "survey_answers": _rows(
+            Answer.objects.filter(response__respondent__person=person),
+            "response__wave__point",
+            "response__wave__year",
+            "response__submitted_at",
+            "item__text",
+            "score",
+            "text",
+        ),
         "claims": _rows(claims),
         "journeys": _rows(Journey.objects.filter(claim__in=claims)),
         "costs": _rows(Cost.objects.filter(journey__claim__in=claims)),

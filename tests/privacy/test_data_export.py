@@ -55,6 +55,9 @@ def unzip(export: DataExport) -> zipfile.ZipFile:
 
 
 def test_a_learners_copy_holds_everything_with_a_readable_summary(world, records):
+    from tests.evaluation.conftest import answered_by
+
+    answered_by(world, [2], [4])  # their own survey answers are theirs to have
     export = services.data_export_request(actor=world["learner"], person=records)
     archive = unzip(export)
     names = archive.namelist()
@@ -65,6 +68,12 @@ def test_a_learners_copy_holds_everything_with_a_readable_summary(world, records
     assert [r["title"] for r in data["reflections"]] == ["Only for me"]
     assert data["costs"][0]["pence"] == 450
     assert data["memberships"][0]["programme_id"] == world.programme.pk
+    scores = [
+        (a["response__wave__year"], a["score"])
+        for a in data["survey_answers"]
+        if "person-centred" in a["item__text"]
+    ]
+    assert sorted(scores) == [(0, 2), (1, 4)]
     summary = " ".join(
         page.extract_text() for page in PdfReader(io.BytesIO(archive.read("summary.pdf"))).pages
     )
