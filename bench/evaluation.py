@@ -52,6 +52,12 @@ def _table(title: str, clients: dict, urls: list[str]) -> None:  # type: ignore[
 
 
 def main() -> None:
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    # As in Django's test client use: keep one connection, so its queries can be counted.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     setup_test_environment()
     connection.creation.create_test_db(verbosity=0)
     from django.urls import reverse

@@ -47,7 +47,12 @@ def paired_change(counts: dict[int, int]) -> Change:
     variance = sum(c * (d - mean) ** 2 for d, c in counts.items()) / (n - 1)
     half = float(stats.t.ppf(0.975, n - 1)) * math.sqrt(variance / n)
     diffs = np.repeat(np.array(list(counts), dtype=float), list(counts.values()))
-    p = float(stats.wilcoxon(diffs).pvalue) if np.any(diffs != 0) else None
+    nonzero = diffs[diffs != 0]
+    # Exact for up to 50 changes without ties; otherwise the normal approximation with the tie
+    # correction (ratings on a 1-5 scale tie a lot, and permutation tests would cost seconds).
+    ties = len(np.unique(np.abs(nonzero))) < len(nonzero)
+    method = "exact" if len(nonzero) <= 50 and not ties and len(nonzero) == n else "approx"
+    p = float(stats.wilcoxon(diffs, method=method).pvalue) if len(nonzero) else None
     return Change(n, mean, mean - half, mean + half, p)
 
 
