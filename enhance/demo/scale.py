@@ -355,6 +355,7 @@ class ScaleSeeder:
     def surveys(self, memberships: list[Membership]) -> None:
         """Entry and end-of-year-1 surveys of every cohort, answered by most new learners."""
         from enhance.evaluation.models import Answer, Respondent, Response, SurveyItem, Wave
+        from enhance.evaluation.surveys import pair_with_entry
 
         items = list(SurveyItem.objects.filter(programme__isnull=True, answer=SurveyItem.Answer.SCALE))
         waves = {}
@@ -389,6 +390,7 @@ class ScaleSeeder:
             for item in items
         )
         self.step("survey answers", _insert(Answer, answers))
+        pair_with_entry(Response.objects.filter(wave__year__gt=0))
 
     def notifications(self) -> None:
         total = _target("notifications", self.scale)

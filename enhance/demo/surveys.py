@@ -10,7 +10,7 @@ import random
 from django.utils import timezone
 
 from enhance.evaluation.models import Answer, Respondent, Response, SurveyItem, Wave
-from enhance.evaluation.surveys import planned_waves, schedule_of
+from enhance.evaluation.surveys import pair_with_entry, planned_waves, schedule_of
 from enhance.programmes.models import Cohort, Membership
 
 
@@ -65,4 +65,5 @@ def load_surveys(today: dt.date, demo_people: set[int], rng: random.Random) -> i
                     answers.append(Answer(response=response, item=item, score=_score(rng, start, growth)))
             Answer.objects.bulk_create(answers)
             answered += len(created)
+    pair_with_entry(Response.objects.all())
     return answered

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, F, Q, QuerySet
 from scipy import stats
 
 from enhance.evaluation.filters import Filters, learners
@@ -110,17 +110,10 @@ def _means(answers: QuerySet[Answer]) -> Table:
 
 
 def _changes(answers: QuerySet[Answer]) -> Table:
-    entry = Answer.objects.filter(
-        item=OuterRef("item"),
-        response__respondent=OuterRef("response__respondent"),
-        response__wave__point=ENTRY,
-        score__isnull=False,
-    ).values("score")[:1]
     counted = (
         answers.exclude(response__wave__point=ENTRY)
-        .annotate(entry=Subquery(entry))
-        .filter(entry__isnull=False)
-        .annotate(change=F("score") - F("entry"))
+        .filter(entry_score__isnull=False)
+        .annotate(change=F("score") - F("entry_score"))
         .values(
             "item_id", "item__text", "item__order", "response__wave__point", "response__wave__year", "change"
         )

@@ -174,6 +174,9 @@ class Answer(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     text = models.TextField(blank=True, max_length=2000)
+    entry_score = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False, help_text="The same respondent's rating of this item at entry."
+    )
 
     class Meta:
         constraints = [

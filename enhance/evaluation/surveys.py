@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from enhance.accounts.models import User
@@ -200,7 +200,21 @@ def response_submit(*, actor: User, wave: Wave, answers: dict[int, Any]) -> Resp
             )
     except IntegrityError:
         raise ValidationError(ALREADY_ANSWERED) from None
+    pair_with_entry(Response.objects.filter(pk=response.pk))
     return response
+
+
+def pair_with_entry(responses: QuerySet[Response]) -> int:
+    """Keep on each later answer the same respondent's entry rating of the question, so the
+    change from entry is counted without joining every answer to its entry (one statement)."""
+    respondent = Response.objects.filter(pk=OuterRef(OuterRef("response_id"))).values("respondent_id")[:1]
+    entry = Answer.objects.filter(
+        item=OuterRef("item_id"),
+        response__respondent=Subquery(respondent),
+        response__wave__point=Wave.Point.ENTRY,
+    ).values("score")[:1]
+    later = Answer.objects.filter(response__in=responses.exclude(wave__point=Wave.Point.ENTRY).values("pk"))
+    return later.filter(score__isnull=False).update(entry_score=Subquery(entry))
 
 
 def schedule_save(*, actor: User, schedule: SurveySchedule) -> SurveySchedule:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from enhance.evaluation import surveys
 from enhance.evaluation.models import Answer, Respondent, Response, SurveyItem, Wave
 from enhance.programmes.models import Membership
 from tests.factories import MembershipFactory
@@ -30,6 +31,7 @@ def respond(wave: Wave, membership: Membership, score: int, first_item_score: in
     for i, item in enumerate(items):
         value = first_item_score if i == 0 and first_item_score is not None else score
         Answer.objects.create(response=response, item=item, score=value)
+    surveys.pair_with_entry(Response.objects.filter(pk=response.pk))
     return response
 
 
