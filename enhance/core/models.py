@@ -29,3 +29,30 @@ class RecordedChange(models.Model):
     class Meta:
         abstract = True
         ordering = ["-changed_at", "-pk"]
+
+
+class BuildStatus(models.TextChoices):
+    """Where a file built in the background (an export, a pack, a workbook) has got to."""
+
+    QUEUED = "queued", "Queued"
+    BUILDING = "building", "Being built"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class BuiltInBackground:
+    """What a model with a BuildStatus `status` field says of itself, for its status page."""
+
+    status: str
+
+    @property
+    def ready(self) -> bool:
+        return self.status == BuildStatus.READY
+
+    @property
+    def failed(self) -> bool:
+        return self.status == BuildStatus.FAILED
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (BuildStatus.QUEUED, BuildStatus.BUILDING)

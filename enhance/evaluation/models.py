@@ -17,6 +17,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from enhance.core.models import BuildStatus, BuiltInBackground
 from enhance.curriculum.models import Domain, Theme
 from enhance.programmes.models import Cohort, Person, Programme
 
@@ -188,14 +189,10 @@ class Answer(models.Model):
         return f"Answer to {self.item}"
 
 
-class Workbook(models.Model):
+class Workbook(BuiltInBackground, models.Model):
     """The evaluation workbook for one scope and set of filters, built in the background."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        BUILDING = "building", "Being built"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+    Status = BuildStatus
 
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     filters = models.JSONField(default=dict)
@@ -215,15 +212,3 @@ class Workbook(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("evaluation:workbook", args=[self.pk])
-
-    @property
-    def ready(self) -> bool:
-        return self.status == self.Status.READY
-
-    @property
-    def failed(self) -> bool:
-        return self.status == self.Status.FAILED
-
-    @property
-    def in_progress(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.BUILDING)

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from enhance.core.models import BuildStatus, BuiltInBackground
 from enhance.placements.models import Placement
 from enhance.programmes.models import Membership, Person
 from enhance.teaching.models import Session
@@ -211,15 +212,11 @@ class Readiness(models.Model):
         return f"{self.membership_id}: {self.rag}"
 
 
-class EvidencePack(models.Model):
+class EvidencePack(BuiltInBackground, models.Model):
     """A learner's evidence for a date range: a PDF with the same data as CSV and JSON, in one
     zip, built in the background."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        BUILDING = "building", "Being built"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+    Status = BuildStatus
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="evidence_packs")
     starts_on = models.DateField()
@@ -237,11 +234,3 @@ class EvidencePack(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("portfolio:evidence_pack", args=[self.pk])
-
-    @property
-    def ready(self) -> bool:
-        return self.status == self.Status.READY
-
-    @property
-    def failed(self) -> bool:
-        return self.status == self.Status.FAILED

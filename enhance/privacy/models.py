@@ -7,15 +7,12 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from enhance.core.models import BuildStatus, BuiltInBackground
 from enhance.programmes.models import Person
 
 
-class DataExport(models.Model):
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        BUILDING = "building", "Being built"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+class DataExport(BuiltInBackground, models.Model):
+    Status = BuildStatus
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="data_exports")
     requested_by = models.ForeignKey(
@@ -35,18 +32,6 @@ class DataExport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("privacy:export", args=[self.pk])
-
-    @property
-    def ready(self) -> bool:
-        return self.status == self.Status.READY
-
-    @property
-    def failed(self) -> bool:
-        return self.status == self.Status.FAILED
-
-    @property
-    def in_progress(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.BUILDING)
 
 
 class Erasure(models.Model):
