@@ -12,8 +12,8 @@ from enhance.core.spreadsheets import download
 from enhance.evaluation import access, selectors, surveys
 from enhance.evaluation.forms import AnswerForm, ScheduleForm
 from enhance.evaluation.measures import MEASURES
-from enhance.evaluation.tables import apply_rule, chart_data, download_rows, html_rows
-from enhance.evaluation.views_support import filters_from, is_national
+from enhance.evaluation.tables import apply_rule, download_rows
+from enhance.evaluation.views_support import filters_from, is_national, shown_tables
 from enhance.evaluation.workbook import workbook_request
 
 THANKS = "Thank you: your answers are saved. Staff see only totals for groups of five or more."
@@ -34,12 +34,7 @@ def measure(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     """One measure's tables, each with its chart and downloads, for the filters chosen."""
     info = access.get_measure(request.user, slug)
     form, filters = filters_from(request.GET, request.user)
-    tables = []
-    if filters is not None:
-        national = is_national(request.user, filters)
-        for table in info.build(request.user, filters):
-            apply_rule(table, national=national)
-            tables.append({"t": table, "rows": html_rows(table), "chart": chart_data(table)})
+    tables = shown_tables(request.user, info, filters) if filters is not None else []
     context = {"info": info, "form": form, "tables": tables, "measures": MEASURES.values()}
     return render(request, "evaluation/measure.html", {**context, "valid": filters is not None})
 

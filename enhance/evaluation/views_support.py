@@ -40,3 +40,15 @@ def filters_from(data: Any, user: User) -> tuple[Any, Filters | None]:
         form.is_valid()
         return form, Filters()
     return form, form.filters() if form.is_valid() else None
+
+
+def shown_tables(user: User, info: Any, filters: Filters) -> list[dict[str, Any]]:
+    """A measure's tables as its page shows them: the rule applied, rows for display, chart data."""
+    from enhance.evaluation.tables import apply_rule, chart_data, html_rows
+
+    national = is_national(user, filters)
+    shown = []
+    for table in info.build(user, filters):
+        apply_rule(table, national=national)
+        shown.append({"t": table, "rows": html_rows(table), "chart": chart_data(table)})
+    return shown
