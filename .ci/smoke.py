@@ -26,6 +26,7 @@ LEARNER_PAGES = [
     "/expenses/",
     "/calendar/",
     "/notifications/",
+    "/evaluation/surveys/",
 ]
 LEAD_PAGES = [
     "/",
@@ -38,6 +39,8 @@ LEAD_PAGES = [
     "/projects/",
     "/portfolio/readiness/",
     "/expenses/approvals/",
+    "/evaluation/",
+    "/evaluation/measures/confidence/",
 ]
 
 

@@ -277,7 +277,7 @@ class ScaleSeeder:
                 number=1,
                 mode=AllocationRun.Mode.BALANCED,
                 status=AllocationRun.Status.DONE,
-                instance={},
+                instance={"learners": [], "opportunities": []},
                 result={"assignments": [], "unassigned": []},
                 created_by=lead,
                 published_at=timezone.now(),

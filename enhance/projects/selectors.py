@@ -44,6 +44,7 @@ def home(user: User) -> dict[str, Any]:
             membership__person_id=scope.person_id or 0, round__status=PairingRound.Status.CONFIRMED
         ).select_related("partner__organisation"),
         "is_contact": bool(scope.partner_orgs),
+        "is_learner": scope.is_learner,
         "days": ImmersiveDay.objects.filter(
             pairing__membership__person_id=scope.person_id or 0
         ).select_related("pairing__partner__organisation"),

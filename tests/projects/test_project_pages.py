@@ -112,3 +112,10 @@ def test_each_project_action_has_its_own_address_and_refuses_get(client, world, 
         "projects:handover",
     ):
         assert client.get(reverse(name, args=[project.pk])).status_code == 405
+
+
+def test_my_projects_is_offered_only_to_learners_who_can_open_it(client, world):
+    client.force_login(world["learner"])
+    assert reverse("projects:my_projects") in client.get(reverse("projects:home")).content.decode()
+    client.force_login(world["programme_lead"])
+    assert reverse("projects:my_projects") not in client.get(reverse("projects:home")).content.decode()

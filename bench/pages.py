@@ -1,0 +1,213 @@
+"""Every page and download each demo persona can reach, at demo size and at national scale:
+queries, median, p95 and bytes, against the plain learner list measured at the same size;
+then a bounded load run (20 learners at once for 60 s against gunicorn with 2 workers on
+127.0.0.1) printing throughput and p95. PostgreSQL through DATABASE_URL.
+
+The pages are found by following links from each persona's home page (one address per URL
+name), so a new page is measured without being listed here. BENCH_SCALE scales the national
+data set (1.0 by default); BENCH_LOAD=0 skips the load run."""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from typing import Any
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.signals import request_finished, request_started  # noqa: E402
+from django.db import close_old_connections, connection, reset_queries  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.urls import Resolver404, resolve  # noqa: E402
+
+PERSONAS = [
+    "admin",
+    "regional.lead",
+    "programme.lead",
+    "locality.lead",
+    "faculty",
+    "community.lead",
+    "partner.contact",
+    "finance",
+    "supervisor",
+    "learner",
+]
+RUNS = 10
+SLOW = 5.0  # a page slower than this once is timed once only
+MAX_PAGES = 60
+LINK = re.compile(r'href="(/[^"#]*)"')
+SKIP = ("/accounts/", "/admin/", "/static/", "/media/", "/api/", "/calendar/feed/")
+
+
+def crawl(client: Any) -> list[str]:
+    """Addresses reachable from home by links, one per URL name, in the order found."""
+    seen_names: set[str] = set()
+    found: list[str] = []
+    queue = deque(["/"])
+    while queue and len(found) < MAX_PAGES:
+        url = queue.popleft().replace("&amp;", "&")
+        try:
+            name = resolve(url.split("?")[0]).view_name
+        except Resolver404:
+            continue
+        if name in seen_names or url.startswith(SKIP):
+            continue
+        seen_names.add(name)
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        found.append(url)
+        if "html" in response.get("Content-Type", ""):
+            queue.extend(LINK.findall(response.content.decode()))
+    return found
+
+
+def measure(client: Any, url: str) -> tuple[int, float, float, int]:
+    reset_queries()
+    with CaptureQueriesContext(connection) as ctx:
+        start = time.perf_counter()
+        response = client.get(url)
+        first = time.perf_counter() - start
+    queries = len(ctx.captured_queries)
+    size = len(response.content) if not response.streaming else 0
+    times = [first]
+    if first < SLOW:
+        for _ in range(RUNS - 1):
+            start = time.perf_counter()
+            client.get(url)
+            times.append(time.perf_counter() - start)
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return queries, statistics.median(times), p95, size
+
+
+def table(title: str, clients: dict[str, Any], pages: dict[str, list[str]]) -> None:
+    base = measure(clients["admin"], "/learners/")[1]
+    print(f"\n{title}: the learner list (baseline) {base * 1000:.1f} ms")
+    print(f"{'persona':16} {'page':52} {'queries':>7} {'p50 ms':>9} {'p95 ms':>9} {'KB':>6} {'x base':>7}")
+    for who, urls in pages.items():
+        for url in urls:
+            queries, p50, p95, size = measure(clients[who], url)
+            print(
+                f"{who:16} {url[:52]:52} {queries:7} {p50 * 1000:9.1f} {p95 * 1000:9.1f} "
+                f"{size / 1024:6.0f} {p50 / base:7.1f}"
+            )
+
+
+def load_run(seconds: int = 60, learners: int = 20) -> None:
+    """20 learners at once against gunicorn (2 workers), each opening their pages in turn."""
+    import requests
+
+    from enhance.demo.accounts import DEMO_PASSWORD
+
+    port = os.environ.get("BENCH_PORT", "8799")
+    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": os.environ["DATABASE_URL"]}
+    env["DATABASE_URL"] = env["DATABASE_URL"].rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"]
+    env.setdefault("SECRET_KEY", "bench-only")
+    server = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "enhance.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    pages = ["/", "/teaching/", "/portfolio/progress/", "/placements/my/", "/projects/", "/notifications/"]
+    times: list[float] = []
+    errors = [0]
+    try:
+        for _ in range(50):
+            try:
+                requests.get(base + "/health", timeout=2)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+
+        def learner(n: int) -> None:
+            s = requests.Session()
+            login = s.get(base + "/accounts/login/", timeout=30)
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text)
+            s.post(
+                base + "/accounts/login/",
+                data={
+                    "login": "learner@enhance.example",
+                    "password": DEMO_PASSWORD,
+                    "csrfmiddlewaretoken": token[1] if token else "",
+                },
+                headers={"Referer": base + "/accounts/login/"},
+                timeout=30,
+            )
+            end, i = time.monotonic() + seconds, n
+            while time.monotonic() < end:
+                start = time.perf_counter()
+                r = s.get(base + pages[i % len(pages)], timeout=60)
+                times.append(time.perf_counter() - start)
+                errors[0] += r.status_code != 200
+                i += 1
+
+        threads = [threading.Thread(target=learner, args=(n,)) for n in range(learners)]
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        took = time.monotonic() - started
+    finally:
+        server.terminate()
+        server.wait()
+    times.sort()
+    p95 = times[round(0.95 * (len(times) - 1))] if times else 0
+    print(
+        f"\nLoad: {learners} learners for {seconds} s, gunicorn 2 workers: "
+        f"{len(times) / took:.1f} requests/s, p95 {p95 * 1000:.0f} ms, {errors[0]} not 200"
+    )
+
+
+def main() -> None:
+    import logging
+
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)  # refusals met while crawling
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    setup_test_environment()
+    connection.creation.create_test_db(verbosity=0, keepdb=False)
+    from enhance.accounts.models import User
+    from enhance.demo.loader import load_demo
+    from enhance.demo.scale import seed_scale
+    from tests.conftest import SignedInClient
+
+    load_demo()
+    clients = {}
+    for who in PERSONAS:
+        clients[who] = SignedInClient()
+        clients[who].force_login(User.objects.get(email=f"{who}@enhance.example"))
+    pages = {who: crawl(client) for who, client in clients.items()}
+    table("Demo size", clients, pages)
+    scale = float(os.environ.get("BENCH_SCALE", "1.0"))
+    counts = seed_scale(scale=scale, say=lambda s: None)
+    table(f"National scale x{scale} ({counts.get('learners', 0):,} more learners)", clients, pages)
+    if os.environ.get("BENCH_LOAD", "1") != "0" and connection.vendor == "postgresql":
+        connection.close()
+        load_run()
+
+
+if __name__ == "__main__":
+    main()
