@@ -1,12 +1,14 @@
-"""`make bench`: every benchmark, each printing ratios against a baseline from the same run."""
+"""`make bench`: every benchmark, each in its own process (each makes its own test database),
+printing ratios against a baseline from the same run."""
 
-from bench import allocation, evaluation, pages, people
+import subprocess
+import sys
 
-print("== People and imports ==")
-people.main()
-print("\n== Placement allocation ==")
-allocation.main()
-print("\n== Evaluation pages ==")
-evaluation.main()
-print("\n== Every page of every persona, and a load run ==")
-pages.main()
+for title, module in [
+    ("People and imports", "bench.people"),
+    ("Placement allocation", "bench.allocation"),
+    ("Evaluation pages", "bench.evaluation"),
+    ("Every page of every persona, and a load run", "bench.pages"),
+]:
+    print(f"\n== {title} ==", flush=True)
+    subprocess.run([sys.executable, "-m", module], check=True)  # noqa: S603
