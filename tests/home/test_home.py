@@ -234,3 +234,16 @@ def test_an_open_survey_is_on_the_learner_s_list_until_answered(world):
     assert "Answer your entry survey" not in texts(
         selectors.learner_todo(world["learner"], person_id, timezone.now())
     )
+
+
+def test_past_three_out_of_reach_the_lead_is_told_how_many_in_all(world):
+    crowd = [MembershipFactory(programme=world.programme, cohort=world.cohort) for _ in range(3)]
+    everyone = [world.learner_membership, world.second_membership, *crowd]
+    Membership.objects.filter(pk__in=[m.pk for m in everyone]).update(starts_on=dt.date(2020, 1, 1))
+    past = session_at(world, timezone.now() - dt.timedelta(days=1))
+    for m in everyone:
+        Attendance.objects.create(session=past, membership=m, status="absent")
+    at_risk = selectors.lead_at_risk(world["programme_lead"], timezone.now())
+    texts_shown = [i.text for i in at_risk.items]
+    assert len([t for t in texts_shown if "cannot reach" in t]) == 3
+    assert "All 5 learners whose attendance is out of reach" in texts_shown
