@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import (
     BooleanField,
     Case,
+    DateTimeField,
     Exists,
     F,
     FloatField,
@@ -73,10 +74,19 @@ def _window_bounds(
             for p in Programme.objects.filter(pk__in=ids).only("pk", "year_start_month")
         ]
     if not cases:
-        return Value(today), Value(today)
+        return Value(today), Value(today), _moment(today), _moment(today)
     start = Case(*[When(q, then=Value(w.start)) for q, w in cases], default=Value(today))
     last = Case(*[When(q, then=Value(w.end - dt.timedelta(days=1))) for q, w in cases], default=Value(today))
-    return start, last
+    # The same window as moments a day wider on each side: a range on the sessions' start time
+    # that an index can serve, before the exact test on the local day.
+    low = Case(*[When(q, then=_moment(w.start, -1)) for q, w in cases], default=_moment(today, -1))
+    high = Case(*[When(q, then=_moment(w.end, 1)) for q, w in cases], default=_moment(today, 1))
+    return start, last, low, high
+
+
+def _moment(day: dt.date, days: int = 0) -> Value:
+    day = min(day, dt.date(9000, 1, 1)) + dt.timedelta(days=days)
+    return Value(dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC), output_field=DateTimeField())
 
 
 def _sessions_expected() -> QuerySet[Any, Any]:
@@ -91,6 +101,8 @@ def _sessions_expected() -> QuerySet[Any, Any]:
         .filter(
             programme_id=OuterRef("programme_id"),
             cancelled=False,
+            starts_at__gte=OuterRef("att_low"),
+            starts_at__lt=OuterRef("att_high"),
             day__gte=OuterRef("att_from"),
             day__lte=OuterRef("att_to"),
         )
@@ -113,7 +125,7 @@ def with_attendance(
     (percent, None before any expected session) and att_reachable (whether the programme's
     threshold can still be met in the window). One query, whatever the number of learners."""
     now = now or timezone.now()
-    start, last = _window_bounds(memberships, windows, timezone.localtime(now).date())
+    start, last, low, high = _window_bounds(memberships, windows, timezone.localtime(now).date())
     left_early = Q(status__in=[Membership.Status.COMPLETED, Membership.Status.WITHDRAWN])
     end = Case(When(left_early, then=F("status_since")), default=F("ends_on"))
     rows = Attendance.objects.filter(session_id=OuterRef("pk"), membership_id=OuterRef(OuterRef("pk")))
@@ -132,6 +144,8 @@ def with_attendance(
     return memberships.annotate(
         att_from=Greatest(F("starts_on"), start),
         att_to=Least(Coalesce(end, last), last),
+        att_low=low,
+        att_high=high,
         att_past=SubqueryCount(past),
         att_attended=SubqueryCount(past.filter(attended)),
         att_excused=SubqueryCount(past.filter(~attended & (Exists(excused_row) | Exists(on_leave)))),
