@@ -14,7 +14,6 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import (
-    BooleanField,
     Case,
     DateTimeField,
     Exists,
@@ -28,7 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, Least, Round, TruncDate
+from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf, Round, TruncDate
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
@@ -141,36 +140,23 @@ def with_attendance(
         ends_on__gte=OuterRef("day"),
     )
     past = _sessions_expected().filter(ends_at__lt=now)
+    excused = Exists(excused_row) | Exists(on_leave)
+    # Each counting subquery is written out again wherever a figure uses it, so the figures
+    # are built from as few uses as possible: the rate divides by NULLIF(expected, 0), and
+    # reachability needs no special case (with nothing expected and nothing to come, 0 >= 0).
     return memberships.annotate(
         att_from=Greatest(F("starts_on"), start),
         att_to=Least(Coalesce(end, last), last),
         att_low=low,
         att_high=high,
-        att_past=SubqueryCount(past),
         att_attended=SubqueryCount(past.filter(attended)),
-        att_excused=SubqueryCount(past.filter(~attended & (Exists(excused_row) | Exists(on_leave)))),
+        att_expected=SubqueryCount(past) - SubqueryCount(past.filter(~attended & excused)),
         att_upcoming=SubqueryCount(_sessions_expected().filter(ends_at__gte=now)),
-        att_expected=F("att_past") - F("att_excused"),
         att_threshold=F("programme__attendance_threshold"),
-        att_rate=Case(
-            When(
-                att_expected__gt=0,
-                then=Cast(Round(F("att_attended") * 100.0 / F("att_expected")), IntegerField()),
-            ),
-            default=None,
-            output_field=IntegerField(),
-        ),
-        att_reachable=Case(
-            When(Q(att_expected=0, att_upcoming=0), then=Value(True)),
-            When(
-                GreaterThanOrEqual(
-                    Cast(F("att_attended") + F("att_upcoming"), FloatField()) * 100,
-                    F("att_threshold") * (F("att_expected") + F("att_upcoming")),
-                ),
-                then=Value(True),
-            ),
-            default=Value(False),
-            output_field=BooleanField(),
+        att_rate=Cast(Round(F("att_attended") * 100.0 / NullIf(F("att_expected"), Value(0))), IntegerField()),
+        att_reachable=GreaterThanOrEqual(
+            Cast(F("att_attended") + F("att_upcoming"), FloatField()) * 100,
+            F("att_threshold") * (F("att_expected") + F("att_upcoming")),
         ),
     )
 
