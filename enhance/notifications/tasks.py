@@ -5,7 +5,8 @@ import logging
 import smtplib
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 from django_tasks import task
 
@@ -23,15 +24,34 @@ DIGEST_LIMIT = 100
 
 @task()
 def send_notification_emails(notification_ids: list[int]) -> int:
-    """Email a batch of notifications (from notify_many), each as send_notification_email
-    does: claimed once, retried on its own when the mail server refuses it."""
-    return sum(1 for pk in notification_ids if send_notification_email.call(notification_id=pk))
+    """Email a batch of notifications (from notify_many) over one connection to the mail
+    server, each as send_notification_email does: claimed once, retried on its own when the
+    mail server refuses it. When no connection can be opened, each is tried (and retried) alone."""
+    connection = _open_connection()
+    try:
+        return sum(1 for pk in notification_ids if _send(pk, 1, connection))
+    finally:
+        if connection is not None:
+            connection.close()
+
+
+def _open_connection() -> BaseEmailBackend | None:
+    connection = get_connection()
+    try:
+        connection.open()
+    except (smtplib.SMTPException, OSError):
+        return None
+    return connection
 
 
 @task()
 def send_notification_email(notification_id: int, attempt: int = 1) -> bool:
     """Email one notification. Claims it with a conditional update so that two workers never
     send the same email twice; a failed send gives the claim back and tries again later."""
+    return _send(notification_id, attempt, None)
+
+
+def _send(notification_id: int, attempt: int, connection: BaseEmailBackend | None) -> bool:
     claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
         emailed_at=timezone.now()
     )
@@ -46,6 +66,7 @@ def send_notification_email(notification_id: int, attempt: int = 1) -> bool:
             message=f"{notification.body}{link}\n\n{footer}",
             from_email=None,
             recipient_list=[notification.recipient.email],
+            connection=connection,
         )
         if attempt > 1:
             Notification.objects.filter(pk=notification_id).update(email_attempts=attempt, email_error="")

@@ -80,3 +80,46 @@ def test_the_email_choices_page_switches_to_the_daily_digest(client):
     assert wants_digest(user)
     response = client.post(reverse("notifications:preferences"), {"delivery": "weekly"})
     assert response.status_code == 200 and wants_digest(user)  # a bad choice changes nothing
+
+
+def test_a_batch_is_sent_over_one_connection_to_the_mail_server(monkeypatch):
+    from django.core.mail import get_connection
+
+    from enhance.notifications import tasks
+
+    opened = []
+
+    def counting_connection(*args, **kwargs):
+        opened.append(1)
+        return get_connection(*args, **kwargs)
+
+    monkeypatch.setattr(tasks, "get_connection", counting_connection)
+    users = [UserFactory() for _ in range(4)]
+    notify_many(kind=kinds.GENERAL.code, messages=[Message(u, "Timetable out") for u in users])
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
+    assert len(opened) == 1
+
+
+def test_when_no_connection_opens_each_email_is_tried_and_queued_again_alone(monkeypatch, settings):
+    import smtplib
+
+    from django_tasks_db.models import DBTaskResult
+
+    from enhance.notifications import tasks
+
+    class Down:
+        def open(self):
+            raise smtplib.SMTPConnectError(421, "Try later")
+
+    def refuse(**kwargs):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr(tasks, "get_connection", lambda *a, **k: Down())
+    monkeypatch.setattr(tasks, "send_mail", refuse)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    made = notify_many(
+        kind=kinds.GENERAL.code, messages=[Message(UserFactory(), "A"), Message(UserFactory(), "B")]
+    )
+    assert tasks.send_notification_emails.call(notification_ids=[n.pk for n in made]) == 0
+    retries = DBTaskResult.objects.filter(args_kwargs__kwargs__attempt=2)
+    assert sorted(r.args_kwargs["kwargs"]["notification_id"] for r in retries) == sorted(n.pk for n in made)
