@@ -250,13 +250,13 @@ class RegisterForm(forms.Form):
             )
 
     def statuses(self) -> dict[int, str]:
-        default = self.cleaned_data.get("all") or ""
-        chosen = {}
-        for membership, current in self.rows:
-            status = self.cleaned_data.get(f"status-{membership.pk}") or (default if current is None else "")
-            if status:
-                chosen[membership.pk] = status
-        return chosen
+        """The statuses chosen for the learners on this page of the register."""
+        chosen = {m.pk: self.cleaned_data.get(f"status-{m.pk}") or "" for m, _ in self.rows}
+        return {pk: status for pk, status in chosen.items() if status}
+
+    def rest(self) -> str:
+        """The status for everyone not yet marked, on every page."""
+        return self.cleaned_data.get("all") or ""
 
 
 STANDINGS = [

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Avg, Count, Prefetch, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from enhance.accounts.models import User
@@ -152,15 +153,26 @@ def feedback_by_facilitator(user: User) -> QuerySet[Any]:
     )
 
 
-def register_rows(session: Session) -> list[tuple[Membership, Attendance | None]]:
-    """Every learner the session is for, by surname, with their register row if any."""
-    expected = (
-        expected_memberships(session)
-        .select_related("person")
-        .order_by("person__surname", "person__forename", "pk")
-    )
-    current = {a.membership_id: a for a in Attendance.objects.filter(session=session)}
-    return [(m, current.get(m.pk)) for m in expected]
+def register_learners(session: Session, q: str = "") -> QuerySet[Membership]:
+    """The learners the session is for, by surname (those whose name has `q`, when given)."""
+    expected = expected_memberships(session).select_related("person")
+    if q:
+        expected = expected.filter(
+            Q(person__surname__icontains=q)
+            | Q(person__forename__icontains=q)
+            | Q(person__preferred_name__icontains=q)
+        )
+    return expected.order_by("person__surname", "person__forename", "pk")
+
+
+def register_rows(
+    session: Session, learners: Iterable[Membership] | None = None
+) -> list[tuple[Membership, Attendance | None]]:
+    """The learners (every expected one, unless given a page of them) with their register row."""
+    chosen = list(register_learners(session) if learners is None else learners)
+    rows = Attendance.objects.filter(session=session, membership__in=[m.pk for m in chosen])
+    current = {a.membership_id: a for a in rows}
+    return [(m, current.get(m.pk)) for m in chosen]
 
 
 REGISTER_HEADER = ["Session", "Date", "Learner", "Email", "Status", "Checked in at"]

@@ -40,6 +40,7 @@ from enhance.teaching.forms import (
 from enhance.teaching.models import Session
 from enhance.teaching.rates import figures
 
+REGISTER_PAGE_SIZE = 100  # a programme-wide session can expect thousands of learners
 LEAVE_WITHDRAWN = "Study leave withdrawn: the days are back in your balance and your leads were told."
 
 
@@ -208,24 +209,24 @@ def qr_svg(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def register(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The register, a page of learners at a time (searchable by name), saved page by page."""
     session = access.get_register_session_for(request.user, pk)
-    rows = selectors.register_rows(session)
+    q = request.GET.get("q", "").strip()[:100]
+    page = page_of(request, selectors.register_learners(session, q), REGISTER_PAGE_SIZE)
+    rows = selectors.register_rows(session, page.object_list)
     form = RegisterForm(request.POST or None, rows=rows)
     if request.method == "POST":
         if not form.is_valid():
             messages.error(request, STATUS_NEEDED)
         else:
             done = lambda changed: f"Register saved ({counted(changed, 'change')})."  # noqa: E731
-            run_and_report(request, services.register_save, done, session=session, statuses=form.statuses())
-        return redirect("teaching:register", pk=pk)
-    context = {
-        "session": session,
-        "rows": rows,
-        "choices": STATUS_CHOICES,
-        "form": form,
-        "now": timezone.now(),
-    }
-    return render(request, "teaching/register.html", context)
+            statuses, rest = form.statuses(), form.rest()
+            run_and_report(
+                request, services.register_save, done, session=session, statuses=statuses, rest=rest
+            )
+        return redirect(request.get_full_path())
+    context = {"session": session, "rows": rows, "page": page, "q": q, "form": form, "now": timezone.now()}
+    return render(request, "teaching/register.html", {**context, "choices": STATUS_CHOICES})
 
 
 @require_POST

@@ -39,7 +39,7 @@ def test_leave_is_requested_approved_and_excuses_the_absence(new_page, world):
     with time_machine.travel(dt.datetime(2026, 11, 4, 17, 0, tzinfo=dt.UTC), tick=True):
         lead = sign_in(new_page, world["programme_lead"].email)
         goto(lead, f"/teaching/sessions/{session.pk}/register/")
-        lead.get_by_label("Everyone not marked below").select_option(label="Absent")
+        lead.get_by_label("Everyone not yet marked (on every page)").select_option(label="Absent")
         lead.get_by_role("button", name="Save register").click()
         expect(lead.get_by_text("Register saved")).to_be_visible()
         learner = sign_in(new_page, "learner@example.org", staff=False)

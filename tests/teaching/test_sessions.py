@@ -436,3 +436,19 @@ def test_the_session_form_shows_the_models_rules_next_to_their_fields(client, wo
     assert 'id="id_venue-error"' in page
     assert VENUE_NEEDED in page
     assert not Session.objects.exists()
+
+
+def test_a_large_register_pages_finds_by_name_and_marks_everyone_left_on_every_page(client, world):
+    session = series(world, repeat="none", count=1)[0]
+    crowd = [MembershipFactory(programme=world.programme, cohort=world.cohort) for _ in range(110)]
+    named = MembershipFactory(programme=world.programme, cohort=world.cohort, person__surname="Zyxwell")
+    client.force_login(world["programme_lead"])
+    url = reverse("teaching:register", args=[session.pk])
+    first = client.get(url).content.decode()
+    assert "113 learners" in first and first.count('name="status-') == 100
+    found = client.get(url, {"q": "zyxw"}).content.decode()
+    assert found.count('name="status-') == 1 and f'name="status-{named.pk}"' in found
+    client.post(url + "?q=zyxw", {f"status-{named.pk}": "late", "all": "present"})
+    statuses = dict(Attendance.objects.filter(session=session).values_list("membership_id", "status"))
+    assert statuses[named.pk] == "late" and len(statuses) == 113
+    assert {statuses[m.pk] for m in crowd} == {"present"}

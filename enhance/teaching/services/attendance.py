@@ -139,18 +139,21 @@ def check_in(*, actor: User, session: Session, code: str) -> Attendance:
 
 
 @transaction.atomic
-def register_save(*, actor: User, session: Session, statuses: dict[int, str]) -> int:
-    """Record statuses (membership id -> status) for the expected learners."""
+def register_save(*, actor: User, session: Session, statuses: dict[int, str], rest: str = "") -> int:
+    """Record statuses (membership id -> status) for the expected learners, and `rest` (when
+    given) for every other expected learner not yet marked, on any page of the register."""
     if not can_take_register(actor, session):
         raise PermissionDenied
     allowed = set(expected_memberships(session).values_list("pk", flat=True))
     unknown = set(statuses) - allowed
     if unknown:
         raise ValidationError(REGISTER_LISTS_ONLY_LEARNERS_SESSION)
-    bad = {s for s in statuses.values() if s not in Attendance.Status.values}
+    bad = {s for s in [*statuses.values(), rest] if s and s not in Attendance.Status.values}
     if bad:
         raise ValidationError(UNKNOWN_STATUS.format(statuses=", ".join(sorted(bad))))
     existing = {a.membership_id: a for a in Attendance.objects.select_for_update().filter(session=session)}
+    if rest:
+        statuses = {**{pk: rest for pk in allowed - set(existing)}, **statuses}
     on_leave = on_approved_leave(list(statuses), timezone.localtime(session.starts_at).date())
     changed = 0
     absent_now = []
