@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from enhance.evaluation.models import Answer, Respondent, Response, SurveyItem, Wave
 from enhance.evaluation.surveys import pair_with_entry, planned_waves, schedule_of
-from enhance.programmes.models import Cohort, Membership
+from enhance.programmes.models import Cohort, Membership, Programme
 
 
 def _score(rng: random.Random, base: int, growth: int) -> int:
@@ -33,7 +33,7 @@ def load_surveys(today: dt.date, demo_people: set[int], rng: random.Random) -> i
             closes = plan.closes_on
             if (
                 plan.year == 0
-                and cohort.programme.pathway == "imt"
+                and cohort.programme.pathway == Programme.Pathway.IMT
                 and closes < today
                 and members
                 and demo_people & set(members)
