@@ -30,18 +30,6 @@ from django.db import close_old_connections, connection, reset_queries  # noqa: 
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import Resolver404, resolve  # noqa: E402
 
-PERSONAS = [
-    "admin",
-    "regional.lead",
-    "programme.lead",
-    "locality.lead",
-    "faculty",
-    "community.lead",
-    "partner.contact",
-    "finance",
-    "supervisor",
-    "learner",
-]
 RUNS = 10
 SLOW = 5.0  # a page slower than this once is timed once only
 MAX_PAGES = 60
@@ -191,7 +179,7 @@ def main() -> None:
     connection.creation.create_test_db(verbosity=0, keepdb=False)
     from enhance.accounts.models import User
     from enhance.demo.loader import load_demo
-    from enhance.demo.scale import seed_scale
+    from enhance.demo.scale import PERSONAS, seed_scale
     from tests.conftest import SignedInClient
 
     load_demo()

@@ -16,6 +16,12 @@ from enhance.programmes.models import Membership
 from tests.factories import CohortFactory, MembershipFactory
 
 
+def entry_wave(world, opens_on: dt.date, closes_on: dt.date) -> Wave:
+    return Wave.objects.create(
+        cohort=world.cohort, point="entry", year=0, opens_on=opens_on, closes_on=closes_on
+    )
+
+
 def _all_answers(items, score="4"):
     return {f"item_{i.pk}": (score if i.is_scale else "More community time, please.") for i in items}
 
@@ -79,13 +85,7 @@ def test_a_week_before_closing_only_those_who_have_not_answered_are_reminded_onc
 
 @time_machine.travel(dt.datetime(2026, 8, 20, 9, 0), tick=False)
 def test_a_learner_answers_once_and_sees_their_answers(client, world):
-    wave = Wave.objects.create(
-        cohort=world.cohort,
-        point="entry",
-        year=0,
-        opens_on=dt.date(2026, 8, 5),
-        closes_on=dt.date(2026, 9, 2),
-    )
+    wave = entry_wave(world, dt.date(2026, 8, 5), dt.date(2026, 9, 2))
     client.force_login(world["learner"])
     items = list(surveys.items_for(world.programme.pk))
     page = client.get(reverse("evaluation:my_surveys")).content.decode()
@@ -103,13 +103,7 @@ def test_a_learner_answers_once_and_sees_their_answers(client, world):
 
 @pytest.mark.parametrize("value", ["0", "6", "four", ""])
 def test_a_rating_outside_1_to_5_is_refused(client, world, value):
-    wave = Wave.objects.create(
-        cohort=world.cohort,
-        point="entry",
-        year=0,
-        opens_on=dt.date(2020, 1, 1),
-        closes_on=dt.date(2099, 1, 1),
-    )
+    wave = entry_wave(world, dt.date(2020, 1, 1), dt.date(2099, 1, 1))
     client.force_login(world["learner"])
     items = list(surveys.items_for(world.programme.pk))
     data = {**_all_answers(items), f"item_{items[0].pk}": value}
@@ -118,13 +112,7 @@ def test_a_rating_outside_1_to_5_is_refused(client, world, value):
 
 
 def test_a_closed_survey_is_refused_and_another_cohorts_is_not_reachable(client, world):
-    closed = Wave.objects.create(
-        cohort=world.cohort,
-        point="entry",
-        year=0,
-        opens_on=dt.date(2020, 1, 1),
-        closes_on=dt.date(2020, 2, 1),
-    )
+    closed = entry_wave(world, dt.date(2020, 1, 1), dt.date(2020, 2, 1))
     client.force_login(world["learner"])
     items = list(surveys.items_for(world.programme.pk))
     page = client.post(reverse("evaluation:answer", args=[closed.pk]), _all_answers(items))
