@@ -32,7 +32,7 @@ from django.urls import Resolver404, resolve  # noqa: E402
 
 RUNS = 10
 SLOW = 5.0  # a page slower than this once is timed once only
-MAX_PAGES = 150  # a safety stop for the crawl, above the pages any persona reaches today
+MAX_PAGES = 150  # a safety stop for the crawl (one address per URL name)
 LINK = re.compile(r'href="(/[^"#]*)"')
 SKIP = ("/accounts/", "/admin/", "/static/", "/media/", "/api/", "/calendar/feed/")
 
