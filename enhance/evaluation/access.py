@@ -51,10 +51,3 @@ def get_programme_for_schedule(user: User, pk: int) -> Programme:
     if not programmes_run_by(user).filter(pk=pk).exists():
         raise PermissionDenied
     return programme
-
-
-def own_person_id(user: User) -> int:
-    person_id = scope_for(user).person_id
-    if person_id is None:
-        raise PermissionDenied
-    return person_id

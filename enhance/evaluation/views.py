@@ -15,6 +15,7 @@ from enhance.evaluation.measures import MEASURES
 from enhance.evaluation.tables import apply_rule, download_rows
 from enhance.evaluation.views_support import filters_from, is_national, shown_tables
 from enhance.evaluation.workbook import workbook_request
+from enhance.programmes.access import own_person_id
 
 THANKS = "Thank you: your answers are saved. Staff see only totals for groups of five or more."
 SCHEDULE_SAVED = "The survey schedule is saved. Surveys already opened keep their dates."
@@ -75,7 +76,7 @@ def workbook(request: AuthedHttpRequest, pk: int) -> HttpResponse | FileResponse
 
 def my_surveys(request: AuthedHttpRequest) -> HttpResponse:
     """A learner's surveys: those open to answer, and their own answers over time."""
-    person_id = access.own_person_id(request.user)
+    person_id = own_person_id(request.user)
     context = {"open": selectors.open_waves_of(person_id), "mine": selectors.own_answers(person_id)}
     return render(request, "evaluation/my_surveys.html", context)
 

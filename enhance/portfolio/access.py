@@ -56,14 +56,6 @@ def get_reflection_for(user: User, pk: int, *, write: bool = False) -> Reflectio
     return reflection
 
 
-def learner_person_id(user: User) -> int:
-    """The learner record of the signed-in person; pages only learners use refuse others."""
-    person_id = scope_for(user).person_id
-    if person_id is None:
-        raise PermissionDenied
-    return person_id
-
-
 def get_assessment_for(user: User, pk: int) -> Assessment:
     found = Assessment.objects.select_related("type", "person").filter(pk=pk).first()
     if found is None:

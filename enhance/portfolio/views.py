@@ -23,7 +23,13 @@ from enhance.portfolio.forms import (
     RuleForm,
 )
 from enhance.portfolio.models import Reflection
-from enhance.programmes.access import get_cohort_for, programmes_run_by, programmes_visible_to, scope_for
+from enhance.programmes.access import (
+    get_cohort_for,
+    own_person_id,
+    programmes_run_by,
+    programmes_visible_to,
+    scope_for,
+)
 from enhance.programmes.selectors import current_membership
 from enhance.programmes.services import record_viewed
 
@@ -42,7 +48,7 @@ def reflection_list(request: AuthedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def reflection_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
-    access.learner_person_id(request.user)
+    own_person_id(request.user)
     reflection = access.get_reflection_for(request.user, pk, write=True) if pk else Reflection()
     form = ReflectionForm(request.POST or None, instance=reflection, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -98,7 +104,7 @@ def assessment_list(request: AuthedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def assessment_request(request: AuthedHttpRequest) -> HttpResponse:
-    access.learner_person_id(request.user)
+    own_person_id(request.user)
     kind = selectors.assessment_type_by_code(request.GET.get("type", ""))
     if kind is None:
         return render(request, "portfolio/assessment_type.html", {"types": selectors.assessment_types()})
@@ -267,7 +273,7 @@ def readiness_export(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def evidence_packs(request: AuthedHttpRequest) -> HttpResponse:
-    person_id = access.learner_person_id(request.user)
+    person_id = own_person_id(request.user)
     form = EvidencePackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         start, end = form.cleaned_data["starts_on"], form.cleaned_data["ends_on"]

@@ -40,13 +40,6 @@ def get_person_for_export(user: User, pk: int) -> Person:
     return person
 
 
-def own_person_id(user: User) -> int:
-    person_id = scope_for(user).person_id
-    if person_id is None:
-        raise PermissionDenied
-    return person_id
-
-
 def get_person_to_erase(user: User, pk: int) -> Person:
     if not scope_for(user).admin:
         raise PermissionDenied

@@ -10,11 +10,12 @@ from enhance.accounts.http import AuthedHttpRequest
 from enhance.core.forms import add_service_errors
 from enhance.privacy import access, erasure, selectors, services
 from enhance.privacy.forms import EraseForm
+from enhance.programmes.access import own_person_id
 
 
 def my_data(request: AuthedHttpRequest) -> HttpResponse:
     """A person's own page: ask for a copy of their data, and the copies made so far."""
-    person_id = access.own_person_id(request.user)
+    person_id = own_person_id(request.user)
     context = {"exports": selectors.exports_of(person_id), "person_id": person_id}
     return render(request, "privacy/my_data.html", context)
 

@@ -109,6 +109,14 @@ def scope_for(user: User) -> Scope:
     return scope
 
 
+def own_person_id(user: User) -> int:
+    """The signed-in person's own learner record; pages only learners use refuse others."""
+    person_id = scope_for(user).person_id
+    if person_id is None:
+        raise PermissionDenied
+    return person_id
+
+
 def _manage_q(scope: Scope, prefix: str = "") -> Q:
     """Memberships this scope may create and edit."""
     if scope.admin:
