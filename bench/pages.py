@@ -169,7 +169,9 @@ def load_run(seconds: int = 60, learners: int = 20) -> None:
     )
 
 
-def main() -> None:
+def demo_clients(personas: list[str]) -> dict[str, Any]:
+    """A fresh test database with the demo in it, and a signed-in client per demo persona.
+    One connection is kept (as in Django's test client use), so queries can be counted."""
     import logging
 
     logging.getLogger("django.request").setLevel(logging.CRITICAL)  # refusals met while crawling
@@ -179,19 +181,32 @@ def main() -> None:
     connection.creation.create_test_db(verbosity=0, keepdb=False)
     from enhance.accounts.models import User
     from enhance.demo.loader import load_demo
-    from enhance.demo.scale import PERSONAS, seed_scale
     from tests.conftest import SignedInClient
 
     load_demo()
     clients = {}
-    for who in PERSONAS:
+    for who in personas:
         clients[who] = SignedInClient()
         clients[who].force_login(User.objects.get(email=f"{who}@enhance.example"))
-    pages = {who: crawl(client) for who, client in clients.items()}
-    table("Demo size", clients, pages)
+    return clients
+
+
+def at_national_scale() -> str:
+    """Seed the national data set (BENCH_SCALE) and say what was added."""
+    from enhance.demo.scale import seed_scale
+
     scale = float(os.environ.get("BENCH_SCALE", "1.0"))
     counts = seed_scale(scale=scale, say=lambda s: None)
-    table(f"National scale x{scale} ({counts.get('learners', 0):,} more learners)", clients, pages)
+    return f"National scale x{scale} ({counts.get('learners', 0):,} more learners)"
+
+
+def main() -> None:
+    from enhance.demo.scale import PERSONAS
+
+    clients = demo_clients(PERSONAS)
+    pages = {who: crawl(client) for who, client in clients.items()}
+    table("Demo size", clients, pages)
+    table(at_national_scale(), clients, pages)
     if os.environ.get("BENCH_LOAD", "1") != "0" and connection.vendor == "postgresql":
         connection.close()
         load_run()

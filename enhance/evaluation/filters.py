@@ -111,6 +111,35 @@ class FiltersForm(forms.Form):
         )
 
 
+def filters_from(data: Any, user: User) -> tuple[FiltersForm, Filters | None]:
+    """The filter form from a query string, and its filters when valid (None otherwise)."""
+    form = FiltersForm(data or None, user=user)
+    if not data:
+        return form, Filters()
+    return form, form.filters() if form.is_valid() else None
+
+
+def is_national(user: User, filters: Filters) -> bool:
+    """A national admin looking at everything: the only view whose totals are national."""
+    return scope_for(user).admin and not filters.narrowed
+
+
+def describe_filters(f: Filters) -> list[list[Any]]:
+    """The filters in words, for the workbook."""
+    names = {
+        "Trailblazer": Region.objects.filter(pk=f.region).first() if f.region else None,
+        "Programme": Programme.objects.filter(pk=f.programme).first() if f.programme else None,
+        "Locality": Locality.objects.filter(pk=f.locality).first() if f.locality else None,
+        "Cohort": Cohort.objects.filter(pk=f.cohort).first() if f.cohort else None,
+        "Profession": Profession.objects.filter(pk=f.profession).first() if f.profession else None,
+    }
+    rows = [[label, str(value) if value else "All"] for label, value in names.items()]
+    rows.append(["Training year", year_label(f.year) if f.year else "All years"])
+    rows.append(["Programme shape", dict(Programme.Pathway.choices).get(f.pathway, "All shapes")])
+    rows.append(["Grade", f.grade or "All grades"])
+    return rows
+
+
 def learners(user: User, f: Filters) -> QuerySet[Any]:
     """The memberships the figures count: the person's scope, narrowed by the filters."""
     qs = memberships_manageable_by(user)

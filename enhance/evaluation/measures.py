@@ -265,7 +265,8 @@ FEEDBACK_COLUMNS = [
 ]
 
 
-def _feedback_summary(qs: QuerySet[Feedback]) -> dict[str, Any]:
+def _feedback_summary() -> dict[str, Any]:
+    """The aggregates of one group of ratings."""
     return {
         "people": Count("membership", distinct=True),
         "responses": Count("id"),
@@ -282,7 +283,7 @@ def experience(user: User, f: Filters) -> list[Table]:
     feedback = Feedback.objects.filter(
         _in_window(f, "session__starts_at__date"), membership__in=learners(user, f).values("pk")
     )
-    summary = _feedback_summary(feedback)
+    summary = _feedback_summary()
     by_topic = feedback.values("session__topic__name").annotate(**summary).order_by("session__topic__name")
     topic_rows = [_with_shares({"label": r["session__topic__name"], **r}) for r in by_topic]
     role_rows = []

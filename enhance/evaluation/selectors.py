@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from enhance.evaluation.models import Answer, Response, Wave, Workbook
 from enhance.evaluation.surveys import PlannedWave, planned_waves, schedule_of
+from enhance.evaluation.tables import shown_count
 from enhance.programmes.models import Cohort, Membership, Programme
 
 
@@ -57,6 +59,11 @@ class ScheduledWave:
     planned: PlannedWave
     wave: Wave | None
 
+    @property
+    def answered(self) -> Any:
+        """How many answered, under the small-number rule (it is one cohort's figure)."""
+        return shown_count(self.wave.responded) if self.wave is not None else None  # type: ignore[attr-defined]
+
 
 def schedule_rows(programme: Programme) -> list[ScheduledWave]:
     """Every survey of the programme's open cohorts, planned or opened, with its responses."""
@@ -75,7 +82,3 @@ def schedule_rows(programme: Programme) -> list[ScheduledWave]:
 
 def workbooks_of(user_id: int) -> QuerySet[Workbook]:
     return Workbook.objects.filter(requested_by_id=user_id)[:10]  # type: ignore[return-value]
-
-
-def has_open(person_id: int) -> bool:
-    return open_waves_of(person_id).exists()

@@ -13,7 +13,15 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from enhance.accounts.models import User
-from enhance.evaluation.models import Answer, Respondent, Response, SurveyItem, SurveySchedule, Wave
+from enhance.evaluation.models import (
+    Answer,
+    Respondent,
+    Response,
+    SurveyItem,
+    SurveySchedule,
+    Wave,
+    wave_label,
+)
 from enhance.notifications.services import Message, notify_many
 from enhance.programmes.models import Cohort, Membership, Person, Programme
 
@@ -53,8 +61,6 @@ class PlannedWave:
 
     @property
     def label(self) -> str:
-        from enhance.evaluation.models import wave_label
-
         return wave_label(self.point, self.year)
 
 

@@ -6,8 +6,12 @@ The small-number rule: below national level, a count of people from 1 to 4 is sh
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from enhance.accounts.models import User
+from enhance.evaluation.filters import Filters, is_national
 
 SMALL = 5
 FEWER_THAN_5 = "fewer than 5"
@@ -56,8 +60,15 @@ def _small(value: Any) -> bool:
 
 
 def _rests_on_few(row: dict[str, Any], col: Col) -> bool:
-    base = row.get(col.base) if col.base else None
-    return col.base != "" and (base is None or base < SMALL)
+    if not col.base:
+        return False
+    base = row.get(col.base)
+    return base is None or base < SMALL
+
+
+def shown_count(value: Any) -> Any:
+    """A count of people as it may be shown below national level."""
+    return FEWER_THAN_5 if _small(value) else value
 
 
 def _cell(row: dict[str, Any], col: Col, exempt: bool) -> Any:
@@ -85,6 +96,13 @@ def apply_rule(table: Table, *, national: bool) -> Table:
     exempt = national and table.whole
     table.cells = [[_cell(row, col, exempt) for col in table.columns] for row in table.rows]
     return table
+
+
+def ruled(build: Callable[[User, Filters], list[Table]], user: User, filters: Filters) -> list[Table]:
+    """A measure's tables for this person and these filters, the small-number rule applied:
+    what its page, its downloads and the workbook all show."""
+    national = is_national(user, filters)
+    return [apply_rule(table, national=national) for table in build(user, filters)]
 
 
 def display(value: Any, col: Col) -> str:
@@ -129,3 +147,7 @@ def chart_data(table: Table) -> dict[str, Any] | None:
         "yTitle": table.chart.y_title,
         "title": table.title,
     }
+
+
+def for_page(table: Table) -> dict[str, Any]:
+    return {"t": table, "rows": html_rows(table), "chart": chart_data(table)}

@@ -10,10 +10,10 @@ from enhance.accounts.http import AuthedHttpRequest
 from enhance.core.forms import add_service_errors
 from enhance.core.spreadsheets import download
 from enhance.evaluation import access, selectors, surveys
+from enhance.evaluation.filters import filters_from
 from enhance.evaluation.forms import AnswerForm, ScheduleForm
 from enhance.evaluation.measures import MEASURES
-from enhance.evaluation.tables import apply_rule, download_rows
-from enhance.evaluation.views_support import filters_from, is_national, shown_tables
+from enhance.evaluation.tables import download_rows, for_page, ruled
 from enhance.evaluation.workbook import workbook_request
 from enhance.programmes.access import own_person_id
 
@@ -35,7 +35,7 @@ def measure(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     """One measure's tables, each with its chart and downloads, for the filters chosen."""
     info = access.get_measure(request.user, slug)
     form, filters = filters_from(request.GET, request.user)
-    tables = shown_tables(request.user, info, filters) if filters is not None else []
+    tables = [for_page(t) for t in ruled(info.build, request.user, filters)] if filters is not None else []
     context = {"info": info, "form": form, "tables": tables, "measures": MEASURES.values()}
     return render(request, "evaluation/measure.html", {**context, "valid": filters is not None})
 
@@ -46,11 +46,12 @@ def measure_download(request: AuthedHttpRequest, slug: str, table: str, fmt: str
     _form, filters = filters_from(request.GET, request.user)
     if filters is None or fmt not in ("csv", "xlsx"):
         raise Http404(FIX_FILTERS)
-    found = [t for t in info.build(request.user, filters) if t.slug == table]
+    found = [t for t in ruled(info.build, request.user, filters) if t.slug == table]
     if not found:
         raise Http404("No such table.")
-    rows = download_rows(apply_rule(found[0], national=is_national(request.user, filters)))
-    return download(rows, filename=f"enhance-{slug}-{table}", fmt=fmt, sheet=found[0].title)
+    return download(
+        download_rows(found[0]), filename=f"enhance-{slug}-{table}", fmt=fmt, sheet=found[0].title
+    )
 
 
 @require_POST

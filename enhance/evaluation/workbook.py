@@ -11,11 +11,10 @@ from django.utils import timezone
 
 from enhance.accounts.models import User
 from enhance.core.spreadsheets import xlsx_bytes
-from enhance.evaluation.filters import Filters
+from enhance.evaluation.filters import Filters, describe_filters
 from enhance.evaluation.measures import MEASURES
 from enhance.evaluation.models import Workbook
-from enhance.evaluation.tables import FEWER_THAN_5, HIDDEN, Table, apply_rule, download_rows
-from enhance.evaluation.views_support import describe_filters, is_national
+from enhance.evaluation.tables import FEWER_THAN_5, HIDDEN, Table, download_rows, ruled
 from enhance.notifications.services import notify
 
 KIND_MEANING = {
@@ -50,7 +49,6 @@ def workbook_build(workbook_id: int) -> str:
     book = Workbook.objects.select_related("requested_by").get(pk=workbook_id)
     Workbook.objects.filter(pk=book.pk).update(status=Workbook.Status.BUILDING)
     user, filters = book.requested_by, Filters.from_dict(book.filters)
-    national = is_national(user, filters)
     sheets: dict[str, Any] = {
         "Filters": [
             ["Filter", "Value"],
@@ -62,8 +60,8 @@ def workbook_build(workbook_id: int) -> str:
     used: set[str] = set(sheets)
     try:
         for done, measure in enumerate(MEASURES.values(), start=1):
-            for table in measure.build(user, filters):
-                name = _sheet_name(measure.title, apply_rule(table, national=national), used)
+            for table in ruled(measure.build, user, filters):
+                name = _sheet_name(measure.title, table, used)
                 sheets[name] = download_rows(table)
                 dictionary += [
                     [name, c.label, c.kind, KIND_MEANING[c.kind], table.about] for c in table.columns
