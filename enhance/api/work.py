@@ -22,7 +22,7 @@ from enhance.projects import access as projects
 from enhance.projects.models import Project
 from enhance.teaching import access as teaching
 from enhance.teaching.models import Attendance, Session
-from enhance.teaching.selectors import register_rows
+from enhance.teaching.selectors import register_learners, register_rows
 from enhance.teaching.services.attendance import register_save
 
 router = Router(tags=["Teaching, placements, projects, claims and readiness"])
@@ -240,12 +240,12 @@ def sessions(request: HttpRequest, filters: Query[SessionFilters]) -> Any:
 def attendance(request: HttpRequest, session_id: int, paging: Query[Paging]) -> Any:
     """The register of a session, for those who take it."""
     session = teaching.get_register_session_for(require(request, "teaching:read"), session_id)
-    rows = [
+    found = page(register_learners(session), paging)
+    found["items"] = [
         {"membership_id": m.pk, "learner": m.person.full_name, "status": a.status if a else None}
-        for m, a in register_rows(session)
+        for m, a in register_rows(session, found["items"])
     ]
-    window = rows[paging.offset : paging.offset + paging.limit]
-    return {"total": len(rows), "limit": paging.limit, "offset": paging.offset, "items": window}
+    return found
 
 
 @router.put("/sessions/{session_id}/attendance", response=responses(SavedOut), summary="Record attendance")
