@@ -35,6 +35,9 @@ def _in_utc(value: dt.datetime) -> dt.datetime:
 MOMENT_OUT_OF_RANGE = "The date and time are out of range."
 Moment = Annotated[dt.datetime, AfterValidator(_in_utc)]
 
+# A record's id from a client: a whole number the database's id column can hold.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
 # Text from a client: no NUL characters (a database cannot store them), and not too long.
 Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=500)]
 SCOPE_MISSING = "This token may not use {scope}: create one with that scope."

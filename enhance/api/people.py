@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
-from enhance.api.base import Paging, Text, error, page, paged_schema, require, responses
+from enhance.api.base import Id, Paging, Text, error, page, paged_schema, require, responses
 from enhance.programmes import access
 from enhance.programmes.imports import LABELS, ImportFileError, import_commit, import_preview
 from enhance.programmes.models import Membership
@@ -80,9 +80,9 @@ class LearnerOut(Schema):
 
 
 class LearnerFilters(Paging):
-    programme: int | None = None
-    cohort: int | None = None
-    locality: int | None = None
+    programme: Id | None = None
+    cohort: Id | None = None
+    locality: Id | None = None
     status: Membership.Status | None = None
     q: Text | None = None
 
@@ -122,18 +122,18 @@ def programmes(request: HttpRequest, paging: Query[Paging]) -> Any:
 
 
 @router.get("/programmes/{programme_id}", response=responses(ProgrammeOut), summary="One programme")
-def programme(request: HttpRequest, programme_id: int) -> Any:
+def programme(request: HttpRequest, programme_id: Id) -> Any:
     return access.get_programme_for(require(request, "programmes:read"), programme_id)
 
 
 @router.get("/programmes/{programme_id}/localities", response=responses(paged_schema(PlaceOut)))
-def localities(request: HttpRequest, programme_id: int, paging: Query[Paging]) -> Any:
+def localities(request: HttpRequest, programme_id: Id, paging: Query[Paging]) -> Any:
     found = access.get_programme_for(require(request, "programmes:read"), programme_id)
     return page(found.localities.order_by("name", "pk"), paging)
 
 
 @router.get("/programmes/{programme_id}/cohorts", response=responses(paged_schema(CohortOut)))
-def cohorts(request: HttpRequest, programme_id: int, paging: Query[Paging]) -> Any:
+def cohorts(request: HttpRequest, programme_id: Id, paging: Query[Paging]) -> Any:
     found = access.get_programme_for(require(request, "programmes:read"), programme_id)
     return page(found.cohorts.order_by("-intake_date", "pk"), paging)
 
@@ -170,7 +170,7 @@ def learners_bulk(request: HttpRequest, body: BulkIn) -> Any:
 
 
 @router.get("/learners/{membership_id}", response=responses(LearnerOut), summary="One learner's membership")
-def learner(request: HttpRequest, membership_id: int) -> Any:
+def learner(request: HttpRequest, membership_id: Id) -> Any:
     user = require(request, "learners:read")
     access.get_membership_for(user, membership_id)
     return learner_list(user).get(pk=membership_id)

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from enhance.api.base import Moment, Paging, page, paged_schema, require, responses
+from enhance.api.base import Id, Moment, Paging, page, paged_schema, require, responses
 from enhance.expenses.access import claims_visible_to
 from enhance.expenses.models import Claim
 from enhance.expenses.services import claim_mark_paid
@@ -61,7 +61,7 @@ class SessionOut(Schema):
 
 
 class SessionFilters(Paging):
-    programme: int | None = None
+    programme: Id | None = None
     starts_after: Moment | None = None
     starts_before: Moment | None = None
 
@@ -73,7 +73,7 @@ class AttendanceOut(Schema):
 
 
 class AttendanceIn(Schema):
-    statuses: dict[int, Attendance.Status] = Field(description="Membership id to status.")
+    statuses: dict[Id, Attendance.Status] = Field(description="Membership id to status.")
 
 
 class SavedOut(Schema):
@@ -208,9 +208,9 @@ class ReadinessOut(Schema):
 
 
 class ReadinessFilters(Paging):
-    programme: int | None = None
-    cohort: int | None = None
-    locality: int | None = None
+    programme: Id | None = None
+    cohort: Id | None = None
+    locality: Id | None = None
     rag: Literal["red", "amber", "green", "none"] | None = None
 
 
@@ -237,7 +237,7 @@ def sessions(request: HttpRequest, filters: Query[SessionFilters]) -> Any:
 
 
 @router.get("/sessions/{session_id}/attendance", response=responses(paged_schema(AttendanceOut)))
-def attendance(request: HttpRequest, session_id: int, paging: Query[Paging]) -> Any:
+def attendance(request: HttpRequest, session_id: Id, paging: Query[Paging]) -> Any:
     """The register of a session, for those who take it."""
     session = teaching.get_register_session_for(require(request, "teaching:read"), session_id)
     found = page(register_learners(session), paging)
@@ -249,7 +249,7 @@ def attendance(request: HttpRequest, session_id: int, paging: Query[Paging]) -> 
 
 
 @router.put("/sessions/{session_id}/attendance", response=responses(SavedOut), summary="Record attendance")
-def attendance_save(request: HttpRequest, session_id: int, body: AttendanceIn) -> Any:
+def attendance_save(request: HttpRequest, session_id: Id, body: AttendanceIn) -> Any:
     """The same rules as the register page: only expected learners, known statuses."""
     user = require(request, "teaching:write")
     session = teaching.get_register_session_for(user, session_id)
@@ -269,13 +269,13 @@ def blocks(request: HttpRequest, paging: Query[Paging]) -> Any:
 
 
 @router.get("/blocks/{block_id}/runs", response=responses(paged_schema(RunOut)), summary="A block's runs")
-def runs(request: HttpRequest, block_id: int, paging: Query[Paging]) -> Any:
+def runs(request: HttpRequest, block_id: Id, paging: Query[Paging]) -> Any:
     block = placements.get_block_for(require(request, "placements:read"), block_id, manage=True)
     return page(AllocationRun.objects.filter(block=block).order_by("-number", "pk"), paging)
 
 
 @router.get("/placements", response=responses(paged_schema(PlacementOut)))
-def placement_list(request: HttpRequest, paging: Query[Paging], block: int | None = None) -> Any:
+def placement_list(request: HttpRequest, paging: Query[Paging], block: Id | None = None) -> Any:
     found = placements.placements_visible_to(require(request, "placements:read"))
     if block is not None:
         found = found.filter(block_id=block)
@@ -291,13 +291,13 @@ def project_list(request: HttpRequest, paging: Query[Paging], stage: Project.Sta
 
 
 @router.get("/projects/{project_id}/milestones", response=responses(paged_schema(MilestoneOut)))
-def milestones(request: HttpRequest, project_id: int, paging: Query[Paging]) -> Any:
+def milestones(request: HttpRequest, project_id: Id, paging: Query[Paging]) -> Any:
     project = projects.get_project_for(require(request, "projects:read"), project_id)
     return page(project.milestones.order_by("due_on", "pk"), paging)
 
 
 @router.get("/projects/{project_id}/outputs", response=responses(paged_schema(OutputOut)))
-def outputs(request: HttpRequest, project_id: int, paging: Query[Paging]) -> Any:
+def outputs(request: HttpRequest, project_id: Id, paging: Query[Paging]) -> Any:
     project = projects.get_project_for(require(request, "projects:read"), project_id)
     return page(project.outputs.order_by("pk"), paging)
 

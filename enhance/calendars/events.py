@@ -44,9 +44,10 @@ class Event:
         return dt.datetime.combine(self.start, dt.time.min, tzinfo=dt.UTC)
 
 
-# A provider lists the person's events that end on or after a day (the window), filtering in
-# the database, so a feed stays small however long someone has been in the programme.
-Provider = Callable[[User, dt.date], Iterable[Event]]
+# A provider lists the person's events that end on or after a day and, when a second day is
+# given, start before it (the window), filtering in the database, so a feed or a page stays
+# small however long someone has been in the programme and however many sessions they see.
+Provider = Callable[[User, dt.date, dt.date | None], Iterable[Event]]
 FEED_HISTORY = dt.timedelta(days=365)
 _PROVIDERS: dict[str, Provider] = {}
 
@@ -62,12 +63,12 @@ def register(name: str) -> Callable[[Provider], Provider]:
     return add
 
 
-def events_for(user: User, since: dt.date | None = None) -> list[Event]:
+def events_for(user: User, since: dt.date | None = None, until: dt.date | None = None) -> list[Event]:
     """The person's events ending on or after `since` (by default, from a year ago: the past
-    twelve months and everything ahead)."""
+    twelve months) and starting before `until` (by default, everything ahead)."""
     if since is None:
         from django.utils import timezone
 
         since = timezone.localdate() - FEED_HISTORY
-    events = [event for provider in _PROVIDERS.values() for event in provider(user, since)]
+    events = [event for provider in _PROVIDERS.values() for event in provider(user, since, until)]
     return sorted(events, key=Event.sort_key)

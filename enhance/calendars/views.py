@@ -11,14 +11,21 @@ from enhance.accounts.http import AuthedHttpRequest
 from enhance.calendars import selectors
 from enhance.calendars.access import get_feed_owner_for
 from enhance.calendars.events import events_for
+from enhance.calendars.forms import WindowForm
 from enhance.calendars.services import feed_token_for, feed_token_reset, to_ical
+from enhance.core.paging import page_of
 
 
 def my_calendar(request: AuthedHttpRequest) -> HttpResponse:
+    """The person's events four weeks at a time (from today unless another day is chosen),
+    paged, and the address of their calendar feed."""
     token = feed_token_for(request.user)
-    upcoming = selectors.upcoming_events_for(request.user)
+    form = WindowForm(request.GET or None)
+    first = form.first_day()
+    page = page_of(request, selectors.events_in_window(request.user, first))
     feed_url = request.build_absolute_uri(reverse("calendars:feed", args=[token.token]))
-    return render(request, "calendars/my_calendar.html", {"events": upcoming, "feed_url": feed_url})
+    context = {"page": page, "form": form, "feed_url": feed_url, **selectors.window(first)}
+    return render(request, "calendars/my_calendar.html", context)
 
 
 @require_POST

@@ -11,13 +11,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import tempfile
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from charset_normalizer import from_bytes
-from django.http import HttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 
 Row = Sequence[Any]
 
@@ -146,44 +147,78 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def csv_text(rows: Iterable[Row]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
+class _Echo:
+    """What csv.writer writes to: it hands each line back instead of keeping it."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+CSV_ROWS_PER_CHUNK = 500
+
+
+def _csv_cell(value: Any) -> Any:
+    return neutralise(f"{value:%d/%m/%Y}" if isinstance(value, dt.date) else value)
+
+
+def csv_chunks(rows: Iterable[Row]) -> Iterator[str]:
+    """The CSV text of `rows`, a few hundred lines at a time, so a download of any length is
+    sent as it is written. Dates show as DD/MM/YYYY."""
+    writer = csv.writer(_Echo())
+    lines: list[str] = []
     for row in rows:
-        writer.writerow([neutralise(f"{v:%d/%m/%Y}" if isinstance(v, dt.date) else v) for v in row])
-    return out.getvalue()
+        lines.append(writer.writerow([_csv_cell(v) for v in row]))
+        if len(lines) == CSV_ROWS_PER_CHUNK:
+            yield "".join(lines)
+            lines = []
+    if lines:
+        yield "".join(lines)
 
 
-def _xlsx_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    return neutralise(value)
+def csv_text(rows: Iterable[Row]) -> str:
+    return "".join(csv_chunks(rows))
 
 
-def xlsx_bytes(sheets: dict[str, Iterable[Row]]) -> bytes:
-    """A workbook with one sheet per entry (title: rows). Dates show as DD/MM/YYYY."""
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "DD/MM/YYYY"
+        return cell
+    return float(value) if isinstance(value, Decimal) else neutralise(value)
+
+
+def xlsx_file(sheets: dict[str, Iterable[Row]]) -> IO[bytes]:
+    """A workbook with one sheet per entry (title: rows), written row by row (openpyxl's
+    write-only mode) to a temporary file, returned at its start. Dates show as DD/MM/YYYY."""
     from openpyxl import Workbook
 
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book = Workbook(write_only=True)
     for title, rows in sheets.items():
         sheet = book.create_sheet(title=title[:31])
         for row in rows:
-            sheet.append([_xlsx_value(v) for v in row])
-        for cells in sheet.iter_rows():
-            for cell in cells:
-                if isinstance(cell.value, dt.date):
-                    cell.number_format = "DD/MM/YYYY"
-    out = io.BytesIO()
+            sheet.append([_xlsx_cell(sheet, v) for v in row])
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (the caller or the response closes it)
     book.save(out)
-    return out.getvalue()
+    out.seek(0)
+    return out
 
 
-def download(rows: Iterable[Row], *, filename: str, fmt: str, sheet: str = "Sheet1") -> HttpResponse:
-    """A CSV or XLSX attachment of `rows`, named `filename`.`fmt`."""
+def xlsx_bytes(sheets: dict[str, Iterable[Row]]) -> bytes:
+    with xlsx_file(sheets) as out:
+        return out.read()
+
+
+def download(rows: Iterable[Row], *, filename: str, fmt: str, sheet: str = "Sheet1") -> StreamingHttpResponse:
+    """A CSV or XLSX attachment of `rows`, named `filename`.`fmt`. A CSV is streamed while the
+    rows are read (pass a generator over `.iterator()` for long ones); a workbook is written
+    to a temporary file first, then streamed from it, so neither is held whole in memory."""
+    name = f"{filename}.{fmt}"
     if fmt == "xlsx":
-        response = HttpResponse(xlsx_bytes({sheet: rows}), content_type=XLSX_CONTENT_TYPE)
-    else:
-        response = HttpResponse(csv_text(rows), content_type=CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+        return FileResponse(
+            xlsx_file({sheet: rows}), as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE
+        )
+    response = StreamingHttpResponse(csv_chunks(rows), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

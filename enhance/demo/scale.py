@@ -15,7 +15,7 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any, TypeVar
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from enhance.accounts.models import User
@@ -42,6 +42,7 @@ from enhance.programmes.models import (
     Programme,
 )
 from enhance.projects.models import Milestone, Partner, Project
+from enhance.teaching import standing
 from enhance.teaching.models import Attendance, Session, Topic
 
 SIZES = {
@@ -110,6 +111,11 @@ class ScaleSeeder:
         self.projects(memberships)
         self.surveys(memberships)
         self.notifications()
+        self.step("attendance standings", standing.refresh_all())
+        # Fresh planner statistics: after bulk inserts (and with autovacuum off or not yet
+        # run) the database would otherwise plan for the empty tables it last analysed.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         return self.counts
 
     # --- Learners ---------------------------------------------------------------------------

@@ -7,8 +7,10 @@ The small-number rule: below national level, a count of people from 1 to 4 is sh
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from django.core.cache import cache
 
 from enhance.accounts.models import User
 from enhance.evaluation.filters import Filters, is_national
@@ -98,11 +100,23 @@ def apply_rule(table: Table, *, national: bool) -> Table:
     return table
 
 
+# A measure groups every register row, answer or placement of its scope (two million
+# attendance rows nationally), so each person's tables for each choice of filters are kept
+# this many seconds, the same for the page, its downloads and the workbook.
+KEPT_FOR = 3600
+
+
 def ruled(build: Callable[[User, Filters], list[Table]], user: User, filters: Filters) -> list[Table]:
     """A measure's tables for this person and these filters, the small-number rule applied:
-    what its page, its downloads and the workbook all show."""
-    national = is_national(user, filters)
-    return [apply_rule(table, national=national) for table in build(user, filters)]
+    what its page, its downloads and the workbook all show (counted at most KEPT_FOR ago)."""
+    chosen = ",".join(f"{k}={v}" for k, v in sorted(asdict(filters).items()))
+    key = f"evaluation:{build.__module__}.{build.__qualname__}:{user.pk}:{chosen}"
+
+    def count() -> list[Table]:
+        national = is_national(user, filters)
+        return [apply_rule(table, national=national) for table in build(user, filters)]
+
+    return cache.get_or_set(key, count, KEPT_FOR)  # type: ignore[return-value]
 
 
 def display(value: Any, col: Col) -> str:

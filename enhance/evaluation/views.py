@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -40,7 +40,7 @@ def measure(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     return render(request, "evaluation/measure.html", {**context, "valid": filters is not None})
 
 
-def measure_download(request: AuthedHttpRequest, slug: str, table: str, fmt: str) -> HttpResponse:
+def measure_download(request: AuthedHttpRequest, slug: str, table: str, fmt: str) -> StreamingHttpResponse:
     """Exactly the table on the page (the small-number rule applied), as CSV or XLSX."""
     info = access.get_measure(request.user, slug)
     _form, filters = filters_from(request.GET, request.user)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -160,7 +160,7 @@ def export(request: AuthedHttpRequest, org_pk: int) -> HttpResponse:
     return _finance_page(organisation.pk)
 
 
-def batch_download(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResponse:
+def batch_download(request: AuthedHttpRequest, pk: int, fmt: str) -> StreamingHttpResponse:
     if fmt not in ("xlsx", "csv"):
         raise Http404
     batch = access.get_batch_for(request.user, pk)

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Min, QuerySet, Window
 from django.urls import reverse
 from django.utils import timezone
@@ -215,10 +216,21 @@ def lead_approvals(user: User, today: dt.date) -> Section:
     return Section("Approvals waiting", "No approvals are waiting for you.", items)
 
 
+# The at-risk panel reads the whole of a lead's scope (every learner's kept attendance, ARCP
+# readiness, overdue milestones, sign-ins): each lead's is kept this many seconds.
+AT_RISK_KEPT_FOR = 300
+
+
 def lead_at_risk(user: User, now: dt.datetime) -> Section:
+    """The lead's learners at risk, as counted at most AT_RISK_KEPT_FOR seconds ago."""
+    key = f"home:at-risk:{user.pk}:{timezone.localtime(now).date()}"
+    return cache.get_or_set(key, lambda: _lead_at_risk(user, now), AT_RISK_KEPT_FOR)  # type: ignore[return-value]
+
+
+def _lead_at_risk(user: User, now: dt.datetime) -> Section:
     today = timezone.localtime(now).date()
-    # The three most at risk and how many in all from one query: the attendance figures are
-    # the costly part, so they are counted once (a window count over the same rows).
+    # The three most at risk and how many in all, from the kept figures in one query.
+    teaching.attendance_waiting(user)
     out_of_reach = teaching.learners_for_attendance(user, {"standing": "out_of_reach"})
     top = list(out_of_reach.annotate(total=Window(Count("pk")))[:3])
     attendance_url = reverse("teaching:attendance")

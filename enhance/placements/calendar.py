@@ -13,10 +13,12 @@ from enhance.placements.models import Placement
 
 
 @register("placements")
-def placement_events(user: User, since: dt.date) -> Iterable[Event]:
+def placement_events(user: User, since: dt.date, until: dt.date | None) -> Iterable[Event]:
     placements = Placement.objects.filter(membership__person__user=user, ends_on__gte=since).select_related(
         "opportunity__organisation", "opportunity__site", "block"
     )
+    if until is not None:
+        placements = placements.filter(starts_on__lt=until)
     for p in placements:
         site = p.opportunity.site
         yield Event(

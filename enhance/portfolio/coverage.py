@@ -5,9 +5,10 @@ area adds its own without touching this module."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.utils import timezone
 
 from enhance.curriculum.models import Domain, Theme
@@ -21,7 +22,10 @@ class Cell:
 
 Coverage = dict[tuple[str, int], list[str]]  # ("domain" | "theme", id) -> evidence labels
 Provider = Callable[[list[int]], dict[int, Coverage]]  # person ids -> per person coverage
+# Person ids -> rows of (person id, domain id, pieces of evidence), counted in the database.
+Counter = Callable[[list[int]], Iterable[tuple[int, int, int]]]
 _PROVIDERS: dict[str, Provider] = {}
+_COUNTERS: dict[str, Counter] = {}
 
 
 def provider(name: str) -> Callable[[Provider], Provider]:
@@ -30,6 +34,26 @@ def provider(name: str) -> Callable[[Provider], Provider]:
         return func
 
     return add
+
+
+def counter(name: str) -> Callable[[Counter], Counter]:
+    """Register how an area counts, per person and domain, the evidence its provider lists
+    (the same pieces, without building their labels): the heat map reads the counts."""
+
+    def add(func: Counter) -> Counter:
+        _COUNTERS[name] = func
+        return func
+
+    return add
+
+
+def domain_counts(person_ids: list[int]) -> dict[int, dict[int, int]]:
+    """Per person: pieces of evidence in each domain, from every area."""
+    found: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for func in _COUNTERS.values():
+        for person_id, domain_id, n in func(person_ids):
+            found[person_id][domain_id] += n
+    return found
 
 
 def coverage_for(person_ids: list[int]) -> dict[int, Coverage]:
@@ -57,6 +81,16 @@ def _reflections(person_ids: list[int]) -> dict[int, Coverage]:
     return out
 
 
+@counter("reflections")
+def _reflections_counted(person_ids: list[int]) -> Iterable[tuple[int, int, int]]:
+    from enhance.portfolio.models import Reflection
+
+    pairs = Reflection.domains.through.objects.filter(
+        reflection__person_id__in=person_ids, reflection__draft=False
+    )
+    return pairs.values_list("reflection__person_id", "domain_id").annotate(n=Count("pk")).order_by()
+
+
 @provider("teaching")
 def _sessions(person_ids: list[int]) -> dict[int, Coverage]:
     from enhance.teaching.models import Attendance
@@ -76,6 +110,17 @@ def _sessions(person_ids: list[int]) -> dict[int, Coverage]:
     return out
 
 
+@counter("teaching")
+def _sessions_counted(person_ids: list[int]) -> Iterable[tuple[int, int, int]]:
+    from enhance.teaching.models import Attendance
+
+    attended = Attendance.objects.filter(
+        membership__person_id__in=person_ids, status__in=Attendance.ATTENDED, session__domains__isnull=False
+    )
+    pairs = attended.values_list("membership__person_id", "session__domains")
+    return pairs.annotate(n=Count("pk")).order_by()
+
+
 @provider("placements")
 def _placements(person_ids: list[int]) -> dict[int, Coverage]:
     from enhance.placements.models import Placement
@@ -90,6 +135,17 @@ def _placements(person_ids: list[int]) -> dict[int, Coverage]:
         for d in p.opportunity.domains.all():
             out[p.membership.person_id][("domain", d.pk)].append(f"Placement: {p.opportunity.title}")
     return out
+
+
+@counter("placements")
+def _placements_counted(person_ids: list[int]) -> Iterable[tuple[int, int, int]]:
+    from enhance.placements.models import Placement
+
+    placed = Placement.objects.filter(
+        membership__person_id__in=person_ids, opportunity__domains__isnull=False
+    )
+    pairs = placed.values_list("membership__person_id", "opportunity__domains")
+    return pairs.annotate(n=Count("pk")).order_by()
 
 
 def grid(membership: Membership) -> dict[str, object]:
@@ -131,10 +187,11 @@ def grid(membership: Membership) -> dict[str, object]:
 
 
 def heat_map(memberships: list[Membership]) -> tuple[list[Domain], list[tuple[Membership, list[int]]]]:
-    """Learners by domains: how many pieces of evidence each has in each domain."""
+    """Learners by domains: how many pieces of evidence each has in each domain (counted in
+    the database, one query an area, for one page of learners)."""
     if not memberships:
         return [], []
     domains = list(Domain.objects.filter(framework_id=memberships[0].programme.framework_id))
-    cov = coverage_for([m.person_id for m in memberships])
-    rows = [(m, [len(cov[m.person_id].get(("domain", d.pk), [])) for d in domains]) for m in memberships]
+    counts = domain_counts([m.person_id for m in memberships])
+    rows = [(m, [counts[m.person_id][d.pk] for d in domains]) for m in memberships]
     return domains, rows

@@ -9,9 +9,9 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from enhance.core.stale import mark_on_change
 from enhance.placements.models import ClinicEntry
 from enhance.portfolio import requirements
 from enhance.portfolio.models import Assessment, Readiness, Reflection, RequirementSet, Rule
@@ -103,11 +103,5 @@ STALE_WHEN: dict[type, Any] = {
 }
 
 
-def _on_change(sender: type, instance: Any, **kwargs: Any) -> None:
-    _mark(STALE_WHEN[sender](instance))
-
-
 def connect() -> None:
-    for model in STALE_WHEN:
-        post_save.connect(_on_change, sender=model, dispatch_uid=f"readiness-{model.__name__}-save")
-        post_delete.connect(_on_change, sender=model, dispatch_uid=f"readiness-{model.__name__}-delete")
+    mark_on_change("readiness", STALE_WHEN, _mark)

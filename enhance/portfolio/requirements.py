@@ -92,18 +92,22 @@ def progress_many(memberships: list[Membership], on: dt.date | None = None) -> l
     }
     chosen = {m.pk: sets.get((m.programme_id, years[m.pk][0])) for m in memberships}
     windows = {m.pk: Window(years[m.pk][1], years[m.pk][2]) for m in memberships}
-    counted: dict[tuple[int, int], Counted] = {}
-    by_rule: dict[int, tuple[Rule, list[Membership]]] = {}
+    # A counter reads its rule only for the assessment type, so the rules of one kind (one per
+    # training year's set) are counted together: one call a kind, not one a rule.
+    counted: dict[tuple[Any, int], Counted] = {}
+    together: dict[Any, tuple[Rule, dict[int, Membership]]] = {}
     for m in memberships:
         rs = chosen[m.pk]
         for rule in rs.rules.all() if rs else []:
-            by_rule.setdefault(rule.pk, (rule, []))[1].append(m)
-    for rule, members in by_rule.values():
+            together.setdefault(_counted_with(rule), (rule, {}))[1][m.pk] = m
+    for key, (rule, members) in together.items():
         kind = get_rule_kind(rule.kind)
         if kind is None:
             continue
-        for mid, result in kind.counter(rule, members, {m.pk: windows[m.pk] for m in members}).items():
-            counted[(rule.pk, mid)] = result
+        for mid, result in kind.counter(
+            rule, list(members.values()), {pk: windows[pk] for pk in members}
+        ).items():
+            counted[(key, mid)] = result
     out = []
     for m in memberships:
         rs = chosen[m.pk]
@@ -112,12 +116,16 @@ def progress_many(memberships: list[Membership], on: dt.date | None = None) -> l
             kind = get_rule_kind(rule.kind)
             if kind is None:
                 continue
-            result = counted.get((rule.pk, m.pk), Counted(0))
+            result = counted.get((_counted_with(rule), m.pk), Counted(0))
             target = _target(rule, m, kind.scaled)
             label = f"Completed {rule.assessment_type.code}" if rule.assessment_type else kind.label
             rows.append(_row(rule, kind, label, target, result))
         out.append(Progress(m, years[m.pk][0], rs, rows))
     return out
+
+
+def _counted_with(rule: Rule) -> tuple[str, int | None]:
+    return rule.kind, rule.assessment_type_id
 
 
 def _row(rule: Rule, kind: Any, label: str, target: int, result: Counted) -> RuleProgress:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import F, QuerySet
@@ -13,7 +14,7 @@ from enhance.portfolio.access import reflections_visible_to
 from enhance.portfolio.models import Assessment, AssessmentType, EvidencePack, Reflection, RequirementSet
 from enhance.programmes.access import memberships_manageable_by, scope_for
 from enhance.programmes.models import Cohort, Membership, Programme
-from enhance.programmes.selectors import LEARNER_COLUMNS, learner_columns, memberships_filtered
+from enhance.programmes.selectors import LEARNER_COLUMNS, learner_rows, memberships_filtered
 
 
 def reflections_of(user: User) -> QuerySet[Reflection]:
@@ -64,17 +65,23 @@ def assessments_completed_by(user: User, limit: int = 50) -> QuerySet[Assessment
     ).select_related("type", "person")[:limit]
 
 
-def cohort_heat_map(user: User, cohort: Cohort) -> tuple[Any, Any] | None:
-    """Domain coverage of the cohort's active learners the user manages; None if none."""
-    memberships = list(
+def cohort_heat_map_learners(user: User, cohort: Cohort) -> QuerySet[Membership] | None:
+    """The cohort's active learners the user manages, by name; None for someone who manages
+    no learners at all."""
+    memberships = (
         memberships_manageable_by(user)
         .filter(cohort=cohort, status=Membership.Status.ACTIVE)
         .select_related("person", "programme")
-        .order_by("person__surname")
+        .order_by("person__surname", "person__forename", "pk")
     )
-    if not memberships and not scope_for(user).manages_learners:
+    if not scope_for(user).manages_learners and not memberships.exists():
         return None
-    return coverage.heat_map(memberships)
+    return memberships
+
+
+def cohort_heat_map(page_of_memberships: list[Membership]) -> tuple[Any, Any]:
+    """Domain coverage of one page of learners: the domains, and each learner's counts."""
+    return coverage.heat_map(page_of_memberships)
 
 
 def requirement_sets_of(programmes: QuerySet[Programme]) -> QuerySet[RequirementSet]:
@@ -111,22 +118,15 @@ def learners_for_readiness(user: User, filters: dict[str, Any] | None = None) ->
 READINESS_HEADER = [*LEARNER_COLUMNS, "Year", "ARCP date"]
 
 
-def readiness_export_rows(learners: QuerySet[Any, Any]) -> list[list[Any]]:
-    """The filtered readiness list as a spreadsheet: one row a learner, every learner."""
-    rows: list[list[Any]] = [[*READINESS_HEADER, "Rules met", "Rules", "Status"]]
-    for m in learners:
-        kept = m.readiness
-        rows.append(
-            [
-                *learner_columns(m),
-                kept.year,
-                m.arcp_date or "",
-                kept.met,
-                kept.rules,
-                "No requirements" if kept.rag == "none" else kept.rag.capitalize(),
-            ]
-        )
-    return rows
+def readiness_export_rows(learners: QuerySet[Any, Any]) -> Iterator[list[Any]]:
+    """The filtered readiness list as a spreadsheet: one row a learner, every learner, read a
+    chunk at a time."""
+    yield [*READINESS_HEADER, "Rules met", "Rules", "Status"]
+    kept = ("readiness__year", "arcp_date", "readiness__met", "readiness__rules", "readiness__rag")
+    for cells, row in learner_rows(learners, *kept):
+        rag = row["readiness__rag"]
+        status = "No requirements" if rag == "none" else rag.capitalize()
+        yield [*cells, row["readiness__year"], row["arcp_date"] or "", *(row[k] for k in kept[2:4]), status]
 
 
 def evidence_packs_of(person_id: int, limit: int = 20) -> QuerySet[EvidencePack]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -32,6 +32,8 @@ from enhance.programmes.access import (
 )
 from enhance.programmes.selectors import current_membership
 from enhance.programmes.services import record_viewed
+
+HEAT_MAP_PAGE = 50  # learners a page of the cohort heat map
 
 
 def reflection_list(request: AuthedHttpRequest) -> HttpResponse:
@@ -189,11 +191,12 @@ def my_coverage(request: AuthedHttpRequest) -> HttpResponse:
 
 def cohort_coverage(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     cohort = get_cohort_for(request.user, pk)
-    heat_map = selectors.cohort_heat_map(request.user, cohort)
-    if heat_map is None:
+    learners = selectors.cohort_heat_map_learners(request.user, cohort)
+    if learners is None:
         raise PermissionDenied
-    domains, rows = heat_map
-    context = {"cohort": cohort, "domains": domains, "rows": rows}
+    page = page_of(request, learners, size=HEAT_MAP_PAGE)
+    domains, rows = selectors.cohort_heat_map(list(page.object_list))
+    context = {"cohort": cohort, "domains": domains, "rows": rows, "page": page}
     return render(request, "portfolio/cohort_coverage.html", context)
 
 
@@ -258,7 +261,7 @@ def readiness(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "portfolio/readiness.html", {"page": page, "rows": rows, "form": form})
 
 
-def readiness_export(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
+def readiness_export(request: AuthedHttpRequest, fmt: str) -> StreamingHttpResponse:
     """The readiness list as filtered, every learner, as CSV or XLSX."""
     access.ensure_manages_learners(request.user)
     if fmt not in ("csv", "xlsx"):

@@ -27,6 +27,7 @@ from enhance.core.spreadsheets import SpreadsheetError, read_table
 from enhance.notifications import kinds
 from enhance.notifications.services import notify
 from enhance.programmes.access import localities_manageable_by, programmes_manageable_by
+from enhance.programmes.import_bulk import learners_create, new_learners
 from enhance.programmes.models import (
     Cohort,
     Grade,
@@ -84,7 +85,7 @@ LABELS = {
     "grade": "Grade",
     "wte": "WTE",
 }
-MAX_ROWS = 2000
+MAX_ROWS = 10_000
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d %B %Y", "%d %b %Y", "%d/%m/%y")
 
 
@@ -525,8 +526,12 @@ def import_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
         )
         raise ValidationError(DATA_CHANGED.format(problems=problems))
     created = unchanged = updated = 0
-    invited: list[int] = []
+    fresh = new_learners(rows)
+    invited = learners_create(actor=actor, rows=list(fresh.values())) if fresh else []
+    created += len(fresh)
     for row in rows:
+        if row.number in fresh:
+            continue
         c = row.clean
         person = c["person"]
         if person is None:

@@ -380,6 +380,7 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["person__surname", "person__forename"]
+        indexes = [models.Index(fields=["status", "-starts_on", "id"], name="membership_newest_starters")]
         constraints = [
             models.UniqueConstraint(fields=["person", "programme"], name="one_membership_per_programme"),
             models.CheckConstraint(

@@ -4,9 +4,11 @@ rows are already joined or prefetched, so a page costs the same whatever its siz
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, NullIf
 
 from enhance.accounts.models import User
 from enhance.core.audit import AuditEntry, audit_entries
@@ -68,18 +70,31 @@ def memberships_filtered(qs: QuerySet[Membership], filters: dict[str, Any]) -> Q
     return qs
 
 
+# Downloads read this many rows from the database at a time while they are written.
+EXPORT_CHUNK = 2000
+
 LEARNER_COLUMNS = ["Learner", "Email", "Programme", "Cohort", "Locality"]
 
 
-def learner_columns(m: Membership) -> list[str]:
-    """The first cells of every learner-list export, for one learner (see LEARNER_COLUMNS)."""
-    return [
-        m.person.full_name,
-        m.person.email,
-        m.programme.name,
-        m.cohort.name,
-        m.locality.name if m.locality else "",
-    ]
+# The first cells of every learner-list export (see LEARNER_COLUMNS), worked out in the query.
+_LEARNER_CELLS = {
+    "cell_name": Concat(
+        Coalesce(NullIf("person__preferred_name", Value("")), "person__forename"),
+        Value(" "),
+        "person__surname",
+    ),
+    "cell_email": F("person__email"),
+    "cell_programme": F("programme__name"),
+    "cell_cohort": F("cohort__name"),
+    "cell_locality": Coalesce("locality__name", Value("")),
+}
+
+
+def learner_rows(learners: QuerySet[Any, Any], *fields: str) -> Iterator[tuple[list[Any], dict[str, Any]]]:
+    """Each learner's first export cells with the values of `fields`, as plain values read a
+    chunk at a time, in the queryset's order (no model objects: a download may list 20,000)."""
+    for row in learners.values(*fields, **_LEARNER_CELLS).iterator(chunk_size=EXPORT_CHUNK):
+        yield [row[name] for name in _LEARNER_CELLS], row
 
 
 def programme_list(user: User) -> QuerySet[Programme]:
@@ -87,13 +102,17 @@ def programme_list(user: User) -> QuerySet[Programme]:
         programmes_visible_to(user)
         .select_related("region")
         .annotate(
-            learner_count=Count(
-                "memberships", filter=Q(memberships__status=Membership.Status.ACTIVE), distinct=True
-            ),
-            locality_count=Count("localities", distinct=True),
+            # Counted per programme shown (a page of them), not by joining every learner.
+            learner_count=_count_per_programme(Membership.objects.filter(status=Membership.Status.ACTIVE)),
+            locality_count=_count_per_programme(Locality.objects.all()),
         )
         .order_by("region__name", "name")
     )
+
+
+def _count_per_programme(rows: QuerySet[Any, Any]) -> Coalesce:
+    counted = rows.filter(programme=OuterRef("pk")).order_by().values("programme").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n")), 0)
 
 
 def leads_for_programme(programme: Programme) -> QuerySet[RoleAssignment]:
@@ -138,11 +157,26 @@ def person_memberships(user: User, person_id: int) -> QuerySet[Membership]:
 
 def leads_of(membership: Membership) -> list[User]:
     """The people who decide for a learner: their programme's leads and their locality's."""
+    return leads_of_many([membership])[membership.pk]
+
+
+def leads_of_many(memberships: list[Membership]) -> dict[int, list[User]]:
+    """`leads_of` for many learners in one query: membership id to its leads."""
     roles = RoleAssignment.objects.filter(
-        Q(role=Role.PROGRAMME_LEAD, programme=membership.programme_id)
-        | Q(role=Role.LOCALITY_LEAD, locality=membership.locality_id)
+        Q(role=Role.PROGRAMME_LEAD, programme__in={m.programme_id for m in memberships})
+        | Q(role=Role.LOCALITY_LEAD, locality__in={m.locality_id for m in memberships if m.locality_id})
     ).select_related("user")
-    return list({r.user_id: r.user for r in roles}.values())
+    by_programme: dict[int, dict[int, User]] = {}
+    by_locality: dict[int, dict[int, User]] = {}
+    for r in roles:
+        if r.role == Role.PROGRAMME_LEAD:
+            by_programme.setdefault(r.programme_id or 0, {})[r.user_id] = r.user
+        else:
+            by_locality.setdefault(r.locality_id or 0, {})[r.user_id] = r.user
+    return {
+        m.pk: list((by_programme.get(m.programme_id, {}) | by_locality.get(m.locality_id or 0, {})).values())
+        for m in memberships
+    }
 
 
 def learner_home(user: User, person_id: int) -> dict[str, Any]:

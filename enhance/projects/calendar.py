@@ -14,7 +14,7 @@ from enhance.projects.models import Milestone
 
 
 @register("project_milestones")
-def milestone_events(user: User, since: dt.date) -> Iterable[Event]:
+def milestone_events(user: User, since: dt.date, until: dt.date | None) -> Iterable[Event]:
     milestones = (
         Milestone.objects.filter(
             Q(project__lead__person__user=user) | Q(project__co_learners__person__user=user),
@@ -23,6 +23,8 @@ def milestone_events(user: User, since: dt.date) -> Iterable[Event]:
         .distinct()
         .select_related("project")
     )
+    if until is not None:
+        milestones = milestones.filter(due_on__lt=until)
     for m in milestones:
         yield Event(
             uid=f"milestone-{m.pk}",

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -143,27 +143,39 @@ class ObservationsForm(forms.Form):
     )
 
 
-class LearnerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.person.full_name)
+NOT_A_COHORT_MATE = "No learner in this project's cohort has that email address."
+
+
+class CohortMateField(forms.EmailField):
+    """A learner of the project's cohort, named by their email address (a cohort can hold
+    thousands of learners, too many to list)."""
+
+    def __init__(self, *, label: str) -> None:
+        super().__init__(label=label, help_text="Their email address.", max_length=254)
+        self.mates: Any = Membership.objects.none()
+
+    def clean(self, value: Any) -> Membership:
+        email = super().clean(value)
+        found = self.mates.filter(person__email__iexact=email).first()
+        if found is None:
+            raise forms.ValidationError(NOT_A_COHORT_MATE)
+        return found  # type: ignore[no-any-return]
 
 
 class CoLearnerForm(forms.Form):
-    member = LearnerChoiceField(
-        queryset=Membership.objects.none(), label="Add a co-learner", empty_label=None
-    )
+    member = CohortMateField(label="Add a co-learner")
 
     def __init__(self, *args: Any, mates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choice_field(self, "member").queryset = mates
+        cast(CohortMateField, self.fields["member"]).mates = mates
 
 
 class HandoverForm(forms.Form):
-    to = LearnerChoiceField(queryset=Membership.objects.none(), label="Hand the project to", empty_label=None)
+    to = CohortMateField(label="Hand the project to")
 
     def __init__(self, *args: Any, mates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choice_field(self, "to").queryset = mates
+        cast(CohortMateField, self.fields["to"]).mates = mates
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -177,3 +189,19 @@ class SupervisorForm(forms.Form):
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "supervisor").queryset = candidates
+
+
+PARTNER_LISTS = {"learners": "Learners", "days": "Immersive days", "projects": "Projects"}
+
+
+class PartnerViewForm(forms.Form):
+    """Which of a partner contact's lists to show, and a name or title to look for."""
+
+    show = forms.ChoiceField(choices=list(PARTNER_LISTS.items()), required=False, widget=forms.HiddenInput)
+    q = forms.CharField(label="Learner's name or project title (optional)", required=False, max_length=100)
+
+    def choice(self) -> tuple[str, str]:
+        """The list to show (learners unless a valid one was asked for) and the text to look for."""
+        if not self.is_valid():
+            return "learners", ""
+        return self.cleaned_data["show"] or "learners", self.cleaned_data["q"].strip()

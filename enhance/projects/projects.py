@@ -16,7 +16,7 @@ from django.utils import timezone
 from enhance.accounts.models import User
 from enhance.core.dates import add_months
 from enhance.core.uploads import JPEG, PDF, PNG, sniff
-from enhance.notifications.services import notify
+from enhance.notifications.services import Message, notify, notify_many
 from enhance.programmes.access import memberships_manageable_by, scope_for
 from enhance.programmes.models import Membership
 from enhance.programmes.services import notify_leads
@@ -230,31 +230,41 @@ def supervisor_propose(*, actor: User, project: Project, supervisor: User) -> Pr
 
 def send_milestone_reminders(today: dt.date | None = None) -> int:
     """Remind the lead learner and supervisor once when a milestone is due soon, and once when
-    it becomes overdue. Each reminder is claimed with a conditional update, so it goes once."""
+    it becomes overdue. Milestones are claimed a chunk at a time (their flag set in the same
+    transaction, skipping any another run holds), so each reminder goes once."""
     today = today or timezone.localdate()
+    open_ones = Milestone.objects.filter(completed_on__isnull=True)
+    overdue = open_ones.filter(due_on__lt=today, reminded_overdue=False)
+    soon = open_ones.filter(due_on__gte=today, due_on__lte=today + SOON, reminded_soon=False)
     sent = 0
-    open_ones = Milestone.objects.filter(completed_on__isnull=True).select_related(
-        "project__lead__person__user", "project__supervisor"
-    )
-    for m in open_ones.filter(due_on__lt=today, reminded_overdue=False):
-        if Milestone.objects.filter(pk=m.pk, reminded_overdue=False).update(reminded_overdue=True):
-            sent += _remind(m, f"Overdue: {m.name} (due {m.due_on:%d %B %Y})")
-    for m in open_ones.filter(due_on__gte=today, due_on__lte=today + SOON, reminded_soon=False):
-        if Milestone.objects.filter(pk=m.pk, reminded_soon=False).update(reminded_soon=True):
-            sent += _remind(m, f"Due soon: {m.name} (by {m.due_on:%d %B %Y})")
+    for waiting, flag, title in (
+        (overdue, "reminded_overdue", "Overdue: {m.name} (due {m.due_on:%d %B %Y})"),
+        (soon, "reminded_soon", "Due soon: {m.name} (by {m.due_on:%d %B %Y})"),
+    ):
+        while (found := _remind_chunk(waiting, flag, title))[0]:
+            sent += found[1]
     return sent
 
 
-def _remind(milestone: Milestone, title: str) -> int:
-    people = [milestone.project.lead.person.user, milestone.project.supervisor]
-    count = 0
-    for user in people:
-        if user is not None:
-            notify(
-                recipient=user,
-                kind=MILESTONE_REMINDER.code,
-                title=f"{milestone.project}: {title}",
-                url=reverse("projects:project", args=[milestone.project_id]),
-            )
-            count += 1
-    return count
+REMINDERS_AT_ONCE = 1000
+
+
+@transaction.atomic
+def _remind_chunk(waiting: Any, flag: str, title: str) -> tuple[int, int]:
+    """Claim up to REMINDERS_AT_ONCE waiting milestones and tell their people in one go: how
+    many were claimed, and how many people were told."""
+    related = waiting.select_related("project__lead__person__user", "project__supervisor")
+    chunk = list(related.select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:REMINDERS_AT_ONCE])
+    if not chunk:
+        return 0, 0
+    Milestone.objects.filter(pk__in=[m.pk for m in chunk]).update(**{flag: True})
+    messages = [
+        Message(
+            user, f"{m.project}: {title.format(m=m)}", url=reverse("projects:project", args=[m.project_id])
+        )
+        for m in chunk
+        for user in (m.project.lead.person.user, m.project.supervisor)
+        if user is not None
+    ]
+    notify_many(kind=MILESTONE_REMINDER.code, messages=messages)
+    return len(chunk), len(messages)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from enhance.accounts.models import User
@@ -116,11 +117,17 @@ def board_rows(pairing_round: PairingRound, members: list[Membership]) -> list[t
     return [(m, pairs.get(m.pk), choices.get(m.pk, [])) for m in members]
 
 
-def partner_view(user: User) -> dict[str, Any]:
-    """A partner contact's learners, immersive days and projects, and nothing else."""
+def partner_view(user: User, show: str, q: str = "") -> dict[str, Any]:
+    """A partner contact's learners, immersive days or projects (one list, `show`, filtered by
+    a learner's name or a project's title), with how many each list holds; nothing else."""
     partners = access.partners_for_contact(user)
-    return {
-        "pairs": Pairing.objects.filter(partner__in=partners, round__status=PairingRound.Status.CONFIRMED)
+    names = (
+        "membership__person__surname",
+        "membership__person__forename",
+        "membership__person__preferred_name",
+    )
+    pairs = (
+        Pairing.objects.filter(partner__in=partners, round__status=PairingRound.Status.CONFIRMED)
         .select_related("membership__person", "partner__organisation", "round__cohort")
         .annotate(
             interests=Subquery(
@@ -129,12 +136,35 @@ def partner_view(user: User) -> dict[str, Any]:
                 )[:1]
             )
         )
-        .order_by("membership__person__surname", "pk"),
-        "projects": Project.objects.filter(partner__in=partners).select_related("lead__person"),
-        "days": ImmersiveDay.objects.filter(pairing__partner__in=partners).select_related(
-            "pairing__membership__person", "confirmed_by"
-        ),
+        .order_by("membership__person__surname", "pk")
+    )
+    days = (
+        ImmersiveDay.objects.filter(pairing__partner__in=partners)
+        .select_related("pairing__membership__person", "confirmed_by")
+        .order_by(F("confirmed_at").asc(nulls_first=True), "-date", "pk")
+    )
+    lead_names = tuple(name.replace("membership__", "lead__") for name in names)
+    found = (
+        Project.objects.filter(partner__in=partners).select_related("lead__person").order_by("title", "pk")
+    )
+    lists: dict[str, QuerySet[Any]] = {"learners": pairs, "days": days, "projects": found}
+    if q:
+        lists["learners"] = pairs.filter(_any_contains(names, q))
+        lists["days"] = days.filter(_any_contains(tuple(f"pairing__{n}" for n in names), q))
+        lists["projects"] = found.filter(_any_contains(("title", *lead_names), q))
+    counts = {key: items.count() for key, items in lists.items()}
+    return {
+        "items": lists[show],
+        "counts": counts,
+        "to_confirm": days.filter(confirmed_at__isnull=True).count(),
     }
+
+
+def _any_contains(fields: tuple[str, ...], q: str) -> Q:
+    found = Q()
+    for field in fields:
+        found |= Q(**{f"{field}__icontains": q})
+    return found
 
 
 def my_projects(user: User) -> QuerySet[Project]:
@@ -179,10 +209,18 @@ def project_board(user: User, stage: str = "") -> dict[str, Any]:
     }
     stages = [(value, label, *per_stage.get(value, (0, 0))) for value, label in Project.Stage.choices]
     chosen = stage if stage in Project.Stage.values else next((v for v, _, n, _ in stages if n), "")
+    # Overdue milestones as a subquery, not a join: the pager then counts the stage's
+    # projects without grouping every milestone row.
+    overdue = (
+        Milestone.objects.filter(project=OuterRef("pk"), completed_on__isnull=True, due_on__lt=today)
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     projects = (
         mine.filter(stage=chosen)
         .select_related("lead__person", "partner__organisation")
-        .annotate(overdue=Count("milestones", filter=late))
+        .annotate(overdue=Coalesce(Subquery(overdue), 0))
         .order_by("-overdue", "title", "pk")
     )
     counts = (

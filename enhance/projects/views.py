@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enhance.accounts.http import AuthedHttpRequest
@@ -17,6 +18,7 @@ from enhance.programmes.selectors import current_membership
 from enhance.projects import access, pairing_changes, projects, selectors, services
 from enhance.projects.forms import (
     DAY_DATE_NEEDED,
+    PARTNER_LISTS,
     CoLearnerForm,
     DayPlanForm,
     HandoverForm,
@@ -25,6 +27,7 @@ from enhance.projects.forms import (
     OutputForm,
     PairingForm,
     PartnerForm,
+    PartnerViewForm,
     ProjectForm,
     ProjectUpdateForm,
     RankForm,
@@ -141,9 +144,15 @@ def round_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def partner_view(request: AuthedHttpRequest) -> HttpResponse:
-    """Partner contacts: the learners paired with their organisation, and nothing else."""
+    """Partner contacts: the learners paired with their organisation, their immersive days or
+    the projects with the organisation, one list at a time, paged; nothing else."""
     access.ensure_partner_contact(request.user)
-    return render(request, "projects/partner_view.html", selectors.partner_view(request.user))
+    form = PartnerViewForm(request.GET or None)
+    show, q = form.choice()
+    found = selectors.partner_view(request.user, show, q)
+    tabs = [(key, label, found["counts"][key]) for key, label in PARTNER_LISTS.items()]
+    context = {**found, "page": page_of(request, found["items"]), "show": show, "form": form, "tabs": tabs}
+    return render(request, "projects/partner_view.html", context)
 
 
 @require_POST
@@ -163,7 +172,7 @@ def day_plan(request: AuthedHttpRequest) -> HttpResponse:
 def day_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     day = access.get_day_for(request.user, pk)
     run_and_report(request, services.day_confirm, "Attendance confirmed.", day=day)
-    return redirect("projects:partner_view")
+    return redirect(reverse("projects:partner_view") + "?show=days")
 
 
 @require_POST
@@ -214,7 +223,7 @@ def _project_page(request: AuthedHttpRequest, project: Project, **bound: Any) ->
             initial={"supervisor": project.proposed_supervisor_id or project.supervisor_id},
             auto_id="supervisor-%s",
         ),
-        cohort_mates=mates,
+        has_cohort_mates=mates.exists(),
     )
     context.update(bound)
     return render(request, "projects/project_detail.html", context, status=400 if bound else 200)

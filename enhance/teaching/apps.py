@@ -11,5 +11,8 @@ class TeachingConfig(AppConfig):
             calendar,
             evidence,
             notifications,  # noqa: F401  (registers the notification kinds)
+            standing,
             tasks,
         )
+
+        standing.connect()

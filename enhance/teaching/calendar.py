@@ -16,7 +16,7 @@ from enhance.teaching.models import LeaveRequest, Session
 
 
 @register("teaching")
-def session_events(user: User, since: dt.date) -> Iterable[Event]:
+def session_events(user: User, since: dt.date, until: dt.date | None) -> Iterable[Event]:
     sessions = (
         Session.objects.filter(
             Q(pk__in=sessions_for_learner(user).values("pk"))
@@ -26,6 +26,8 @@ def session_events(user: User, since: dt.date) -> Iterable[Event]:
         .distinct()
         .select_related("venue")
     )
+    if until is not None:
+        sessions = sessions.filter(starts_at__lt=timezone.make_aware(dt.datetime.combine(until, dt.time.min)))
     for s in sessions:
         where = f"{s.venue.name}, {s.venue.postcode}" if s.venue else ""
         if s.mode != s.Mode.IN_PERSON:
@@ -43,10 +45,12 @@ def session_events(user: User, since: dt.date) -> Iterable[Event]:
 
 
 @register("study_leave")
-def leave_events(user: User, since: dt.date) -> Iterable[Event]:
+def leave_events(user: User, since: dt.date, until: dt.date | None) -> Iterable[Event]:
     approved = LeaveRequest.objects.filter(
         membership__person__user=user, status=LeaveRequest.Status.APPROVED, ends_on__gte=since
     ).select_related("session")
+    if until is not None:
+        approved = approved.filter(starts_on__lt=until)
     for leave in approved:
         yield Event(
             uid=f"leave-{leave.pk}",

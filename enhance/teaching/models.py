@@ -260,3 +260,38 @@ class OutOfReachAlert(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["membership", "year_start"], name="one_out_of_reach_alert_a_year")
         ]
+
+
+class Standing(models.Model):
+    """A learner's attendance this training year, kept so that the attendance list, the leads'
+    home pages and the morning alerts sort and filter across every learner without counting
+    each one (see `teaching.standing`). Marked stale when anything it counts changes."""
+
+    class Rank(models.IntegerChoices):
+        OUT_OF_REACH = 0
+        BELOW = 1
+        ON_TRACK = 2
+
+    membership = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, primary_key=True, related_name="standing"
+    )
+    year_start = models.DateField()
+    attended = models.PositiveIntegerField()
+    expected = models.PositiveIntegerField()
+    upcoming = models.PositiveIntegerField()
+    rate = models.PositiveSmallIntegerField(null=True)
+    threshold = models.PositiveSmallIntegerField()
+    reachable = models.BooleanField()
+    rank = models.PositiveSmallIntegerField(choices=Rank.choices)
+    stale = models.BooleanField(default=False)
+    counted_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["rank", "rate"], name="standing_at_risk"),
+            models.Index(fields=["counted_at"], name="standing_counted", condition=models.Q(stale=False)),
+            models.Index(fields=["stale"], name="standing_stale", condition=models.Q(stale=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id}: {self.attended}/{self.expected}"

@@ -1,4 +1,4 @@
-"""Attendance rates, counted in the database so that lists sort and filter across all learners.
+"""Attendance rates, counted from a few value queries however many learners are asked about.
 
 A learner is expected at a session when it is meant for them (their programme, and their
 cohort and locality when the session names any), it was not cancelled, and it falls in their
@@ -6,29 +6,23 @@ window: from the later of their start and the window's start to the earlier of t
 the window's end, outside any pause. An expected session is *excused* (left out of the rate)
 when they were marked excused, sent apologies and their programme lets apologies excuse, or
 had approved study leave that day; attending always counts, leave or not.
+
+`count` reads the sessions of the learners' programmes in their windows, the audiences of
+those sessions, and the learners' register rows, pauses and approved leave: six queries, then
+one pass over each learner's sessions. Lists that sort and filter by these figures read the
+copy kept per learner (`teaching.standing`).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import (
-    Case,
-    DateTimeField,
-    Exists,
-    F,
-    FloatField,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf, Round, TruncDate
-from django.db.models.lookups import GreaterThanOrEqual
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from enhance.core.evidence import Window
@@ -36,158 +30,236 @@ from enhance.programmes.models import Membership, Pause, Programme
 from enhance.teaching.models import Attendance, LeaveRequest, Session
 
 FIGURES = ("attended", "expected", "upcoming", "rate", "threshold", "reachable")
-
-
-class SubqueryCount(Subquery):
-    """The number of rows a correlated subquery returns (0 when none)."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
-    output_field = IntegerField()
+LEFT = (Membership.Status.COMPLETED, Membership.Status.WITHDRAWN)
+ATTENDED = frozenset(Attendance.ATTENDED)
 
 
 def training_year(programme: Programme, day: dt.date) -> Window:
     """The programme's training year that `day` falls in."""
-    start = dt.date(day.year, programme.year_start_month, 1)
+    return year_from(programme.year_start_month, day)
+
+
+def year_from(month: int, day: dt.date) -> Window:
+    """The training year starting on the first of `month` that `day` falls in."""
+    start = dt.date(day.year, month, 1)
     if day < start:
-        start = dt.date(day.year - 1, programme.year_start_month, 1)
+        start = dt.date(day.year - 1, month, 1)
     return Window(start, dt.date(start.year + 1, start.month, 1))
 
 
 def since_start(memberships: list[Membership]) -> dict[int, Window]:
     """Windows covering each membership's whole programme, from its start (its end, if any,
-    is applied by `with_attendance` as always)."""
+    is applied by `count` as always)."""
     return {m.pk: Window(m.starts_on, dt.date.max) for m in memberships}
 
 
-def _window_bounds(
-    memberships: QuerySet[Membership], windows: dict[int, Window] | None, today: dt.date
-) -> Any:
-    """Each membership's window as two annotations, from the given windows or else the
-    current training year of its programme."""
-    if windows:
-        cases = [(Q(pk=pk), w) for pk, w in windows.items()]
-    else:
-        ids = memberships.values("programme_id")
-        cases = [
-            (Q(programme_id=p.pk), training_year(p, today))
-            for p in Programme.objects.filter(pk__in=ids).only("pk", "year_start_month")
-        ]
-    if not cases:
-        return Value(today), Value(today), _moment(today), _moment(today)
-    start = Case(*[When(q, then=Value(w.start)) for q, w in cases], default=Value(today))
-    last = Case(*[When(q, then=Value(w.end - dt.timedelta(days=1))) for q, w in cases], default=Value(today))
-    # The same window as moments a day wider on each side: a range on the sessions' start time
-    # that an index can serve, before the exact test on the local day.
-    low = Case(*[When(q, then=_moment(w.start, -1)) for q, w in cases], default=_moment(today, -1))
-    high = Case(*[When(q, then=_moment(w.end, 1)) for q, w in cases], default=_moment(today, 1))
-    return start, last, low, high
+def rate_of(attended: int, expected: int) -> int | None:
+    """Percent attended, rounded half up (None before any expected session)."""
+    return (attended * 200 + expected) // (expected * 2) if expected else None
 
 
-def _moment(day: dt.date, days: int = 0) -> Value:
-    day = min(day, dt.date(9000, 1, 1)) + dt.timedelta(days=days)
-    return Value(dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC), output_field=DateTimeField())
-
-
-def _sessions_expected() -> QuerySet[Any, Any]:
-    """Sessions meant for the outer membership within its annotated window, outside pauses."""
-    cohorts = Session.cohorts.through.objects.filter(session_id=OuterRef("pk"))
-    localities = Session.localities.through.objects.filter(session_id=OuterRef("pk"))
-    paused = Pause.objects.filter(
-        membership_id=OuterRef(OuterRef("pk")), starts_on__lte=OuterRef("day")
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("day")))
-    return (
-        Session.objects.annotate(day=TruncDate("starts_at"))
-        .filter(
-            programme_id=OuterRef("programme_id"),
-            cancelled=False,
-            starts_at__gte=OuterRef("att_low"),
-            starts_at__lt=OuterRef("att_high"),
-            day__gte=OuterRef("att_from"),
-            day__lte=OuterRef("att_to"),
-        )
-        .filter(~Exists(cohorts) | Exists(cohorts.filter(cohort_id=OuterRef(OuterRef("cohort_id")))))
-        .filter(
-            ~Exists(localities) | Exists(localities.filter(locality_id=OuterRef(OuterRef("locality_id"))))
-        )
-        .exclude(Exists(paused))
-        .values("pk")
-    )
-
-
-def with_attendance(
-    memberships: QuerySet[Membership],
-    *,
-    now: dt.datetime | None = None,
-    windows: dict[int, Window] | None = None,
-) -> QuerySet[Any, Any]:
-    """The memberships annotated with att_attended, att_expected, att_upcoming, att_rate
-    (percent, None before any expected session) and att_reachable (whether the programme's
-    threshold can still be met in the window). One query, whatever the number of learners."""
-    now = now or timezone.now()
-    start, last, low, high = _window_bounds(memberships, windows, timezone.localtime(now).date())
-    left_early = Q(status__in=[Membership.Status.COMPLETED, Membership.Status.WITHDRAWN])
-    end = Case(When(left_early, then=F("status_since")), default=F("ends_on"))
-    rows = Attendance.objects.filter(session_id=OuterRef("pk"), membership_id=OuterRef(OuterRef("pk")))
-    attended = Exists(rows.filter(status__in=Attendance.ATTENDED))
-    excused_row = rows.filter(
-        Q(status=Attendance.Status.EXCUSED)
-        | Q(status=Attendance.Status.APOLOGIES, membership__programme__apologies_excused=True)
-    )
-    on_leave = LeaveRequest.objects.filter(
-        membership_id=OuterRef(OuterRef("pk")),
-        status=LeaveRequest.Status.APPROVED,
-        starts_on__lte=OuterRef("day"),
-        ends_on__gte=OuterRef("day"),
-    )
-    past = _sessions_expected().filter(ends_at__lt=now)
-    excused = Exists(excused_row) | Exists(on_leave)
-    # Each counting subquery is written out again wherever a figure uses it, so the figures
-    # are built from as few uses as possible: the rate divides by NULLIF(expected, 0), and
-    # reachability needs no special case (with nothing expected and nothing to come, 0 >= 0).
-    return memberships.annotate(
-        att_from=Greatest(F("starts_on"), start),
-        att_to=Least(Coalesce(end, last), last),
-        att_low=low,
-        att_high=high,
-        att_attended=SubqueryCount(past.filter(attended)),
-        att_expected=SubqueryCount(past) - SubqueryCount(past.filter(~attended & excused)),
-        att_upcoming=SubqueryCount(_sessions_expected().filter(ends_at__gte=now)),
-        att_threshold=F("programme__attendance_threshold"),
-        att_rate=Cast(Round(F("att_attended") * 100.0 / NullIf(F("att_expected"), Value(0))), IntegerField()),
-        att_reachable=GreaterThanOrEqual(
-            Cast(F("att_attended") + F("att_upcoming"), FloatField()) * 100,
-            F("att_threshold") * (F("att_expected") + F("att_upcoming")),
-        ),
-    )
-
-
-def figures(membership: Membership) -> dict[str, Any]:
-    """An annotated membership's attendance as the pages show it, with where it stands
-    against the threshold (a label and the colour of its tag)."""
-    found = {name: getattr(membership, f"att_{name}") for name in FIGURES}
+def standing_of(found: dict[str, Any]) -> tuple[str, str]:
+    """Where the figures stand against the threshold: a label and the colour of its tag."""
+    if found["reachable"] is None:
+        return "Not yet counted", "grey"
     if not found["reachable"]:
-        found["standing"], found["tag"] = "Out of reach", "red"
-    elif found["rate"] is not None and found["rate"] < found["threshold"]:
-        found["standing"], found["tag"] = f"Below {found['threshold']}%", "orange"
-    else:
-        found["standing"], found["tag"] = "On track", "green"
+        return "Out of reach", "red"
+    if found["rate"] is not None and found["rate"] < found["threshold"]:
+        return f"Below {found['threshold']}%", "orange"
+    return "On track", "green"
+
+
+@dataclass
+class _Learner:
+    pk: int
+    window: Window
+    programme_id: int
+    cohort_id: int
+    locality_id: int | None
+    first: dt.date  # first and last day expected, inclusive
+    last: dt.date
+    threshold: int
+    apologies_excused: bool
+
+
+@dataclass
+class _Session:
+    pk: int
+    day: dt.date
+    ends_at: dt.datetime
+
+
+@dataclass
+class Sessions:
+    """Sessions meant for one audience, in order of day, with their days for bisection."""
+
+    sessions: list[_Session]
+    days: list[dt.date]
+
+
+def _learners(ids: list[int], windows: dict[int, Window] | None, today: dt.date) -> list[_Learner]:
+    rows = Membership.objects.filter(pk__in=ids).values(
+        "pk", "programme_id", "cohort_id", "locality_id", "starts_on", "ends_on", "status", "status_since",
+        "programme__year_start_month", "programme__attendance_threshold", "programme__apologies_excused",
+    )  # fmt: skip
+    found = []
+    for r in rows:
+        window = (windows or {}).get(r["pk"])
+        if window is None:
+            window = year_from(r["programme__year_start_month"], today)
+        end = r["status_since"] if r["status"] in LEFT else r["ends_on"]
+        last = window.end - dt.timedelta(days=1)
+        found.append(
+            _Learner(
+                pk=r["pk"],
+                window=window,
+                programme_id=r["programme_id"],
+                cohort_id=r["cohort_id"],
+                locality_id=r["locality_id"],
+                first=max(r["starts_on"], window.start),
+                last=min(end or last, last),
+                threshold=r["programme__attendance_threshold"],
+                apologies_excused=r["programme__apologies_excused"],
+            )
+        )
     return found
 
 
-def by_standing(rated: QuerySet[Any, Any], standing: str) -> QuerySet[Any, Any]:
-    """Only those out of reach, below the threshold (but within reach), or on track."""
-    if standing == "out_of_reach":
-        return rated.filter(att_reachable=False)
-    below = Q(att_rate__lt=F("att_threshold"))
-    if standing == "below":
-        return rated.filter(below, att_reachable=True)
-    if standing == "on_track":
-        return rated.filter(att_reachable=True).exclude(below)
-    return rated
+def _moment(day: dt.date, days: int) -> dt.datetime:
+    day = min(day, dt.date(9000, 1, 1)) + dt.timedelta(days=days)
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
-def at_risk_first(memberships: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
-    """Those who can no longer reach the threshold first, then lowest rate first."""
-    return memberships.order_by(
-        "att_reachable", F("att_rate").asc(nulls_last=True), "person__surname", "person__forename", "pk"
-    )
+def _sessions(learners: list[_Learner]) -> dict[tuple[int, int, int | None], Sessions]:
+    """Per (programme, cohort, locality) of these learners: the sessions meant for them within
+    the span of their windows, in order of day."""
+    spans: dict[int, tuple[dt.date, dt.date]] = {}
+    for x in learners:
+        low, high = spans.get(x.programme_id, (x.first, x.last))
+        spans[x.programme_id] = (min(low, x.first), max(high, x.last))
+    found: dict[tuple[int, int, int | None], Sessions] = {}
+    if not spans:
+        return found
+    within = Q()
+    for programme_id, (low, high) in spans.items():
+        within |= Q(
+            programme_id=programme_id, starts_at__gte=_moment(low, -1), starts_at__lt=_moment(high, 2)
+        )
+    held = Session.objects.filter(within, cancelled=False)
+    rows = held.values_list("pk", "programme_id", "starts_at", "ends_at")
+    sessions: dict[int, tuple[int, _Session]] = {}
+    for pk, programme_id, starts_at, ends_at in rows:
+        day = timezone.localtime(starts_at).date()
+        low, high = spans[programme_id]
+        if low <= day <= high:
+            sessions[pk] = (programme_id, _Session(pk, day, ends_at))
+    cohorts, localities = _audiences(held)
+    for key in {(x.programme_id, x.cohort_id, x.locality_id) for x in learners}:
+        programme_id, cohort_id, locality_id = key
+        meant = sorted(
+            (
+                s
+                for pk, (p, s) in sessions.items()
+                if p == programme_id
+                and (pk not in cohorts or cohort_id in cohorts[pk])
+                and (pk not in localities or locality_id in localities[pk])
+            ),
+            key=lambda s: s.day,
+        )
+        found[key] = Sessions(meant, [s.day for s in meant])
+    return found
+
+
+def _audiences(held: QuerySet[Session]) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """The cohorts and localities each session names (a session naming none is for all), read
+    through a subquery rather than a list of thousands of session ids."""
+    held_ids = held.values("pk")
+    cohorts: dict[int, set[int]] = defaultdict(set)
+    localities: dict[int, set[int]] = defaultdict(set)
+    named = Session.cohorts.through.objects.filter(session_id__in=held_ids)
+    for session_id, cohort_id in named.values_list("session_id", "cohort_id"):
+        cohorts[session_id].add(cohort_id)
+    places = Session.localities.through.objects.filter(session_id__in=held_ids)
+    for session_id, locality_id in places.values_list("session_id", "locality_id"):
+        localities[session_id].add(locality_id)
+    return cohorts, localities
+
+
+def _spans(model: Any, ids: list[int], **filters: Any) -> dict[int, list[tuple[dt.date, dt.date]]]:
+    """Each membership's date ranges (pauses, approved leave), inclusive; open-ended to the end."""
+    found: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    rows = model.objects.filter(membership_id__in=ids, **filters)
+    for membership_id, starts_on, ends_on in rows.values_list("membership_id", "starts_on", "ends_on"):
+        found[membership_id].append((starts_on, ends_on or dt.date.max))
+    return found
+
+
+def _within(day: dt.date, spans: list[tuple[dt.date, dt.date]]) -> bool:
+    return any(start <= day <= end for start, end in spans)
+
+
+def count(
+    memberships: Iterable[Membership | int],
+    *,
+    now: dt.datetime | None = None,
+    windows: dict[int, Window] | None = None,
+) -> dict[int, dict[str, Any]]:
+    """For each membership: sessions attended, expected so far (excused ones left out), still
+    to come, the rate (percent, None before any expected session), the programme's threshold,
+    whether it can still be reached in the window, the standing with its tag colour, and the
+    window. In the current training year, or the given windows (by membership id)."""
+    now = now or timezone.now()
+    ids = [m if isinstance(m, int) else m.pk for m in memberships]
+    learners = _learners(ids, windows, timezone.localtime(now).date())
+    sessions = _sessions(learners)
+    low = min((x.first for x in learners), default=now.date())
+    rows = Attendance.objects.filter(membership_id__in=ids, session__starts_at__gte=_moment(low, -1))
+    marked: dict[int, dict[int, str]] = defaultdict(dict)
+    for membership_id, session_id, status in rows.values_list("membership_id", "session_id", "status"):
+        marked[membership_id][session_id] = status
+    paused = _spans(Pause, ids)
+    leave = _spans(LeaveRequest, ids, status=LeaveRequest.Status.APPROVED)
+    return {x.pk: _figures(x, sessions, marked[x.pk], paused[x.pk], leave[x.pk], now) for x in learners}
+
+
+def _figures(
+    x: _Learner,
+    sessions: dict[tuple[int, int, int | None], Sessions],
+    marked: dict[int, str],
+    paused: list[tuple[dt.date, dt.date]],
+    leave: list[tuple[dt.date, dt.date]],
+    now: dt.datetime,
+) -> dict[str, Any]:
+    mine = sessions[(x.programme_id, x.cohort_id, x.locality_id)]
+    attended = expected = upcoming = 0
+    low, high = bisect.bisect_left(mine.days, x.first), bisect.bisect_right(mine.days, x.last)
+    if not paused:  # sessions on a later day than today are all still to come
+        after_today = max(low, min(high, bisect.bisect_right(mine.days, timezone.localtime(now).date())))
+        upcoming, high = high - after_today, after_today
+    for s in mine.sessions[low:high]:
+        if paused and _within(s.day, paused):
+            continue
+        if s.ends_at >= now:
+            upcoming += 1
+            continue
+        status = marked.get(s.pk)
+        if status in ATTENDED:
+            attended += 1
+            expected += 1
+        elif not (
+            status == Attendance.Status.EXCUSED
+            or (status == Attendance.Status.APOLOGIES and x.apologies_excused)
+            or (leave and _within(s.day, leave))
+        ):
+            expected += 1
+    found: dict[str, Any] = {
+        "attended": attended,
+        "expected": expected,
+        "upcoming": upcoming,
+        "rate": rate_of(attended, expected),
+        "threshold": x.threshold,
+        "reachable": (attended + upcoming) * 100 >= x.threshold * (expected + upcoming),
+        "window": x.window,
+    }
+    found["standing"], found["tag"] = standing_of(found)
+    return found

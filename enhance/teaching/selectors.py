@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, FilteredRelation, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from enhance.accounts.models import User
 from enhance.core.evidence import Window
 from enhance.programmes.access import memberships_manageable_by, scope_for
 from enhance.programmes.models import Membership
-from enhance.programmes.selectors import LEARNER_COLUMNS, learner_columns, memberships_filtered
+from enhance.programmes.selectors import LEARNER_COLUMNS, learner_rows, memberships_filtered
+from enhance.teaching import rates, standing
 from enhance.teaching.access import (
     can_take_register,
     expected_memberships,
@@ -24,7 +25,6 @@ from enhance.teaching.access import (
     sessions_manageable_by,
 )
 from enhance.teaching.models import Attendance, Booking, Feedback, LeaveRequest, Session
-from enhance.teaching.rates import at_risk_first, by_standing, figures, since_start, with_attendance
 from enhance.teaching.services.attendance import checkin_window
 from enhance.teaching.services.feedback import FEEDBACK_OPENS_BEFORE_END
 from enhance.teaching.services.leave import balance
@@ -37,9 +37,9 @@ def attendance_summaries(
 ) -> dict[int, dict[str, Any]]:
     """For each membership: sessions attended, expected so far (excused ones left out), still
     to come, the rate, and whether the programme's threshold can still be reached, in the
-    current training year (or the given windows). One query for any number of learners."""
-    chosen = Membership.objects.filter(pk__in=[m.pk for m in memberships])
-    return {m.pk: figures(m) for m in with_attendance(chosen, now=now, windows=windows)}
+    current training year (or the given windows). A fixed number of queries for any number of
+    learners (see `rates.count`)."""
+    return rates.count(memberships, now=now, windows=windows)
 
 
 # --- Pages ------------------------------------------------------------------------------------
@@ -82,7 +82,7 @@ def attendance_both(
     memberships: list[Membership], now: dt.datetime
 ) -> list[tuple[Membership, dict[str, Any], dict[str, Any]]]:
     year = attendance_summaries(memberships, now)
-    whole = attendance_summaries(memberships, now, since_start(memberships))
+    whole = attendance_summaries(memberships, now, rates.since_start(memberships))
     return [(m, year[m.pk], whole[m.pk]) for m in memberships]
 
 
@@ -178,21 +178,19 @@ def register_rows(
 REGISTER_HEADER = ["Session", "Date", "Learner", "Email", "Status", "Checked in at"]
 
 
-def register_export_rows(session: Session) -> list[list[str]]:
+def register_export_rows(session: Session) -> Iterator[list[str]]:
+    """The register as a spreadsheet, every expected learner, read as plain values a chunk at
+    a time."""
     when = f"{timezone.localtime(session.starts_at):%d/%m/%Y %H:%M}"
-    rows = [REGISTER_HEADER]
-    for m, a in register_rows(session):
-        rows.append(
-            [
-                session.title,
-                when,
-                m.person.full_name,
-                m.person.email,
-                a.get_status_display() if a else "Not recorded",
-                f"{timezone.localtime(a.checked_in_at):%H:%M}" if a and a.checked_in_at else "",
-            ]
-        )
-    return rows
+    labels = dict(Attendance.Status.choices)
+    row = FilteredRelation("attendance", condition=Q(attendance__session=session))
+    learners = register_learners(session).annotate(row=row)
+    yield REGISTER_HEADER
+    for cells, found in learner_rows(learners, "row__status", "row__checked_in_at"):
+        at = found["row__checked_in_at"]
+        checked_in = f"{timezone.localtime(at):%H:%M}" if at else ""
+        status = labels.get(found["row__status"], "Not recorded")
+        yield [session.title, when, *cells[:2], status, checked_in]
 
 
 def upcoming_sessions_for(user: User) -> QuerySet[Session]:
@@ -213,31 +211,34 @@ def leave_requests_waiting_for(user: User) -> QuerySet[LeaveRequest]:
     )
 
 
+def attendance_waiting(user: User) -> int:
+    """Bring the kept attendance of the active learners the user leads up to date before a list
+    is read; returns how many are still being counted in the background."""
+    return standing.refresh_for_reading(
+        memberships_manageable_by(user).filter(status=Membership.Status.ACTIVE)
+    )
+
+
 def learners_for_attendance(user: User, filters: dict[str, Any] | None = None) -> QuerySet[Any, Any]:
-    """Active learners the user leads, with this year's attendance, filtered, those who can no
-    longer reach the threshold first, then lowest rate first, across all of them."""
+    """Active learners the user leads, with this year's attendance as kept, filtered, those
+    who can no longer reach the threshold first, then lowest rate first, across all of them."""
     filters = filters or {}
     learners = memberships_filtered(
         memberships_manageable_by(user).filter(status=Membership.Status.ACTIVE), filters
     ).select_related("person", "programme", "cohort", "locality")
-    return at_risk_first(by_standing(with_attendance(learners), filters.get("standing") or ""))
+    return standing.at_risk_first(
+        standing.by_standing(standing.with_standing(learners), filters.get("standing") or "")
+    )
 
 
-def attendance_export_rows(learners: QuerySet[Membership]) -> list[list[Any]]:
-    """The filtered attendance list as a spreadsheet: one row a learner, every learner."""
-    rows: list[list[Any]] = [[*LEARNER_COLUMNS, "Attended", "Expected", "Rate (%)", "Standing"]]
-    for m in learners:
-        a = figures(m)
-        rows.append(
-            [
-                *learner_columns(m),
-                a["attended"],
-                a["expected"],
-                "" if a["rate"] is None else a["rate"],
-                a["standing"],
-            ]
-        )
-    return rows
+def attendance_export_rows(learners: QuerySet[Membership]) -> Iterator[list[Any]]:
+    """The filtered attendance list as a spreadsheet: one row a learner, every learner, read a
+    chunk at a time."""
+    yield [*LEARNER_COLUMNS, "Attended", "Expected", "Rate (%)", "Standing"]
+    for cells, row in learner_rows(learners, *(f"att_{name}" for name in rates.FIGURES)):
+        a = standing.figures_of({name: row[f"att_{name}"] for name in rates.FIGURES})
+        rate = "" if a["rate"] is None else a["rate"]
+        yield [*cells, a["attended"], a["expected"], rate, a["standing"]]
 
 
 def attended(session: Session, membership: Membership | None) -> Attendance | None:

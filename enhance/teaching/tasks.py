@@ -8,6 +8,23 @@ from django_tasks import task
 from enhance.core.scheduling import daily
 
 
+@task()
+def recount_standings() -> int:
+    """After a change: count again the attendance of the learners it touched."""
+    from enhance.teaching.standing import refresh_stale
+
+    return refresh_stale()
+
+
+@daily("teaching_standing_refresh", at=dt.time(2, 30))
+@task()
+def refresh_standings() -> int:
+    """Each night: every active learner's attendance counted for the new day."""
+    from enhance.teaching.standing import refresh_all
+
+    return refresh_all()
+
+
 @daily("teaching_feedback_requests", at=dt.time(7, 0))
 @task()
 def send_feedback_requests() -> int:

@@ -6,7 +6,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -38,7 +38,7 @@ from enhance.teaching.forms import (
     SessionScopeForm,
 )
 from enhance.teaching.models import Session
-from enhance.teaching.rates import figures
+from enhance.teaching.standing import figures
 
 REGISTER_PAGE_SIZE = 100  # a programme-wide session can expect thousands of learners
 LEAVE_WITHDRAWN = "Study leave withdrawn: the days are back in your balance and your leads were told."
@@ -237,7 +237,7 @@ def register_close(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("teaching:register", pk=pk)
 
 
-def register_export(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResponse:
+def register_export(request: AuthedHttpRequest, pk: int, fmt: str) -> StreamingHttpResponse:
     session = access.get_register_session_for(request.user, pk)
     if fmt not in ("csv", "xlsx"):
         raise Http404
@@ -303,17 +303,20 @@ def attendance(request: AuthedHttpRequest) -> HttpResponse:
     """Leads: each learner's attendance this year, those at risk first, filtered and paged."""
     access.ensure_sees_attendance(request.user)
     form = AttendanceFilterForm(request.GET or None, programmes=programmes_visible_to(request.user))
+    waiting = selectors.attendance_waiting(request.user)
     page = page_of(request, selectors.learners_for_attendance(request.user, form.filters()))
     rows = [(m, figures(m)) for m in page.object_list]
-    return render(request, "teaching/attendance.html", {"page": page, "rows": rows, "form": form})
+    context = {"page": page, "rows": rows, "form": form, "waiting": waiting}
+    return render(request, "teaching/attendance.html", context)
 
 
-def attendance_export(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
+def attendance_export(request: AuthedHttpRequest, fmt: str) -> StreamingHttpResponse:
     """The attendance list as filtered, every learner, as CSV or XLSX."""
     access.ensure_sees_attendance(request.user)
     if fmt not in ("csv", "xlsx"):
         raise Http404
     form = AttendanceFilterForm(request.GET or None, programmes=programmes_visible_to(request.user))
+    selectors.attendance_waiting(request.user)
     rows = selectors.attendance_export_rows(selectors.learners_for_attendance(request.user, form.filters()))
     return spreadsheets.download(rows, filename="attendance", fmt=fmt, sheet="Attendance")
 

@@ -64,6 +64,9 @@ def test_bad_parameters_get_a_422_naming_the_field(world, api_as):
     assert api_as("programme_lead").get("/learners", status="nonsense").status_code == 422
     nul = api_as("programme_lead").get("/learners", q="a\x00b")
     assert nul.status_code == 422 and nul.json()["field"] == "q"
+    huge = api_as("programme_lead").get("/learners", programme=2**64)
+    assert huge.status_code == 422 and huge.json()["field"] == "programme"
+    assert api_as("programme_lead").get(f"/programmes/{2**64}").status_code == 422
 
 
 def test_staff_tokens_need_two_factors_and_the_command_prints_a_token_once(world, capsys):

@@ -13,7 +13,9 @@ from tests.factories import fresh_totp_code
 
 
 def menu(page: Page, name: str) -> None:
-    """Follow a menu link, opening "More" first when the header had no room for it."""
+    """Follow a menu link, opening "More" first when the header had no room for it. Waits for
+    the header's script to have arranged the links, which can move one while it is clicked."""
+    page.locator("header[data-nhsuk-header-init]").wait_for(state="attached")
     nav = page.get_by_role("navigation", name="Menu")
     link = nav.get_by_role("link", name=name)
     more = nav.get_by_role("button", name="Browse More")

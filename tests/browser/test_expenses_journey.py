@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from enhance.expenses.models import Claim
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.steps import menu
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,7 +22,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 
 def open_expenses(new_page, email: str, staff: bool = True) -> Page:  # type: ignore[no-untyped-def]
     page = sign_in(new_page, email, staff)
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Expenses").click()
+    menu(page, "Expenses")
     return page
 
 

@@ -17,13 +17,14 @@ from enhance.expenses.models import Claim, Journey
 from enhance.teaching import services as teaching
 from enhance.teaching.models import LeaveRequest, Session, Topic
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.steps import menu
 from tests.teaching.test_sessions import START
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def home(page: Page) -> None:
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Home").click()
+    menu(page, "Home")
 
 
 @pytest.fixture
@@ -100,7 +101,7 @@ def test_the_lead_s_home_leads_to_leave_the_learner_most_at_risk_and_their_page(
     leave_day = START.date() + dt.timedelta(days=90)
     with time_machine.travel(START + dt.timedelta(days=30), tick=True):
         learner = sign_in(new_page, "learner2@example.org", staff=False)
-        learner.get_by_role("navigation", name="Menu").get_by_role("link", name="Teaching").click()
+        menu(learner, "Teaching")
         learner.get_by_role("link", name="Study leave").click()
         learner.get_by_label("First day").fill(f"{leave_day:%Y-%m-%d}")
         learner.get_by_label("Last day").fill(f"{leave_day:%Y-%m-%d}")

@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 
 from enhance.programmes.models import Membership
 from tests.browser.conftest import assert_accessible, goto
+from tests.browser.steps import menu
 from tests.factories import PASSWORD, TOTP_SECRET, fresh_totp_code
 from tests.programmes.test_imports import GOOD_ROWS, csv_bytes
 
@@ -44,7 +45,7 @@ def test_learner_resets_their_password_then_signs_in_and_walks_their_pages(page:
     expect(page.get_by_text("Edit membership")).to_have_count(0)
     assert_accessible(page)
 
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Home").click()
+    menu(page, "Home")
     page.get_by_role("link", name="Midlands IMT").click()
     expect(page.get_by_role("heading", name="Localities")).to_be_visible()
     assert_accessible(page)
@@ -70,7 +71,7 @@ def test_programme_lead_signs_in_with_two_factors_finds_a_learner_and_imports_tr
     expect(page.get_by_role("heading", name="Programmes in my scope")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Learners").click()
+    menu(page, "Learners")
     expect(page.get_by_role("heading", name="Learners", level=1)).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Search by name, email or registration number").fill("ben")
@@ -91,7 +92,7 @@ def test_programme_lead_signs_in_with_two_factors_finds_a_learner_and_imports_tr
     expect(page.get_by_text("Programme membership saved.")).to_be_visible()
     expect(page.get_by_text("Membership changed: whole-time equivalent")).to_be_visible()
 
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Learners").click()
+    menu(page, "Learners")
     page.get_by_role("link", name="Import trainees").click()
     expect(page.get_by_role("heading", name="Import recruited trainees")).to_be_visible()
     assert_accessible(page)
@@ -116,7 +117,7 @@ def test_programme_lead_signs_in_with_two_factors_finds_a_learner_and_imports_tr
     expect(page.get_by_test_id("unread-count")).to_have_text("1 unread")
     assert Membership.objects.filter(person__email="dana.okafor@example.org").exists()
 
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Learners").click()
+    menu(page, "Learners")
     page.get_by_label("Search by name, email or registration number").fill("7123456")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_test_id("learner-table")).to_contain_text("Okafor, Dana")

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, goto, sign_in
+from tests.browser.steps import menu
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,7 +41,7 @@ def test_lead_adds_a_partner_learners_rank_and_the_lead_pairs(new_page, world):
         ("learner2@example.org", "Derby Homeless Partnership"),
     ):
         learner = sign_in(new_page, email, staff=False)
-        learner.get_by_role("navigation", name="Menu").get_by_role("link", name="Immersive").click()
+        menu(learner, "Immersive")
         learner.get_by_role("link", name="Immersive experience 2026").click()
         learner.get_by_label("First choice").select_option(label=first)
         if email.startswith("learner@"):

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from enhance.placements import services
 from enhance.placements.models import Placement
 from tests.browser.conftest import assert_accessible, goto, sign_in
+from tests.browser.steps import menu
 from tests.factories import MembershipFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,7 +47,7 @@ def test_a_lead_places_an_unplaced_learner_and_swaps_two(new_page, world, publis
     )
 
     lead = sign_in(new_page, world["programme_lead"].email)
-    lead.get_by_role("navigation", name="Menu").get_by_role("link", name="Placements").click()
+    menu(lead, "Placements")
     lead.get_by_role("link", name=block.name).click()
     expect(lead.get_by_text("None: the placements are as published.")).to_be_visible()
     assert_accessible(lead)

@@ -6,13 +6,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.steps import menu
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_learner_shares_a_reflection_and_the_supervisor_comments(new_page, world):
     learner = sign_in(new_page, "learner@example.org", staff=False)
-    learner.get_by_role("navigation", name="Menu").get_by_role("link", name="Portfolio").click()
+    menu(learner, "Portfolio")
     learner.get_by_role("link", name="Write a reflection").click()
     assert_accessible(learner)
     learner.get_by_label("Title").fill("Safety-netting when tests are hard to get")
@@ -30,7 +31,7 @@ def test_learner_shares_a_reflection_and_the_supervisor_comments(new_page, world
     assert_accessible(learner)
 
     supervisor = sign_in(new_page, world["supervisor"].email)
-    supervisor.get_by_role("navigation", name="Menu").get_by_role("link", name="Portfolio").click()
+    menu(supervisor, "Portfolio")
     supervisor.get_by_test_id("shared-reflections").get_by_role("link").first.click()
     assert_accessible(supervisor)
     supervisor.get_by_label("Your comment").fill("Good: think about who holds the plan out of hours.")

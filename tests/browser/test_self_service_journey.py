@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.steps import menu
 from tests.browser.test_expenses_journey import PDF, add_journey
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,7 +34,7 @@ def test_a_learner_records_licence_and_insurance_then_claims_mileage(new_page, w
     expect(learner.get_by_text("Your details were saved.")).to_be_visible()
     expect(learner.get_by_role("link", name="download")).to_be_visible()
 
-    learner.get_by_role("navigation", name="Menu").get_by_role("link", name="Expenses").click()
+    menu(learner, "Expenses")
     learner.get_by_label("Month to claim for").select_option(label=f"{today:%B %Y}")
     learner.get_by_role("button", name="Open claim").click()
     add_journey(
@@ -50,7 +51,7 @@ def test_a_learner_records_licence_and_insurance_then_claims_mileage(new_page, w
     expect(learner.get_by_test_id("claim-status")).to_have_text("Submitted")
 
     lead = sign_in(new_page, world["programme_lead"].email)
-    lead.get_by_role("navigation", name="Menu").get_by_role("link", name="Expenses").click()
+    menu(lead, "Expenses")
     lead.get_by_role("link", name="Asha Learner").click()
     lead.get_by_role("button", name="Approve claim").click()
     expect(lead.get_by_test_id("claim-status")).to_have_text("Approved")

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from enhance.teaching import services
 from enhance.teaching.models import Attendance, Session
 from tests.browser.conftest import assert_accessible, goto, sign_in
+from tests.browser.steps import menu
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,7 +44,7 @@ def test_series_apologies_check_in_and_register(new_page, world):
         assert_accessible(lead)
 
         learner = sign_in(new_page, "learner@example.org", staff=False)
-        learner.get_by_role("navigation", name="Menu").get_by_role("link", name="Teaching").click()
+        menu(learner, "Teaching")
         expect(learner.get_by_test_id("timetable").get_by_role("listitem")).to_have_count(3)
         assert_accessible(learner)
         learner.get_by_role("link", name="Human factors in the community").nth(1).click()

@@ -42,7 +42,9 @@ def test_placement_appears_in_the_feed_with_a_stable_uid(client, world, placemen
 
 def test_calendar_page_lists_upcoming_events_and_the_feed_address(client, world, placement):
     client.force_login(world["learner"])
-    page = client.get(reverse("calendars:mine")).content.decode()
+    page = client.get(
+        reverse("calendars:mine"), {"start": f"{placement.starts_on:%Y-%m-%d}"}
+    ).content.decode()
     assert f"Placement: {placement.opportunity.title}" in page
     assert "/calendar/feed/" in page
 
@@ -129,3 +131,64 @@ def test_the_feed_holds_the_past_twelve_months_and_everything_ahead(client, worl
     assert f"session-{old.pk}@enhance" not in uids
     page = client.get(reverse("calendars:mine")).content.decode()
     assert "Next week" in page and "In the spring" not in page
+
+
+def session_on(world, title, day):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from enhance.teaching.models import Session, Topic
+
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time(14)))
+    return Session.objects.create(
+        programme=world.programme,
+        title=title,
+        topic=Topic.objects.earliest("pk"),
+        mode=Session.Mode.VIRTUAL,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+    )
+
+
+def test_the_page_shows_four_weeks_at_a_time_paged_and_moves_between_them(client, world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    for n in range(30):
+        session_on(world, f"Soon {n:02}", today + dt.timedelta(days=n % 27))
+    session_on(world, "In five weeks", today + dt.timedelta(days=35))
+    client.force_login(world["learner"])
+    first = client.get(reverse("calendars:mine")).content.decode()
+    assert f"{today:%-d %B %Y} to" in first and "In five weeks" not in first
+    assert first.count("enhance: Soon") == 25 and "Next" in first
+    assert client.get(reverse("calendars:mine"), {"page": 2}).content.decode().count("enhance: Soon") == 5
+    later = client.get(reverse("calendars:mine"), {"start": f"{today + dt.timedelta(days=28):%Y-%m-%d}"})
+    assert "In five weeks" in later.content.decode() and "Soon" not in later.content.decode()
+    assert "Four weeks earlier" in later.content.decode()
+
+
+def test_the_page_s_cost_does_not_grow_with_events(query_count, world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    session_on(world, "One", today)
+    few = query_count(world["learner"], reverse("calendars:mine"))
+    for n in range(20):
+        session_on(world, f"More {n}", today + dt.timedelta(days=n))
+    assert query_count(world["learner"], reverse("calendars:mine")) <= few
+
+
+@pytest.mark.parametrize("start", ["not-a-date", "9999-12-31", "1066-10-14"])
+def test_a_bad_day_says_so_and_shows_from_today(client, world, start):
+    from django.utils import timezone
+
+    client.force_login(world["learner"])
+    page = client.get(reverse("calendars:mine"), {"start": start})
+    body = page.content.decode()
+    assert page.status_code == 200 and "nhsuk-error-message" in body
+    assert f"{timezone.localdate():%-d %B %Y} to" in body

@@ -19,7 +19,7 @@ MANAGERS = ["national_admin", "regional_lead", "programme_lead", "locality_lead"
 
 
 def _csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.getvalue().decode())))
 
 
 def _change_row(rows: list[list[str]]) -> list[str]:
@@ -170,3 +170,27 @@ def answered_by_more(world):
     wave = Wave.objects.get(cohort=world.cohort, year=0)
     for _ in range(5):
         respond(wave, MembershipFactory(programme=world.programme, cohort=world.cohort), 4)
+
+
+def test_a_measure_s_figures_are_kept_for_an_hour_then_counted_again(client, world):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from enhance.evaluation import tables
+
+    def figures():
+        page = client.get(reverse("evaluation:measure", args=["reach"])).content.decode()
+        return page[page.index("<table") : page.rindex("</table>")]
+
+    client.force_login(world["national_admin"])
+    now = timezone.now()
+    with time_machine.travel(now):
+        before = figures()
+    for _ in range(6):  # enough to pass the small-number rule
+        MembershipFactory(programme=world.programme, cohort=world.cohort, locality=world.locality)
+    with time_machine.travel(now + dt.timedelta(seconds=tables.KEPT_FOR - 60)):
+        assert figures() == before
+    with time_machine.travel(now + dt.timedelta(seconds=tables.KEPT_FOR + 60)):
+        assert figures() != before

@@ -277,13 +277,13 @@ def test_export_marks_claims_exported_and_never_exports_twice(client, world, dri
         services.export_batch_create(actor=world["finance_officer"], organisation=world.trust)
     client.force_login(world["finance_officer"])
     xlsx = client.get(reverse("expenses:batch_download", args=[batch.pk, "xlsx"]))
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(xlsx.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("Claim reference", "Learner", "Staff or assignment number")
     assert rows[1][0] == claim.reference and rows[1][2] == "123456-01" and rows[1][3] == "CC-ENH-1"
     assert rows[1][6] == 10 and rows[1][8] == 5.6
     assert rows[-1][0] == "Total" and rows[-1][8] == 5.6
-    csv_text = client.get(reverse("expenses:batch_download", args=[batch.pk, "csv"])).content.decode()
+    csv_text = client.get(reverse("expenses:batch_download", args=[batch.pk, "csv"])).getvalue().decode()
     assert f"{claim.reference},Asha Learner,123456-01,CC-ENH-1,02/02/2026" in csv_text
 
 
@@ -415,11 +415,11 @@ def test_finance_exports_carry_no_live_formulas(client, world, driver):
     batch = services.export_batch_create(actor=world["finance_officer"], organisation=world.trust)
     client.force_login(world["finance_officer"])
     xlsx = client.get(reverse("expenses:batch_download", args=[batch.pk, "xlsx"]))
-    cells = [c for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows() for c in row]
+    cells = [c for row in load_workbook(io.BytesIO(xlsx.getvalue())).active.iter_rows() for c in row]
     texts = [c.value for c in cells if isinstance(c.value, str)]
     assert any(t.startswith("'=cmd") for t in texts)
     assert not any(c.data_type == "f" for c in cells)
     assert not any(t.startswith("=") for t in texts)
-    csv_body = client.get(reverse("expenses:batch_download", args=[batch.pk, "csv"])).content.decode()
+    csv_body = client.get(reverse("expenses:batch_download", args=[batch.pk, "csv"])).getvalue().decode()
     assert "'=cmd" in csv_body and "'@SUM(1+1)" in csv_body
     assert ",=cmd" not in csv_body and ",@SUM" not in csv_body

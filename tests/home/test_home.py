@@ -247,3 +247,20 @@ def test_past_three_out_of_reach_the_lead_is_told_how_many_in_all(world):
     texts_shown = [i.text for i in at_risk.items]
     assert len([t for t in texts_shown if "cannot reach" in t]) == 3
     assert "All 5 learners whose attendance is out of reach" in texts_shown
+
+
+def test_the_at_risk_panel_is_kept_for_five_minutes_then_counted_again(world):
+    import time_machine
+
+    m = world.learner_membership
+    Membership.objects.filter(pk=m.pk).update(starts_on=dt.date(2020, 1, 1))
+    now = timezone.now()
+    before = selectors.lead_at_risk(world["programme_lead"], now)
+    assert not any("cannot reach" in i.text for i in before.items)
+    past = session_at(world, now - dt.timedelta(days=1))
+    Attendance.objects.create(session=past, membership=m, status="absent")
+    with time_machine.travel(now + dt.timedelta(seconds=selectors.AT_RISK_KEPT_FOR - 10)):
+        assert selectors.lead_at_risk(world["programme_lead"], now).items == before.items
+    with time_machine.travel(now + dt.timedelta(seconds=selectors.AT_RISK_KEPT_FOR + 10)):
+        after = selectors.lead_at_risk(world["programme_lead"], now)
+    assert after.items[0].text.startswith(m.person.full_name)

@@ -88,10 +88,12 @@ def test_soonest_arcp_first_orders_by_the_arcp_date(client, world, crowd):
 def test_the_export_is_the_filtered_list_every_row(client, world, crowd):
     client.force_login(world["programme_lead"])
     with time_machine.travel(WHEN):
-        csv = client.get(
-            reverse("portfolio:readiness_export", args=["csv"]), {"rag": "green"}
-        ).content.decode()
-        xlsx = client.get(reverse("portfolio:readiness_export", args=["xlsx"])).content
+        csv = (
+            client.get(reverse("portfolio:readiness_export", args=["csv"]), {"rag": "green"})
+            .getvalue()
+            .decode()
+        )
+        xlsx = client.get(reverse("portfolio:readiness_export", args=["xlsx"])).getvalue()
     lines = csv.strip().splitlines()
     assert len(lines) == 1 + 32 and all(line.endswith(",1,1,Green") for line in lines[1:])
     sheet = load_workbook(io.BytesIO(xlsx)).active

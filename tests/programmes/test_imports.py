@@ -418,3 +418,52 @@ def test_a_background_import_that_meets_changed_data_stops_says_why_and_changes_
     assert Notification.objects.filter(
         recipient=world["programme_lead"], title__endswith="was not imported"
     ).exists()
+
+
+def many_rows(n: int, start: int = 0) -> list[str]:
+    return [
+        f"{7200000 + start + i},Many,Learner{start + i},many{start + i}@example.org,"
+        f"Midlands IMT,Derbyshire,{TRUST},05/08/2026,IMY1,1.0"
+        for i in range(n)
+    ]
+
+
+def test_new_learners_are_added_in_bulk_with_history_and_invitations_at_a_flat_cost(
+    world, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lead = world["programme_lead"]
+
+    def commit(rows):
+        batch = import_preview(actor=lead, filename="many.csv", data=csv_bytes(*rows)).batch
+        with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as ctx:
+            import_commit(actor=lead, batch=batch)
+        return batch, len(ctx.captured_queries)
+
+    _, few = commit(many_rows(3))
+    batch, many = commit(many_rows(30, start=3))  # within one insert a table (SQLite's are the smallest)
+    assert many <= few
+    batch.refresh_from_db()
+    assert batch.created_count == 30
+    made = Membership.objects.filter(person__email__startswith="many").select_related("person__user")
+    assert made.count() == 33
+    one = made.get(person__email="many32@example.org")
+    assert (one.cohort, one.locality, one.status) == (world.cohort, world.locality, "active")
+    assert not one.person.user.has_usable_password()
+    assert GradePeriod.objects.get(membership=one).grade.code == "IMY1"
+    assert one.history.get().history_user == lead and one.person.history.get().history_user == lead
+    assert len([m for m in mail.outbox if "many32@example.org" in m.to]) == 1
+
+
+def test_a_new_person_whose_email_has_an_account_is_linked_to_it_beside_the_bulk_rows(world):
+    from tests.factories import UserFactory
+
+    existing = UserFactory(email="many1@example.org")
+    lead = world["programme_lead"]
+    batch = import_preview(actor=lead, filename="mixed.csv", data=csv_bytes(*many_rows(3))).batch
+    import_commit(actor=lead, batch=batch)
+    assert Person.objects.get(email="many1@example.org").user == existing
+    assert Person.objects.filter(email__startswith="many").count() == 3

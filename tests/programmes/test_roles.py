@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils.html import escape
 
 from enhance.accounts.models import User
 from enhance.notifications.models import Notification
@@ -209,7 +210,7 @@ def test_the_staff_list_filters_and_a_person_page_shows_their_role_history(clien
     page = client.get(person).content.decode()
     history = " ".join(page[page.index("Role history") :].split())
     assert history.count("given") == 2 and history.count("ended faculty") == 1
-    assert lead.full_name in history
+    assert escape(lead.full_name) in history
     elsewhere = reverse("programmes:staff_member", args=[world.programme.pk, world["far_learner"].pk])
     assert client.get(elsewhere).status_code == 404
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from enhance.programmes.models import Role
 from enhance.projects import projects
+from enhance.projects.forms import NOT_A_COHORT_MATE
 from enhance.projects.models import Partner, Project
 from tests.factories import MembershipFactory, OrganisationFactory, staff_user
 from tests.projects.test_pairing import pairing_round, partners  # noqa: F401  (fixtures)
@@ -58,13 +59,14 @@ def test_a_locality_lead_hands_over_only_to_learners_of_their_locality(client, w
     same = MembershipFactory(programme=world.programme, cohort=world.cohort, locality=world.locality)
     other = world.second_membership  # Coventry, another locality
     client.force_login(world["locality_lead"])
-    page = client.get(reverse("projects:project", args=[project.pk])).content.decode()
-    assert same.person.full_name in page
-    assert other.person.full_name not in page
-    response = client.post(reverse("projects:handover", args=[project.pk]), {"to": other.pk})
-    assert response.status_code == 400
+    url = reverse("projects:handover", args=[project.pk])
+    refused = client.post(url, {"to": other.person.email})
+    assert refused.status_code == 400 and NOT_A_COHORT_MATE.replace("'", "&#x27;") in refused.content.decode()
     project.refresh_from_db()
     assert project.lead_id == world.learner_membership.pk
+    assert client.post(url, {"to": same.person.email.upper()}).status_code == 302
+    project.refresh_from_db()
+    assert project.lead_id == same.pk
 
 
 @pytest.mark.parametrize(
@@ -119,3 +121,14 @@ def test_my_projects_is_offered_only_to_learners_who_can_open_it(client, world):
     assert reverse("projects:my_projects") in client.get(reverse("projects:home")).content.decode()
     client.force_login(world["programme_lead"])
     assert reverse("projects:my_projects") not in client.get(reverse("projects:home")).content.decode()
+
+
+def test_the_lead_learner_adds_a_cohort_mate_by_email_address(client, world, project):
+    client.force_login(world["learner"])
+    url = reverse("projects:co_learner_add", args=[project.pk])
+    page = client.get(reverse("projects:project", args=[project.pk])).content.decode()
+    assert "Add a co-learner" in page and world.second_membership.person.full_name not in page
+    refused = client.post(url, {"member": "nobody@example.org"})
+    assert refused.status_code == 400 and not project.co_learners.exists()
+    assert client.post(url, {"member": world.second_membership.person.email}).status_code == 302
+    assert list(project.co_learners.all()) == [world.second_membership]

@@ -229,3 +229,26 @@ def test_the_board_counts_every_stage_in_the_database_and_pages_one_stage(client
     stages = page[page.index('data-testid="stages"') : page.index("</table>")]
     assert 'Scoping</a> </td> <td class="nhsuk-table__cell">30</td>' in stages
     assert client.get(reverse("projects:board"), {"stage": "nonsense"}).status_code == 200
+
+
+def test_the_reminder_job_tells_many_at_a_flat_query_cost(world, project):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def due(n, on):
+        for i in range(n):
+            Milestone.objects.create(project=project, name=f"Step {on}-{i}", due_on=on)
+
+    with time_machine.travel(dt.datetime(2027, 6, 1, tzinfo=dt.UTC)):
+        projects.send_milestone_reminders()  # the templates' own milestones
+        due(2, dt.date(2027, 6, 3))
+        with CaptureQueriesContext(connection) as few:
+            assert projects.send_milestone_reminders() == 4
+        due(20, dt.date(2027, 6, 4))
+        with CaptureQueriesContext(connection) as many:
+            assert projects.send_milestone_reminders() == 40
+    assert len(many.captured_queries) <= len(few.captured_queries)
+    assert (
+        Notification.objects.filter(recipient=world["supervisor"], title__contains="Step 2027-06-04").count()
+        == 20
+    )

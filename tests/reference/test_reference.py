@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils.html import escape
 
 from enhance.programmes.models import (
     EXAMPLE_DOES_NOT_MATCH,
@@ -85,7 +86,7 @@ def test_a_national_admin_adds_a_registration_body_checked_field_by_field(client
     assert response.status_code == 302
     body = RegistrationBody.objects.get(code="PSNI")
     page = client.get(reverse("reference:edit", args=["registration-bodies", body.pk])).content.decode()
-    assert "created" in page and admin.full_name in page
+    assert "created" in page and escape(admin.full_name) in page
 
 
 def test_a_regional_lead_adds_programmes_only_in_their_region(client, world):

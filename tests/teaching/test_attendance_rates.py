@@ -207,7 +207,7 @@ def test_locality_leads_filter_attendance_to_their_locality_and_export_it(client
         on_track = client.get(url, {"standing": "on_track"}).content.decode()
         assert away.person.surname in on_track and "Asha Learner" not in on_track
         export = client.get(reverse("teaching:attendance_export", args=["csv"]), {"locality": elsewhere.pk})
-    lines = export.content.decode().splitlines()
+    lines = export.getvalue().decode().splitlines()
     assert lines[0].startswith("Learner,Email,Programme,Cohort,Locality,Attended,Expected")
     assert len(lines) == 2 and lines[1].endswith(",Staffordshire,6,6,100,On track")
 
@@ -217,3 +217,32 @@ def test_bad_attendance_filters_and_formats_are_refused_cleanly(client, world):
     page = client.get(reverse("teaching:attendance"), {"cohort": "abc", "standing": "nonsense"})
     assert page.status_code == 200 and "Select a valid choice" in page.content.decode()
     assert client.get(reverse("teaching:attendance_export", args=["pdf"])).status_code == 404
+
+
+def test_the_alert_job_tells_many_learners_at_a_flat_query_cost(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from enhance.notifications.models import Notification
+    from enhance.teaching.services import out_of_reach_alerts_send
+
+    sessions = series(world, count=4)
+    after = sessions[1].ends_at + dt.timedelta(hours=2)
+
+    def absent_twice(n):
+        crowd = [MembershipFactory(programme=world.programme, cohort=world.cohort) for _ in range(n)]
+        for session in sessions[:2]:
+            mark(world, session, {m.pk: "absent" for m in crowd})
+        return crowd
+
+    with time_machine.travel(after):
+        out_of_reach_alerts_send()  # the world's own learners
+        absent_twice(2)
+        with CaptureQueriesContext(connection) as few:
+            assert out_of_reach_alerts_send() == 2
+        crowd = absent_twice(15)
+        with CaptureQueriesContext(connection) as many:
+            assert out_of_reach_alerts_send() == 15
+    assert len(many.captured_queries) <= len(few.captured_queries)
+    told = Notification.objects.filter(kind="attendance_out_of_reach", recipient=world["programme_lead"])
+    assert told.filter(title__contains=crowd[-1].person.surname).exists()

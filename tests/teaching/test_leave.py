@@ -156,8 +156,11 @@ def test_approved_leave_appears_in_the_calendar_feed(client, world, today):
     request = ask(world, dt.date(2026, 11, 2))
     leave.leave_decide(actor=world["programme_lead"], request=request, approve=True)
     client.force_login(world["learner"])
-    page = client.get(reverse("calendars:mine")).content.decode()
+    page = client.get(reverse("calendars:mine"), {"start": "2026-10-20"}).content.decode()
     assert "Study leave" in page
+    assert (
+        "Study leave" not in client.get(reverse("calendars:mine")).content.decode()
+    )  # not in the next 4 weeks
 
 
 def test_leave_page_per_persona(client, world, today):

@@ -208,13 +208,13 @@ def test_register_marks_everyone_present_then_exceptions_without_undoing_check_i
         services.register_save(
             actor=world["programme_lead"], session=session, statuses={world.learner_membership.pk: "asleep"}
         )
-    csv_text = client.get(reverse("teaching:register_export", args=[session.pk, "csv"])).content.decode()
+    csv_text = client.get(reverse("teaching:register_export", args=[session.pk, "csv"])).getvalue().decode()
     assert "Asha Learner,learner@example.org,Late," in csv_text
     import io
 
     from openpyxl import load_workbook
 
-    xlsx = client.get(reverse("teaching:register_export", args=[session.pk, "xlsx"])).content
+    xlsx = client.get(reverse("teaching:register_export", args=[session.pk, "xlsx"])).getvalue()
     rows = list(load_workbook(io.BytesIO(xlsx)).active.iter_rows(values_only=True))
     assert rows[0][:3] == ("Session", "Date", "Learner") and len(rows) == 4
 
@@ -364,9 +364,9 @@ def test_register_exports_carry_no_live_formulas(client, world):
     person.forename, person.email = "=1+1", "+plus@example.org"
     person.save()
     client.force_login(world["programme_lead"])
-    csv_body = client.get(reverse("teaching:register_export", args=[session.pk, "csv"])).content.decode()
+    csv_body = client.get(reverse("teaching:register_export", args=[session.pk, "csv"])).getvalue().decode()
     assert "'=1+1 Learner" in csv_body and "'+plus@example.org" in csv_body
-    xlsx = client.get(reverse("teaching:register_export", args=[session.pk, "xlsx"])).content
+    xlsx = client.get(reverse("teaching:register_export", args=[session.pk, "xlsx"])).getvalue()
     cells = [c for row in load_workbook(io.BytesIO(xlsx)).active.iter_rows() for c in row]
     assert not any(c.data_type == "f" for c in cells)
     assert "'=1+1 Learner" in [c.value for c in cells]

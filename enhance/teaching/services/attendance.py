@@ -9,13 +9,16 @@ import time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from enhance.accounts.models import User
-from enhance.notifications.services import notify
+from enhance.notifications.services import Message, notify_many
 from enhance.programmes.models import Membership
+from enhance.programmes.selectors import leads_of_many
 from enhance.programmes.services import notify_leads
+from enhance.teaching import standing
 from enhance.teaching.access import (
     can_take_register,
     expected_memberships,
@@ -24,7 +27,7 @@ from enhance.teaching.access import (
 )
 from enhance.teaching.models import Attendance, OutOfReachAlert, Session
 from enhance.teaching.notifications import OUT_OF_REACH, SECOND_ABSENCE
-from enhance.teaching.rates import training_year, with_attendance
+from enhance.teaching.rates import training_year
 from enhance.teaching.services.leave import on_approved_leave
 
 # Messages people see when a rule refuses them (tests assert them by name).
@@ -244,39 +247,50 @@ def _warn_on_repeated_absence(session: Session, membership_ids: list[int]) -> No
 
 def out_of_reach_alerts_send(now: dt.datetime | None = None) -> int:
     """Tell each learner whose attendance can no longer reach the threshold this training
-    year, and their leads, once a year. Returns how many learners were newly told."""
+    year, and their leads, once a year. Returns how many learners were newly told. Learners are
+    taken a chunk at a time, each chunk claimed (its alerts recorded) and told in one go."""
     now = now or timezone.now()
-    active = Membership.objects.filter(status=Membership.Status.ACTIVE).select_related(
-        "person__user", "programme"
+    active = Membership.objects.filter(status=Membership.Status.ACTIVE)
+    standing.refresh(active, now)
+    waiting = active.filter(standing__reachable=False, standing__stale=False).exclude(
+        out_of_reach_alerts__year_start=F("standing__year_start")
     )
-    told = 0
-    for membership in with_attendance(active, now=now).filter(att_reachable=False):
-        year = training_year(membership.programme, timezone.localtime(now).date())
-        with transaction.atomic():
-            _, created = OutOfReachAlert.objects.get_or_create(membership=membership, year_start=year.start)
-            if not created:
-                continue
-            rate = membership.att_rate  # type: ignore[attr-defined]
-            threshold = membership.programme.attendance_threshold
-            body = OUT_OF_REACH_BODY.format(rate=rate, threshold=threshold)
-            learner = membership.person.user
-            if learner is not None:
-                notify(
-                    recipient=learner,
-                    kind=OUT_OF_REACH.code,
-                    title=OUT_OF_REACH_TITLE_LEARNER,
-                    body=body,
-                    url=reverse("teaching:timetable"),
-                )
-            notify_leads(
-                membership,
-                kind=OUT_OF_REACH.code,
-                title=OUT_OF_REACH_TITLE_LEAD.format(person=membership.person),
-                body=body,
-                url=reverse("learner", args=[membership.person_id]),
-            )
-        told += 1
+    told = after = 0
+    while chunk := _claim_out_of_reach(waiting.filter(pk__gt=after), timezone.localtime(now).date()):
+        _tell_out_of_reach(chunk)
+        told, after = told + len(chunk), chunk[-1].pk
     return told
+
+
+ALERTS_AT_ONCE = 1000
+
+
+@transaction.atomic
+def _claim_out_of_reach(waiting: QuerySet[Membership], today: dt.date) -> list[Membership]:
+    rows = standing.with_standing(waiting).select_related("person__user", "programme")
+    chunk = list(rows.select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:ALERTS_AT_ONCE])
+    alerts = [
+        OutOfReachAlert(membership=m, year_start=training_year(m.programme, today).start) for m in chunk
+    ]
+    OutOfReachAlert.objects.bulk_create(alerts, ignore_conflicts=True)
+    return chunk
+
+
+def _tell_out_of_reach(chunk: list[Membership]) -> None:
+    learners: list[Message] = []
+    leads: list[Message] = []
+    lead_lists = leads_of_many(chunk)
+    for m in chunk:
+        body = OUT_OF_REACH_BODY.format(rate=m.att_rate, threshold=m.programme.attendance_threshold)  # type: ignore[attr-defined]
+        if m.person.user is not None:
+            learners.append(
+                Message(m.person.user, OUT_OF_REACH_TITLE_LEARNER, body, reverse("teaching:timetable"))
+            )
+        title = OUT_OF_REACH_TITLE_LEAD.format(person=m.person)
+        url = reverse("learner", args=[m.person_id])
+        leads.extend(Message(lead, title, body, url) for lead in lead_lists[m.pk])
+    notify_many(kind=OUT_OF_REACH.code, messages=learners)
+    notify_many(kind=OUT_OF_REACH.code, messages=leads)
 
 
 def code_for_display(session: Session) -> tuple[str, str]:

@@ -1,0 +1,134 @@
+"""Attendance figures counted from value queries (`rates.count`) and the kept copy
+(`Standing`) give exactly what the earlier single SQL query gave, on random programmes of
+learners who join late, leave, pause and take leave, sessions for the whole programme or for
+some cohorts and localities, cancelled sessions and every register status."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from django.utils import timezone
+
+from enhance.programmes.models import Membership, Pause
+from enhance.teaching import rates, standing
+from enhance.teaching.models import Attendance, LeaveRequest, Session, Standing, Topic
+from tests.factories import CohortFactory, LocalityFactory, MembershipFactory
+from tests.teaching.reference_rates import with_attendance
+
+NOW = timezone.make_aware(dt.datetime(2027, 2, 15, 12, 30))
+
+
+def random_programme(world, rng: random.Random) -> list:
+    """Before each case: forty learners and sixty sessions of the world's programme."""
+    programme = world.programme
+    programme.apologies_excused = rng.random() < 0.5
+    programme.attendance_threshold = rng.choice([50, 70, 80])
+    programme.save()
+    cohorts = [
+        world.cohort,
+        CohortFactory(programme=programme, name="February 2027 intake", intake_date=dt.date(2027, 2, 3)),
+    ]
+    localities = [None, world.locality, LocalityFactory(programme=programme, name="Leicester")]
+    topic = Topic.objects.get(name="Human factors")
+    memberships: list = []
+    for _ in range(40):
+        starts_on = dt.date(2026, 8, 5) + dt.timedelta(days=rng.randrange(-400, 200))
+        ends_on = starts_on + dt.timedelta(days=rng.randrange(30, 500))
+        memberships.append(
+            MembershipFactory(
+                programme=programme,
+                cohort=rng.choice(cohorts),
+                locality=rng.choice(localities),
+                starts_on=starts_on,
+                ends_on=rng.choice([None, None, ends_on]),
+                status=rng.choice(["active"] * 6 + ["completed", "withdrawn", "paused"]),
+                status_since=starts_on + dt.timedelta(days=rng.randrange(300)),
+            )
+        )
+    for n in range(60):
+        # Between July 2025 and August 2027, some at times near midnight (the local day counts).
+        start = timezone.make_aware(
+            dt.datetime(2025, 7, 1, rng.choice([0, 9, 14, 23]), rng.choice([0, 30]))
+        ) + dt.timedelta(days=rng.randrange(790))
+        session = Session.objects.create(
+            programme=programme,
+            title=f"Session {n}",
+            topic=topic,
+            mode="virtual",
+            online_link="https://meet.example/enhance",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
+            cancelled=rng.random() < 0.1,
+        )
+        if rng.random() < 0.4:
+            session.cohorts.set(rng.sample(cohorts, 1))
+        if rng.random() < 0.3:
+            session.localities.set([x for x in rng.sample(localities, 2) if x])
+        marked = rng.sample(memberships, rng.randrange(30))
+        Attendance.objects.bulk_create(
+            Attendance(session=session, membership=m, status=rng.choice(Attendance.Status.values))
+            for m in marked
+        )
+    for m in rng.sample(memberships, 12):
+        day = dt.date(2026, 7, 1) + dt.timedelta(days=rng.randrange(400))
+        if rng.random() < 0.5:
+            Pause.objects.create(
+                membership=m, starts_on=day, ends_on=rng.choice([None, day + dt.timedelta(days=60)])
+            )
+        else:
+            LeaveRequest.objects.create(
+                membership=m,
+                starts_on=day,
+                ends_on=day + dt.timedelta(days=rng.randrange(10)),
+                days=1,
+                status=rng.choice([LeaveRequest.Status.APPROVED, LeaveRequest.Status.SUBMITTED]),
+            )
+    return memberships
+
+
+def earlier(memberships: list[Membership], windows=None) -> dict[int, tuple]:
+    chosen = Membership.objects.filter(pk__in=[m.pk for m in memberships])
+    rows = with_attendance(chosen, now=NOW, windows=windows)
+    return {
+        m.pk: (
+            m.att_attended,
+            m.att_expected,
+            m.att_upcoming,
+            m.att_rate,
+            m.att_threshold,
+            bool(m.att_reachable),
+        )
+        for m in rows
+    }
+
+
+def now_counted(memberships: list[Membership], windows=None) -> dict[int, tuple]:
+    found = rates.count(memberships, now=NOW, windows=windows)
+    return {pk: tuple(f[name] for name in rates.FIGURES) for pk, f in found.items()}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_this_years_figures_are_those_the_earlier_query_gave(world, seed):
+    memberships = random_programme(world, random.Random(seed))
+    expected = earlier(memberships)
+    assert now_counted(memberships) == expected
+    assert any(f[1] for f in expected.values()) and any(not f[5] for f in expected.values())
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_whole_programme_figures_are_those_the_earlier_query_gave(world, seed):
+    memberships = random_programme(world, random.Random(seed))
+    windows = rates.since_start(memberships)
+    assert now_counted(memberships, windows) == earlier(memberships, windows)
+
+
+def test_the_kept_standing_holds_the_same_figures(world):
+    memberships = random_programme(world, random.Random(6))
+    standing.store([m.pk for m in memberships], NOW)
+    kept = {
+        s.membership_id: (s.attended, s.expected, s.upcoming, s.rate, s.threshold, s.reachable)
+        for s in Standing.objects.all()
+    }
+    assert kept == earlier(memberships)
