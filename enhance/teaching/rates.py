@@ -9,8 +9,10 @@ had approved study leave that day; attending always counts, leave or not.
 
 `count` reads the sessions of the learners' programmes in their windows, the audiences of
 those sessions, and the learners' register rows, pauses and approved leave: six queries, then
-one pass over each learner's sessions. Lists that sort and filter by these figures read the
-copy kept per learner (`teaching.standing`).
+one pass over each learner's sessions. Learners who share one audience (one learner's page)
+have their sessions picked in the database instead: four queries, a fraction of the rows.
+`count_each` counts several windows (this year, the whole programme) from one reading. Lists
+that sort and filter by these figures read the copy kept per learner (`teaching.standing`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from enhance.core.evidence import Window
@@ -86,7 +89,7 @@ class _Learner:
 class _Session:
     pk: int
     day: dt.date
-    ends_at: dt.datetime
+    over: bool  # ended before the moment counted at
 
 
 @dataclass
@@ -97,31 +100,37 @@ class Sessions:
     days: list[dt.date]
 
 
-def _learners(ids: list[int], windows: dict[int, Window] | None, today: dt.date) -> list[_Learner]:
-    rows = Membership.objects.filter(pk__in=ids).values(
+def _learners(
+    ids: list[int], window_sets: list[dict[int, Window] | None], today: dt.date
+) -> list[list[_Learner]]:
+    """The learners once for each set of windows (the training year where a set is None)."""
+    rows = list(Membership.objects.filter(pk__in=ids).values(
         "pk", "programme_id", "cohort_id", "locality_id", "starts_on", "ends_on", "status", "status_since",
         "programme__year_start_month", "programme__attendance_threshold", "programme__apologies_excused",
-    )  # fmt: skip
-    found = []
-    for r in rows:
-        window = (windows or {}).get(r["pk"])
-        if window is None:
-            window = year_from(r["programme__year_start_month"], today)
-        end = r["status_since"] if r["status"] in LEFT else r["ends_on"]
-        last = window.end - dt.timedelta(days=1)
-        found.append(
-            _Learner(
-                pk=r["pk"],
-                window=window,
-                programme_id=r["programme_id"],
-                cohort_id=r["cohort_id"],
-                locality_id=r["locality_id"],
-                first=max(r["starts_on"], window.start),
-                last=min(end or last, last),
-                threshold=r["programme__attendance_threshold"],
-                apologies_excused=r["programme__apologies_excused"],
+    ))  # fmt: skip
+    found: list[list[_Learner]] = []
+    for windows in window_sets:
+        learners = []
+        for r in rows:
+            window = (windows or {}).get(r["pk"])
+            if window is None:
+                window = year_from(r["programme__year_start_month"], today)
+            end = r["status_since"] if r["status"] in LEFT else r["ends_on"]
+            last = window.end - dt.timedelta(days=1)
+            learners.append(
+                _Learner(
+                    pk=r["pk"],
+                    window=window,
+                    programme_id=r["programme_id"],
+                    cohort_id=r["cohort_id"],
+                    locality_id=r["locality_id"],
+                    first=max(r["starts_on"], window.start),
+                    last=min(end or last, last),
+                    threshold=r["programme__attendance_threshold"],
+                    apologies_excused=r["programme__apologies_excused"],
+                )
             )
-        )
+        found.append(learners)
     return found
 
 
@@ -130,9 +139,20 @@ def _moment(day: dt.date, days: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
-def _sessions(learners: list[_Learner]) -> dict[tuple[int, int, int | None], Sessions]:
+def _meant_for(cohort_id: int, locality_id: int | None) -> Q:
+    """Sessions meant for one audience: naming no cohort or theirs, and no locality or theirs."""
+    cohorts = Session.cohorts.through.objects.filter(session_id=OuterRef("pk"))
+    places = Session.localities.through.objects.filter(session_id=OuterRef("pk"))
+    theirs = Q(locality_id=locality_id) if locality_id else Q(pk__in=[])  # a learner with none
+    return (Q(~Exists(cohorts)) | Q(Exists(cohorts.filter(cohort_id=cohort_id)))) & (
+        Q(~Exists(places)) | Q(Exists(places.filter(theirs)))
+    )
+
+
+def _sessions(learners: list[_Learner], now: dt.datetime) -> dict[tuple[int, int, int | None], Sessions]:
     """Per (programme, cohort, locality) of these learners: the sessions meant for them within
-    the span of their windows, in order of day."""
+    the span of their windows, in order of day. The local day and whether a session is over are
+    worked out in the database; so is the audience, when every learner shares one."""
     spans: dict[int, tuple[dt.date, dt.date]] = {}
     for x in learners:
         low, high = spans.get(x.programme_id, (x.first, x.last))
@@ -143,29 +163,33 @@ def _sessions(learners: list[_Learner]) -> dict[tuple[int, int, int | None], Ses
     within = Q()
     for programme_id, (low, high) in spans.items():
         within |= Q(
-            programme_id=programme_id, starts_at__gte=_moment(low, -1), starts_at__lt=_moment(high, 2)
+            programme_id=programme_id,
+            starts_at__gte=_moment(low, -1),
+            starts_at__lt=_moment(high, 2),
+            day__gte=low,
+            day__lte=high,
         )
-    held = Session.objects.filter(within, cancelled=False)
-    rows = held.values_list("pk", "programme_id", "starts_at", "ends_at")
-    sessions: dict[int, tuple[int, _Session]] = {}
-    for pk, programme_id, starts_at, ends_at in rows:
-        day = timezone.localtime(starts_at).date()
-        low, high = spans[programme_id]
-        if low <= day <= high:
-            sessions[pk] = (programme_id, _Session(pk, day, ends_at))
+    held = Session.objects.annotate(day=TruncDate("starts_at")).filter(within, cancelled=False)
+    keys = {(x.programme_id, x.cohort_id, x.locality_id) for x in learners}
+    if len(keys) == 1:
+        ((programme_id, cohort_id, locality_id),) = keys
+        held = held.filter(_meant_for(cohort_id, locality_id))
+    over = ExpressionWrapper(Q(ends_at__lt=now), output_field=BooleanField())
+    rows = held.annotate(over=over).values_list("pk", "programme_id", "day", "over").order_by("day", "pk")
+    sessions = [(programme_id, _Session(pk, day, ended)) for pk, programme_id, day, ended in rows]
+    if len(keys) == 1:
+        meant = [s for _, s in sessions]
+        return {key: Sessions(meant, [s.day for s in meant]) for key in keys}
     cohorts, localities = _audiences(held)
-    for key in {(x.programme_id, x.cohort_id, x.locality_id) for x in learners}:
+    for key in keys:
         programme_id, cohort_id, locality_id = key
-        meant = sorted(
-            (
-                s
-                for pk, (p, s) in sessions.items()
-                if p == programme_id
-                and (pk not in cohorts or cohort_id in cohorts[pk])
-                and (pk not in localities or locality_id in localities[pk])
-            ),
-            key=lambda s: s.day,
-        )
+        meant = [
+            s
+            for p, s in sessions
+            if p == programme_id
+            and (s.pk not in cohorts or cohort_id in cohorts[s.pk])
+            and (s.pk not in localities or locality_id in localities[s.pk])
+        ]
         found[key] = Sessions(meant, [s.day for s in meant])
     return found
 
@@ -208,18 +232,33 @@ def count(
     to come, the rate (percent, None before any expected session), the programme's threshold,
     whether it can still be reached in the window, the standing with its tag colour, and the
     window. In the current training year, or the given windows (by membership id)."""
+    return count_each(memberships, [windows], now=now)[0]
+
+
+def count_each(
+    memberships: Iterable[Membership | int],
+    window_sets: list[dict[int, Window] | None],
+    *,
+    now: dt.datetime | None = None,
+) -> list[dict[int, dict[str, Any]]]:
+    """`count` for several sets of windows at once (this year and the whole programme, say),
+    reading the sessions and registers once for the widest."""
     now = now or timezone.now()
     ids = [m if isinstance(m, int) else m.pk for m in memberships]
-    learners = _learners(ids, windows, timezone.localtime(now).date())
-    sessions = _sessions(learners)
-    low = min((x.first for x in learners), default=now.date())
+    variants = _learners(ids, window_sets, timezone.localtime(now).date())
+    everyone = [x for learners in variants for x in learners]
+    sessions = _sessions(everyone, now)
+    low = min((x.first for x in everyone), default=now.date())
     rows = Attendance.objects.filter(membership_id__in=ids, session__starts_at__gte=_moment(low, -1))
     marked: dict[int, dict[int, str]] = defaultdict(dict)
     for membership_id, session_id, status in rows.values_list("membership_id", "session_id", "status"):
         marked[membership_id][session_id] = status
     paused = _spans(Pause, ids)
     leave = _spans(LeaveRequest, ids, status=LeaveRequest.Status.APPROVED)
-    return {x.pk: _figures(x, sessions, marked[x.pk], paused[x.pk], leave[x.pk], now) for x in learners}
+    return [
+        {x.pk: _figures(x, sessions, marked[x.pk], paused[x.pk], leave[x.pk], now) for x in learners}
+        for learners in variants
+    ]
 
 
 def _figures(
@@ -232,14 +271,15 @@ def _figures(
 ) -> dict[str, Any]:
     mine = sessions[(x.programme_id, x.cohort_id, x.locality_id)]
     attended = expected = upcoming = 0
-    low, high = bisect.bisect_left(mine.days, x.first), bisect.bisect_right(mine.days, x.last)
+    low = bisect.bisect_left(mine.days, x.first)
+    high = max(low, bisect.bisect_right(mine.days, x.last))  # none when they left before the window
     if not paused:  # sessions on a later day than today are all still to come
         after_today = max(low, min(high, bisect.bisect_right(mine.days, timezone.localtime(now).date())))
         upcoming, high = high - after_today, after_today
     for s in mine.sessions[low:high]:
         if paused and _within(s.day, paused):
             continue
-        if s.ends_at >= now:
+        if not s.over:
             upcoming += 1
             continue
         status = marked.get(s.pk)

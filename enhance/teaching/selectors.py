@@ -81,8 +81,7 @@ def attendance_of_learner(
 def attendance_both(
     memberships: list[Membership], now: dt.datetime
 ) -> list[tuple[Membership, dict[str, Any], dict[str, Any]]]:
-    year = attendance_summaries(memberships, now)
-    whole = attendance_summaries(memberships, now, rates.since_start(memberships))
+    year, whole = rates.count_each(memberships, [None, rates.since_start(memberships)], now=now)
     return [(m, year[m.pk], whole[m.pk]) for m in memberships]
 
 

@@ -132,3 +132,19 @@ def test_the_kept_standing_holds_the_same_figures(world):
         for s in Standing.objects.all()
     }
     assert kept == earlier(memberships)
+
+
+def both_counted(memberships: list[Membership]) -> list[dict[int, tuple]]:
+    found = rates.count_each(memberships, [None, rates.since_start(memberships)], now=NOW)
+    return [{pk: tuple(f[name] for name in rates.FIGURES) for pk, f in one.items()} for one in found]
+
+
+@pytest.mark.parametrize("seed", [7, 8])
+def test_this_year_and_the_whole_programme_counted_together_match_the_earlier_query(world, seed):
+    """A learner's page counts both windows from one reading, for one audience, whose sessions
+    the database picks; a list counts everyone's."""
+    memberships = random_programme(world, random.Random(seed))
+    expected = [earlier(memberships), earlier(memberships, rates.since_start(memberships))]
+    assert both_counted(memberships) == expected
+    for m in memberships:
+        assert both_counted([m]) == [{m.pk: expected[0][m.pk]}, {m.pk: expected[1][m.pk]}]
