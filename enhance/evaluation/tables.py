@@ -106,17 +106,25 @@ def apply_rule(table: Table, *, national: bool) -> Table:
 KEPT_FOR = 3600
 
 
+def key(build: Callable[[User, Filters], list[Table]], user: User, filters: Filters) -> str:
+    chosen = ",".join(f"{k}={v}" for k, v in sorted(asdict(filters).items()))
+    return f"evaluation:{build.__module__}.{build.__qualname__}:{user.pk}:{chosen}"
+
+
 def ruled(build: Callable[[User, Filters], list[Table]], user: User, filters: Filters) -> list[Table]:
     """A measure's tables for this person and these filters, the small-number rule applied:
     what its page, its downloads and the workbook all show (counted at most KEPT_FOR ago)."""
-    chosen = ",".join(f"{k}={v}" for k, v in sorted(asdict(filters).items()))
-    key = f"evaluation:{build.__module__}.{build.__qualname__}:{user.pk}:{chosen}"
 
     def count() -> list[Table]:
         national = is_national(user, filters)
         return [apply_rule(table, national=national) for table in build(user, filters)]
 
-    return cache.get_or_set(key, count, KEPT_FOR)  # type: ignore[return-value]
+    return cache.get_or_set(key(build, user, filters), count, KEPT_FOR)  # type: ignore[return-value]
+
+
+def kept(build: Callable[[User, Filters], list[Table]], user: User, filters: Filters) -> list[Table] | None:
+    """The tables `ruled` keeps, if they have been counted (None if not yet)."""
+    return cache.get(key(build, user, filters))  # type: ignore[no-any-return]
 
 
 def display(value: Any, col: Col) -> str:

@@ -37,8 +37,10 @@
   }
 
   function drawAll() {
-    document.querySelectorAll("canvas[data-chart]").forEach(draw);
+    document.querySelectorAll("canvas[data-chart]:not([data-drawn])").forEach(draw);
   }
+  // Figures counted in the background arrive later, swapped in by htmx.
+  document.addEventListener("htmx:afterSettle", drawAll);
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", drawAll);
   } else {

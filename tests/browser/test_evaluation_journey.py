@@ -128,3 +128,19 @@ def test_a_programme_lead_sees_only_their_programme_and_a_cohort_of_four_shows_f
     waves = lead.get_by_test_id("waves")
     expect(waves.get_by_role("row", name="August 2025 intake Entry")).to_contain_text("fewer than 5")
     assert_accessible(lead)
+
+
+def test_figures_counted_in_the_background_appear_by_themselves(new_page, world, evaluated, settings):
+    from enhance.evaluation.counting import measure_count
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # no worker yet
+    admin = sign_in(new_page, world["national_admin"].email)
+    menu(admin, "Evaluation")
+    admin.get_by_role("link", name="Reach").first.click()
+    expect(admin.get_by_text("Counting these figures.")).to_be_visible()
+    assert_accessible(admin)
+    measure_count(world["national_admin"].pk, "reach", {})  # the background worker counts them
+    expect(admin.get_by_test_id("by-programme")).to_be_visible()  # the page updated itself
+    expect(admin.locator("canvas[data-drawn='true']").first).to_be_attached()
+    expect(admin.get_by_text("Counting these figures.")).to_have_count(0)
+    assert_accessible(admin)

@@ -194,3 +194,28 @@ def test_a_measure_s_figures_are_kept_for_an_hour_then_counted_again(client, wor
         assert figures() == before
     with time_machine.travel(now + dt.timedelta(seconds=tables.KEPT_FOR + 60)):
         assert figures() != before
+
+
+def test_figures_not_yet_counted_are_counted_in_the_background_while_the_page_waits(client, world, settings):
+    from django_tasks import default_task_backend
+
+    from enhance.evaluation.counting import measure_count
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queue, do not run
+    client.force_login(world["national_admin"])
+    url = reverse("evaluation:measure", args=["reach"])
+    waiting = client.get(url, {"programme": world.programme.pk}).content.decode()
+    assert "Counting these figures" in waiting and 'hx-trigger="every 2s"' in waiting
+    assert "<table" not in waiting
+    client.get(url, {"programme": world.programme.pk})  # asked again while counting: no second count
+    (queued,) = default_task_backend.results
+    assert queued.kwargs == {
+        "user_id": world["national_admin"].pk,
+        "slug": "reach",
+        "filters": {"programme": world.programme.pk},
+    }
+
+    measure_count(**queued.kwargs)  # what the worker does
+    ready = client.get(url, {"programme": world.programme.pk}).content.decode()
+    assert "Counting these figures" not in ready and 'data-testid="by-programme"' in ready
+    assert len(default_task_backend.results) == 1
