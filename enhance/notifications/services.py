@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from enhance.accounts.models import User
+from enhance.core.bulk import insert_many
 from enhance.notifications import kinds
 from enhance.notifications.models import EmailPreference, EmailSettings, Notification
 
@@ -20,10 +23,17 @@ def wants_email(user: User, kind: kinds.Kind) -> bool:
     return True if pref is None else pref
 
 
+FEW = 1000  # past this many recipients, everyone's choices are read rather than a list of ids
+
+
+def _of(users: QuerySet[Any], user_ids: list[int]) -> set[int]:
+    """Which of these users are in `users` (rows holding a user_id)."""
+    chosen = users.filter(user_id__in=user_ids) if len(user_ids) <= FEW else users
+    return set(chosen.values_list("user_id", flat=True)) & set(user_ids)
+
+
 def _digest_users(user_ids: list[int]) -> set[int]:
-    return set(
-        EmailSettings.objects.filter(user_id__in=user_ids, digest=True).values_list("user_id", flat=True)
-    )
+    return _of(EmailSettings.objects.filter(digest=True), user_ids)
 
 
 @transaction.atomic
@@ -64,27 +74,27 @@ def notify_many(*, kind: str, messages: Iterable[Message]) -> list[Notification]
     digest: set[int] = set()
     if not kind_obj.urgent:
         ids = [m.recipient.pk for m in messages]
-        declined = set(
-            EmailPreference.objects.filter(kind=kind_obj.code, email=False, user__in=ids).values_list(
-                "user_id", flat=True
-            )
-        )
+        declined = _of(EmailPreference.objects.filter(kind=kind_obj.code, email=False), ids)
         digest = _digest_users(ids) - declined
-    created = Notification.objects.bulk_create(
-        Notification(
-            recipient=m.recipient,
-            kind=kind_obj.code,
-            title=m.title,
-            body=m.body,
-            url=m.url,
-            digest_pending=m.recipient.is_active and m.recipient.pk in digest,
-        )
-        for m in messages
+    created = insert_many(
+        Notification,
+        [
+            Notification(
+                recipient=m.recipient,
+                kind=kind_obj.code,
+                title=m.title,
+                body=m.body,
+                url=m.url,
+                digest_pending=m.recipient.is_active and m.recipient.pk in digest,
+            )
+            for m in messages
+        ],
     )
+    not_now = declined | digest
     to_email = [
         n.pk
         for n, m in zip(created, messages, strict=True)
-        if m.recipient.is_active and m.recipient.pk not in declined | digest
+        if m.recipient.is_active and m.recipient.pk not in not_now
     ]
     if to_email:
         from enhance.notifications.tasks import send_notification_emails

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enhance.accounts.models import User
+from enhance.core.bulk import path_for_each
 from enhance.core.dates import add_months
 from enhance.core.uploads import JPEG, PDF, PNG, sniff
 from enhance.notifications.services import Message, notify, notify_many
@@ -258,10 +259,9 @@ def _remind_chunk(waiting: Any, flag: str, title: str) -> tuple[int, int]:
     if not chunk:
         return 0, 0
     Milestone.objects.filter(pk__in=[m.pk for m in chunk]).update(**{flag: True})
+    project_page = path_for_each("projects:project")
     messages = [
-        Message(
-            user, f"{m.project}: {title.format(m=m)}", url=reverse("projects:project", args=[m.project_id])
-        )
+        Message(user, f"{m.project}: {title.format(m=m)}", url=project_page(m.project_id))
         for m in chunk
         for user in (m.project.lead.person.user, m.project.supervisor)
         if user is not None

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enhance.accounts.models import User
+from enhance.core.bulk import path_for_each
 from enhance.notifications.services import Message, notify_many
 from enhance.programmes.models import Membership
 from enhance.programmes.selectors import leads_of_many
@@ -280,14 +281,13 @@ def _tell_out_of_reach(chunk: list[Membership]) -> None:
     learners: list[Message] = []
     leads: list[Message] = []
     lead_lists = leads_of_many(chunk)
+    timetable, learner_page = reverse("teaching:timetable"), path_for_each("learner")
     for m in chunk:
         body = OUT_OF_REACH_BODY.format(rate=m.att_rate, threshold=m.programme.attendance_threshold)  # type: ignore[attr-defined]
         if m.person.user is not None:
-            learners.append(
-                Message(m.person.user, OUT_OF_REACH_TITLE_LEARNER, body, reverse("teaching:timetable"))
-            )
+            learners.append(Message(m.person.user, OUT_OF_REACH_TITLE_LEARNER, body, timetable))
         title = OUT_OF_REACH_TITLE_LEAD.format(person=m.person)
-        url = reverse("learner", args=[m.person_id])
+        url = learner_page(m.person_id)
         leads.extend(Message(lead, title, body, url) for lead in lead_lists[m.pk])
     notify_many(kind=OUT_OF_REACH.code, messages=learners)
     notify_many(kind=OUT_OF_REACH.code, messages=leads)

@@ -8,6 +8,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
+from enhance.accounts.models import User
 from enhance.core.dates import working_days_before
 from enhance.notifications.services import Message, notify_many
 from enhance.programmes.services import chase_leads_once
@@ -32,17 +33,13 @@ def session_reminders_send(today: dt.date) -> int:
         ):
             continue  # another scheduler got there first
         apologised = Attendance.objects.filter(session=session, status=Attendance.Status.APOLOGIES)
-        learners = (
-            expected_memberships(session)
-            .exclude(pk__in=apologised.values("membership_id"))
-            .filter(person__user__isnull=False)
-            .select_related("person__user")
-        )
+        learners = expected_memberships(session).exclude(pk__in=apologised.values("membership_id"))
+        recipients = User.objects.filter(pk__in=learners.values("person__user_id")).only("pk", "is_active")
         where = f" at {session.venue.name}" if session.venue else " (online)"
         body = TOMORROW_BODY.format(start=timezone.localtime(session.starts_at), where=where)
         url = reverse("teaching:session_detail", args=[session.pk])
         title = TOMORROW_TITLE.format(title=session.title)
-        messages = [Message(m.person.user, title, body, url) for m in learners if m.person.user]
+        messages = [Message(user, title, body, url) for user in recipients]
         sent += len(notify_many(kind=SESSION_TOMORROW.code, messages=messages))
     return sent
 
