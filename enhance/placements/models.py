@@ -186,6 +186,12 @@ class AllocationRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Publishing runs in the background: asked for by whom and when, and why it stopped if it did.
+    publish_requested_at = models.DateTimeField(null=True, blank=True)
+    publish_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    publish_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["block", "-number"]
@@ -208,6 +214,10 @@ class AllocationRun(models.Model):
     @property
     def failed(self) -> bool:
         return self.status == self.Status.FAILED
+
+    @property
+    def publishing(self) -> bool:
+        return bool(self.publish_requested_at and not self.published_at and not self.publish_error)
 
 
 class Placement(models.Model):

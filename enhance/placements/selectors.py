@@ -195,6 +195,8 @@ def run_tables(run: AllocationRun) -> dict[str, Any]:
 
 def run_page(run: AllocationRun) -> dict[str, Any]:
     context: dict[str, Any] = {"run": run, "pblock": run.block}
+    if run.published_at:
+        context["published_count"] = run.placements.count()
     if run.done:
         context.update(run_tables(run))
         context["others"] = run.block.runs.exclude(pk=run.pk).filter(status=AllocationRun.Status.DONE)

@@ -29,7 +29,7 @@ from enhance.placements.models import (
     Preference,
     PreferenceSet,
 )
-from enhance.placements.tasks import run_allocation
+from enhance.placements.tasks import publish_run, run_allocation
 from enhance.programmes.access import scope_for
 from enhance.programmes.models import Membership
 
@@ -42,6 +42,8 @@ ONLY_LEARNER_CAN_RANK_THEIR = "Only the learner can rank their own preferences."
 CHOOSE_MODE = "Choose a mode."
 BLOCK_S_PLACEMENTS_ALREADY_PUBLISHED = "This block's placements are already published."
 ONLY_FINISHED_RUN_CAN_PUBLISHED = "Only a finished run can be published."
+ALREADY_PUBLISHING = "A run of this block is being published; wait for it to finish."
+NOT_ALLOWED_NOW = "The person who asked may no longer publish this block's placements."
 ONLY_LEARNER_PLACEMENT_CAN_LOG = "Only the learner on this placement can log clinics."
 ONLY_QUERIED_CLINICS_ANSWERED = "Only a clinic your community lead queried needs an answer."
 ANSWER_THE_QUESTION = "Answer the community lead's question."
@@ -218,9 +220,8 @@ def allocation_run_start(*, actor: User, block: PlacementBlock, mode: str) -> Al
     return run
 
 
-@transaction.atomic
-def allocation_run_publish(*, actor: User, run: AllocationRun) -> list[Placement]:
-    """Create the placements of a finished run and tell learners and community leads."""
+def _publishable(actor: User, run: AllocationRun) -> PlacementBlock:
+    """The run's block, locked, once the actor may publish this run into it."""
     if not access.blocks_manageable_by(actor).filter(pk=run.block_id).exists():
         raise PermissionDenied
     block = PlacementBlock.objects.select_for_update().get(pk=run.block_id)
@@ -228,9 +229,48 @@ def allocation_run_publish(*, actor: User, run: AllocationRun) -> list[Placement
         raise ValidationError(BLOCK_S_PLACEMENTS_ALREADY_PUBLISHED)
     if run.status != AllocationRun.Status.DONE or run.result is None:
         raise ValidationError(ONLY_FINISHED_RUN_CAN_PUBLISHED)
-    memberships = Membership.objects.in_bulk([a["learner"] for a in run.result["assignments"]])
+    return block
+
+
+@transaction.atomic
+def allocation_run_publish_request(*, actor: User, run: AllocationRun) -> AllocationRun:
+    """Publish a finished run in the background (thousands of placements and messages): checked
+    now, done by `allocation_run_publish` once this commits. One publication per block at a time."""
+    _publishable(actor, run)
+    if (
+        AllocationRun.objects.filter(block_id=run.block_id, published_at__isnull=True, publish_error="")
+        .exclude(publish_requested_at__isnull=True)
+        .exists()
+    ):
+        raise ValidationError(ALREADY_PUBLISHING)
+    run.publish_requested_at, run.publish_requested_by, run.publish_error = timezone.now(), actor, ""
+    run.save(update_fields=["publish_requested_at", "publish_requested_by", "publish_error"])
+    transaction.on_commit(lambda: publish_run.enqueue(run_id=run.pk))
+    return run
+
+
+def allocation_run_publish_requested(run_id: int) -> str:
+    """The background task: publish as the person who asked, or record why it could not be."""
+    run = AllocationRun.objects.select_related("publish_requested_by").get(pk=run_id)
+    if run.published_at or run.publish_requested_by is None:
+        return "nothing to publish"
+    try:
+        made = allocation_run_publish(actor=run.publish_requested_by, run=run)
+    except (ValidationError, PermissionDenied) as exc:
+        reason = "; ".join(exc.messages) if isinstance(exc, ValidationError) else NOT_ALLOWED_NOW
+        AllocationRun.objects.filter(pk=run.pk).update(publish_error=reason)
+        return reason
+    return f"{len(made)} placements"
+
+
+@transaction.atomic
+def allocation_run_publish(*, actor: User, run: AllocationRun) -> list[Placement]:
+    """Create the placements of a finished run and tell learners and community leads."""
+    block = _publishable(actor, run)
+    result: dict[str, Any] = run.result or {}  # a finished run has one
+    memberships = Membership.objects.in_bulk([a["learner"] for a in result["assignments"]])
     opportunities = Opportunity.objects.select_related("organisation", "community_lead").in_bulk(
-        [a["opportunity"] for a in run.result["assignments"]]
+        [a["opportunity"] for a in result["assignments"]]
     )
     placements = Placement.objects.bulk_create(
         Placement(
@@ -242,7 +282,7 @@ def allocation_run_publish(*, actor: User, run: AllocationRun) -> list[Placement
             starts_on=block.starts_on,
             ends_on=block.ends_on,
         )
-        for a in run.result["assignments"]
+        for a in result["assignments"]
         if a["learner"] in memberships and a["opportunity"] in opportunities
     )
     block.status = PlacementBlock.Status.PUBLISHED
@@ -265,7 +305,7 @@ def allocation_run_publish(*, actor: User, run: AllocationRun) -> list[Placement
         for p in placements
         if (user := people[p.membership_id].person.user) is not None
     ]
-    unplaced = Membership.objects.select_related("person__user").filter(pk__in=run.result["unassigned"])
+    unplaced = Membership.objects.select_related("person__user").filter(pk__in=result["unassigned"])
     told += [
         Message(
             user,

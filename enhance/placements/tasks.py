@@ -14,6 +14,13 @@ def run_allocation(run_id: int) -> str:
     return allocation_run_execute(run_id)
 
 
+@task()
+def publish_run(run_id: int) -> str:
+    from enhance.placements.services import allocation_run_publish_requested
+
+    return allocation_run_publish_requested(run_id)
+
+
 @daily("placements_closing_reminders", at=dt.time(8, 0))
 @task()
 def send_closing_reminders() -> int:

@@ -28,6 +28,11 @@ from enhance.placements.forms import (
 from enhance.placements.models import Opportunity
 from enhance.programmes.access import scope_for
 
+PUBLISHING = (
+    "Publishing this run: this page updates by itself, and learners and community leads are told "
+    "when it is done."
+)
+
 # --- Opportunities -------------------------------------------------------------------------
 
 
@@ -181,10 +186,8 @@ def run_compare(request: AuthedHttpRequest) -> HttpResponse:
 @require_POST
 def run_publish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     run = access.get_run_for(request.user, pk)
-    done = lambda made: f"Published {len(made)} placements. Learners and community leads were told."  # noqa: E731
-    if not run_and_report(request, services.allocation_run_publish, done, run=run):
-        return redirect(run)
-    return redirect(run.block)
+    run_and_report(request, services.allocation_run_publish_request, PUBLISHING, run=run)
+    return redirect(run)
 
 
 @require_POST

@@ -100,7 +100,7 @@ def test_placement_journey_from_opportunity_to_confirmed_clinic(new_page, world,
         assert_accessible(lead)
         lead.get_by_role("link", name="Back to run 2").click()
         lead.get_by_role("button", name="Publish this run").click()
-        expect(lead.get_by_text("Published 1 placements.")).to_be_visible()
+        expect(lead.get_by_test_id("published")).to_contain_text("Published 1 placement on")
         assert_accessible(lead)
     finally:
         traveller.stop()
@@ -134,3 +134,21 @@ def test_placement_journey_from_opportunity_to_confirmed_clinic(new_page, world,
         community.get_by_role("button", name="Confirm attendance", exact=False).click()
         expect(community.get_by_test_id("clinic-log")).to_contain_text("Confirmed")
         assert_accessible(community)
+
+
+def test_a_lead_publishes_a_run_and_the_page_shows_it_publishing_then_done(
+    new_page, world, ranked_block, settings
+):
+    from enhance.placements import services
+
+    run = services.allocation_run_start(actor=world["programme_lead"], block=ranked_block, mode="balanced")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # no worker yet
+    lead = sign_in(new_page, world["programme_lead"].email)
+    goto(lead, run.get_absolute_url())
+    lead.get_by_role("button", name="Publish this run").click()
+    expect(lead.get_by_text("Publishing this run…")).to_be_visible()
+    expect(lead.get_by_role("button", name="Publish this run")).to_have_count(0)
+    assert_accessible(lead)
+    services.allocation_run_publish_requested(run.pk)  # the background worker publishes it
+    expect(lead.get_by_test_id("published")).to_contain_text("Published 5 placements on")  # by itself
+    assert_accessible(lead)

@@ -253,6 +253,42 @@ def test_publishing_creates_placements_tells_people_and_happens_once(client, wor
         services.allocation_run_publish(actor=world["locality_lead"], run=run)
 
 
+def test_publishing_from_the_run_page_happens_in_the_background_and_shows_its_progress(
+    client, world, ranked_block, settings
+):
+    run = start_run(world, ranked_block)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # no worker yet
+    client.force_login(world["programme_lead"])
+    url = reverse("placements:run_publish", args=[run.pk])
+    page = client.post(url, follow=True).content.decode()
+    assert (
+        "Publishing this run" in page and 'hx-trigger="every 2s"' in page and "Publish this run<" not in page
+    )
+    assert not Placement.objects.filter(block=ranked_block).exists()
+    again = client.post(url, follow=True).content.decode()  # a second click while it runs
+    assert services.ALREADY_PUBLISHING.replace("'", "&#x27;") in again
+
+    assert services.allocation_run_publish_requested(run.pk) == "5 placements"  # what the worker does
+    page = client.get(reverse("placements:run_detail", args=[run.pk])).content.decode()
+    assert "Published 5 placements on" in page and "every 2s" not in page
+    assert Notification.objects.filter(recipient=world["learner"], kind="placement_published").exists()
+
+
+def test_a_publication_that_cannot_go_ahead_says_why_on_the_run_page(client, world, ranked_block, settings):
+    first, second = start_run(world, ranked_block), start_run(world, ranked_block, "fair")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    services.allocation_run_publish_request(actor=world["programme_lead"], run=second)
+    services.allocation_run_publish(actor=world["programme_lead"], run=first)  # published meanwhile
+    assert (
+        services.allocation_run_publish_requested(second.pk) == services.BLOCK_S_PLACEMENTS_ALREADY_PUBLISHED
+    )
+    client.force_login(world["programme_lead"])
+    page = client.get(reverse("placements:run_detail", args=[second.pk])).content.decode()
+    assert "This run was not published" in page and "already published" in page
+    assert Placement.objects.filter(block=ranked_block, run=first).count() == 5
+    assert not Placement.objects.filter(run=second).exists()
+
+
 def test_learner_sees_their_placement_and_why_not_a_higher_choice(client, world, ranked_block, opportunities):
     # Everyone wants the diabetes clinic (one place); pin it to someone else.
     other = world.second_membership
