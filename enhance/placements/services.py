@@ -43,6 +43,7 @@ CHOOSE_MODE = "Choose a mode."
 BLOCK_S_PLACEMENTS_ALREADY_PUBLISHED = "This block's placements are already published."
 ONLY_FINISHED_RUN_CAN_PUBLISHED = "Only a finished run can be published."
 ALREADY_PUBLISHING = "A run of this block is being published; wait for it to finish."
+PUBLISH_FAILED = "Publishing stopped with an error and nothing was published. Try again."
 NOT_ALLOWED_NOW = "The person who asked may no longer publish this block's placements."
 ONLY_LEARNER_PLACEMENT_CAN_LOG = "Only the learner on this placement can log clinics."
 ONLY_QUERIED_CLINICS_ANSWERED = "Only a clinic your community lead queried needs an answer."
@@ -260,6 +261,9 @@ def allocation_run_publish_requested(run_id: int) -> str:
         reason = "; ".join(exc.messages) if isinstance(exc, ValidationError) else NOT_ALLOWED_NOW
         AllocationRun.objects.filter(pk=run.pk).update(publish_error=reason)
         return reason
+    except Exception:  # the lead is shown it stopped (nothing was kept) rather than a page that spins
+        AllocationRun.objects.filter(pk=run.pk).update(publish_error=PUBLISH_FAILED)
+        raise
     return f"{len(made)} placements"
 
 

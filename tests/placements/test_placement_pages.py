@@ -289,6 +289,23 @@ def test_a_publication_that_cannot_go_ahead_says_why_on_the_run_page(client, wor
     assert not Placement.objects.filter(run=second).exists()
 
 
+def test_a_publication_that_breaks_keeps_nothing_and_can_be_asked_for_again(
+    world, ranked_block, settings, monkeypatch
+):
+    run = start_run(world, ranked_block)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    services.allocation_run_publish_request(actor=world["programme_lead"], run=run)
+    monkeypatch.setattr(services, "_tell_community_leads", lambda *a: 1 / 0)  # fails after the placements
+    with pytest.raises(ZeroDivisionError):
+        services.allocation_run_publish_requested(run.pk)
+    run.refresh_from_db()
+    assert run.publish_error == services.PUBLISH_FAILED and not run.publishing and run.published_at is None
+    assert not Placement.objects.filter(block=ranked_block).exists()
+    monkeypatch.undo()
+    services.allocation_run_publish_request(actor=world["programme_lead"], run=run)
+    assert services.allocation_run_publish_requested(run.pk) == "5 placements"
+
+
 def test_learner_sees_their_placement_and_why_not_a_higher_choice(client, world, ranked_block, opportunities):
     # Everyone wants the diabetes clinic (one place); pin it to someone else.
     other = world.second_membership
