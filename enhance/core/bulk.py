@@ -20,10 +20,10 @@ M = TypeVar("M", bound=models.Model)
 
 def insert_many(model: type[M], objs: list[M]) -> list[M]:
     """Insert `objs` (new instances of `model`) and return them with their primary keys set."""
-    if not objs or connection.vendor != "postgresql":
-        return model._default_manager.bulk_create(objs)
     meta = model._meta
     fields = list(meta.concrete_fields)
+    if not objs or connection.vendor != "postgresql" or any(isinstance(f, models.JSONField) for f in fields):
+        return model._default_manager.bulk_create(objs)  # (JSON would need adapting for COPY)
     stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:

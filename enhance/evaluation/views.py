@@ -10,7 +10,7 @@ from enhance.accounts.http import AuthedHttpRequest
 from enhance.core.forms import add_service_errors
 from enhance.core.spreadsheets import download
 from enhance.evaluation import access, selectors, surveys
-from enhance.evaluation.counting import figures_or_counting
+from enhance.evaluation.counting import COUNTING, FAILED, figures_or_counting
 from enhance.evaluation.filters import filters_from
 from enhance.evaluation.forms import AnswerForm, ScheduleForm
 from enhance.evaluation.measures import MEASURES
@@ -37,9 +37,9 @@ def measure(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     info = access.get_measure(request.user, slug)
     form, filters = filters_from(request.GET, request.user)
     found = figures_or_counting(request.user, info.slug, filters) if filters is not None else []
-    tables = [for_page(t) for t in found or []]
+    tables = [for_page(t) for t in found] if isinstance(found, list) else []
     context = {"info": info, "form": form, "tables": tables, "measures": MEASURES.values()}
-    context["counting"] = found is None
+    context.update(counting=found == COUNTING, failed=found == FAILED)
     return render(request, "evaluation/measure.html", {**context, "valid": filters is not None})
 
 

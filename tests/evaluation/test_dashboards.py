@@ -4,6 +4,7 @@ downloads holding exactly the table, bad filters, and a fixed number of queries.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 
 import pytest
@@ -219,3 +220,19 @@ def test_figures_not_yet_counted_are_counted_in_the_background_while_the_page_wa
     ready = client.get(url, {"programme": world.programme.pk}).content.decode()
     assert "Counting these figures" not in ready and 'data-testid="by-programme"' in ready
     assert len(default_task_backend.results) == 1
+
+
+def test_figures_that_could_not_be_counted_say_so_instead_of_waiting(client, world, settings, monkeypatch):
+    from enhance.evaluation import counting
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    client.force_login(world["national_admin"])
+    url = reverse("evaluation:measure", args=["reach"])
+    assert "Counting these figures" in client.get(url).content.decode()
+    monkeypatch.setitem(
+        MEASURES, "reach", dataclasses.replace(MEASURES["reach"], build=lambda user, filters: 1 / 0)
+    )
+    with pytest.raises(ZeroDivisionError):
+        counting.measure_count(world["national_admin"].pk, "reach", {})
+    page = client.get(url).content.decode()
+    assert "could not be counted" in page and "every 2s" not in page
