@@ -45,7 +45,7 @@ def main() -> None:
 
     from enhance.accounts.models import User
     from enhance.demo.loader import load_demo
-    from enhance.programmes.imports import import_preview
+    from enhance.programmes.import_jobs import import_preview
     from enhance.programmes.models import Membership, Person
 
     load_demo()

@@ -312,7 +312,7 @@ def scene(world, ranked_block, opportunities):  # returns Scene
         Rule,
     )
     from enhance.privacy.models import DataExport
-    from enhance.programmes.imports import import_preview
+    from enhance.programmes.import_jobs import import_preview
     from enhance.projects import projects
     from enhance.projects import services as pairing
     from enhance.projects.models import ImmersiveDay, MilestoneTemplate, PairingRound, Partner, Project

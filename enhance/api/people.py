@@ -15,7 +15,8 @@ from ninja import Query, Router, Schema, Status
 
 from enhance.api.base import Id, Paging, Text, error, page, paged_schema, require, responses
 from enhance.programmes import access
-from enhance.programmes.imports import LABELS, ImportFileError, import_commit, import_preview
+from enhance.programmes.import_jobs import import_preview
+from enhance.programmes.imports import LABELS, ImportFileError, import_commit
 from enhance.programmes.models import Membership
 from enhance.programmes.selectors import learner_list, programme_list
 

@@ -1,13 +1,13 @@
 """Import recruited trainees from a CSV or XLSX file shaped like a TIS export.
 
-Two steps: import_preview() reads and checks every row and, only when all are good, stores
-a batch to show; import_commit() applies the batch in one transaction. Nothing in the
-programme data changes until commit, and a re-imported file creates no duplicates."""
+Two steps: read_rows() and check_rows() read a file and check every row (import_jobs keeps
+the result as a batch to show); import_commit() applies a batch that passed, in one
+transaction. Nothing in the programme data changes until commit, and a re-imported file
+creates no duplicates."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -454,36 +454,31 @@ def _apply(actor: User, c: dict[str, Any]) -> None:
     )
 
 
-def import_preview(*, actor: User, filename: str, data: bytes) -> Preview:
-    """Read and check a file. Raises ImportFileError for a file that cannot be read at all;
-    returns a preview with errors per row and column, or with a stored batch when all is well."""
+def read_rows(data: bytes) -> list[RowResult]:
+    """The file's trainees, one row each, by column. Raises ImportFileError for a file that
+    cannot be read at all (not a spreadsheet, no header, missing columns, no rows)."""
     try:
         table = read_table(data, max_rows=MAX_ROWS)
     except SpreadsheetError as exc:
         raise ImportFileError(str(exc)) from None
     columns = _map_header(table[0])
-    body = table[1:]
-    if not body:
+    if len(table) < 2:
         raise ImportFileError(NO_TRAINEES)
+    return [
+        RowResult(number=n, values={col: (cells[i] if i < len(cells) else "") for col, i in columns.items()})
+        for n, cells in enumerate(table[1:], start=2)
+    ]
+
+
+def check_rows(actor: User, rows: list[RowResult]) -> None:
+    """Check every row against the data as it is now: errors by column, and each good row's
+    action (new learner, joins, update, no change)."""
     look = _Lookups(actor)
-    rows = []
-    for number, cells in enumerate(body, start=2):
-        values = {col: (cells[i] if i < len(cells) else "") for col, i in columns.items()}
-        row = RowResult(number=number, values=values)
+    for row in rows:
         _check_row(row, look)
-        rows.append(row)
     _flag_duplicates(rows, "email", "Email")
     _flag_duplicates(rows, "registration_key", "Registration", _registration_column)
     _match_people(rows, look)
-    preview = Preview(rows=rows)
-    if not preview.error_rows:
-        preview.batch = ImportBatch.objects.create(
-            created_by=actor,
-            filename=filename[:255],
-            sha256=hashlib.sha256(data).hexdigest(),
-            rows=[{"number": r.number, "values": r.values, "action": r.action} for r in rows],
-        )
-    return preview
 
 
 def _flag_duplicates(
@@ -512,13 +507,8 @@ def import_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
         raise PermissionDenied(ONLY_PERSON_WHO_UPLOADED_FILE)
     if batch.status not in (ImportBatch.Status.READY, ImportBatch.Status.QUEUED):
         raise ValidationError(ALREADY.format(status=batch.get_status_display().lower()))
-    look = _Lookups(actor)
     rows = [RowResult(number=r["number"], values=r["values"]) for r in batch.rows]
-    for row in rows:
-        _check_row(row, look)
-    _flag_duplicates(rows, "email", "Email")
-    _flag_duplicates(rows, "registration_key", "Registration", _registration_column)
-    _match_people(rows, look)
+    check_rows(actor, rows)
     bad = [r for r in rows if r.errors]
     if bad:
         problems = "; ".join(

@@ -486,10 +486,12 @@ class RoleAssignment(models.Model):
 
 
 class ImportBatch(models.Model):
-    """An upload of recruited trainees that passed every check, waiting to be committed (or
-    already committed). Rows are stored normalised so the preview is exactly what lands."""
+    """An upload of recruited trainees: checked in the background, then waiting to be committed
+    (or committed). Rows are stored normalised so the preview is exactly what lands."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", "Checking"
+        REJECTED = "rejected", "Problems found"
         READY = "ready", "Ready to import"
         QUEUED = "queued", "Importing"
         COMMITTED = "committed", "Imported"
@@ -507,6 +509,7 @@ class ImportBatch(models.Model):
     unchanged_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)  # why the import stopped, when it did
+    problems = models.JSONField(default=list)  # rows that failed the check: number and errors
 
     class Meta:
         ordering = ["-created_at"]
@@ -523,14 +526,12 @@ class ImportBatch(models.Model):
         return self.status == self.Status.READY
 
     @property
-    def new_count(self) -> int:
-        """Rows that create a person (and so an invitation)."""
-        return sum(1 for row in self.rows if row.get("action") == "New learner")
+    def checking(self) -> bool:
+        return self.status == self.Status.CHECKING
 
     @property
-    def update_count(self) -> int:
-        """Rows that change someone already in the programme (shown for the lead to confirm)."""
-        return sum(1 for row in self.rows if "update:" in row.get("action", ""))
+    def rejected(self) -> bool:
+        return self.status == self.Status.REJECTED
 
     @property
     def committed(self) -> bool:
@@ -592,9 +593,5 @@ class Announcement(models.Model):
 
     @property
     def audience(self) -> str:
-        parts = [
-            self.programme.name,
-            self.cohort.name if self.cohort else "",
-            self.locality.name if self.locality else "",
-        ]
+        parts = [self.programme.name, self.cohort and self.cohort.name, self.locality and self.locality.name]
         return ", ".join(p for p in parts if p)

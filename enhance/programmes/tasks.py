@@ -30,3 +30,11 @@ def commit_import(batch_id: int) -> None:
     from enhance.programmes.import_jobs import import_run
 
     import_run(batch_id)
+
+
+@task()
+def check_import(batch_id: int) -> None:
+    """Check the rows of an uploaded file of trainees, in the background."""
+    from enhance.programmes.import_jobs import import_check
+
+    import_check(batch_id)

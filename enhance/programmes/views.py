@@ -12,7 +12,16 @@ from enhance.accounts.http import AuthedHttpRequest
 from enhance.core.forms import add_service_errors
 from enhance.core.outcomes import run_and_report
 from enhance.core.paging import page_of
-from enhance.programmes import access, announcements, roles, selectors, self_service, services, setup
+from enhance.programmes import (
+    access,
+    announcements,
+    import_jobs,
+    roles,
+    selectors,
+    self_service,
+    services,
+    setup,
+)
 from enhance.programmes.forms import (
     AnnouncementForm,
     CohortForm,
@@ -27,8 +36,7 @@ from enhance.programmes.forms import (
     StaffFilterForm,
     StaffForm,
 )
-from enhance.programmes.import_jobs import import_queue
-from enhance.programmes.imports import ImportFileError, import_preview
+from enhance.programmes.imports import ImportFileError
 from enhance.programmes.models import Programme
 
 MESSAGE_ON_ITS_WAY = "Message on its way to {count} learners."
@@ -41,6 +49,7 @@ COHORT_CLOSED_DONE = "{cohort} closed. No one can join it any more."
 SITE_ADDED = "Site {name} added."
 ROLE_GIVEN = "{user} is now {role}."
 ROLE_ENDED = "Role ended."
+IMPORT_PAGE_SIZE = 100  # rows of a batch (or its problems) a page shows
 INVITATION_SENT = "Invitation sent again to {email}."
 
 
@@ -236,34 +245,34 @@ def membership_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def import_upload(request: AuthedHttpRequest) -> HttpResponse:
     access.ensure_manages_learners(request.user)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
-    preview = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            preview = import_preview(actor=request.user, filename=upload.name, data=upload.read())
+            batch = import_jobs.import_upload(actor=request.user, filename=upload.name, data=upload.read())
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            if preview.batch is not None:
-                return redirect("programmes:import_detail", pk=preview.batch.pk)
+            return redirect("programmes:import_detail", pk=batch.pk)
     recent = selectors.recent_imports(request.user)
-    return render(
-        request,
-        "programmes/import_upload.html",
-        {"form": form, "preview": preview, "recent": recent},
-        status=400 if (form.errors or (preview and preview.error_rows)) else 200,
-    )
+    context = {"form": form, "recent": recent}
+    return render(request, "programmes/import_upload.html", context, status=400 if form.errors else 200)
 
 
 def import_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """A batch: being checked, its problems by row and column, or its rows as they will land."""
     batch = access.get_import_batch_for(request.user, pk)
-    return render(request, "programmes/import_detail.html", {"batch": batch})
+    context = {
+        "batch": batch,
+        "summary": import_jobs.import_summary(batch),
+        "page": page_of(request, batch.problems if batch.rejected else batch.rows, size=IMPORT_PAGE_SIZE),
+    }
+    return render(request, "programmes/import_detail.html", context)
 
 
 @require_POST
 def import_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     batch = access.get_import_batch_for(request.user, pk)
-    run_and_report(request, import_queue, IMPORT_STARTED, batch=batch)
+    run_and_report(request, import_jobs.import_queue, IMPORT_STARTED, batch=batch)
     return redirect("programmes:import_detail", pk=batch.pk)
 
 

@@ -104,6 +104,7 @@ def test_programme_lead_signs_in_with_two_factors_finds_a_learner_and_imports_tr
     expect(page.get_by_test_id("import-errors")).to_contain_text("is not a date")
     assert_accessible(page)
 
+    page.get_by_role("link", name="upload it again").click()
     good = tmp_path / "recruits.csv"
     good.write_bytes(csv_bytes(*GOOD_ROWS))
     page.get_by_label("Spreadsheet of recruited trainees").set_input_files(good)

@@ -72,3 +72,33 @@ def test_the_import_page_fits_a_320_pixel_screen(new_page, world):
         wider = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert wider <= 0, f"{page.url} scrolls sideways by {wider} px"
         goto(page, "/imports/")
+
+
+def test_a_lead_uploads_a_large_file_sees_it_checked_pages_through_it_and_imports_it(
+    new_page, world, settings, tmp_path
+):
+    from enhance.programmes.import_jobs import import_check, import_run
+    from enhance.programmes.models import ImportBatch
+    from tests.programmes.test_imports import csv_bytes, many_rows
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # no worker yet
+    page = sign_in(new_page, world["programme_lead"].email)
+    goto(page, "/imports/")
+    (tmp_path / "intake.csv").write_bytes(csv_bytes(*many_rows(130)))
+    page.get_by_label("Spreadsheet of recruited trainees").set_input_files(tmp_path / "intake.csv")
+    page.get_by_role("button", name="Check file").click()
+    expect(page.get_by_test_id("import-status")).to_contain_text("Checking 130 rows")
+    assert_accessible(page)
+    import_check(ImportBatch.objects.get().pk)  # the background worker checks it
+    expect(page.get_by_text("Every row passed the checks")).to_be_visible()  # the page updates itself
+    expect(page.get_by_text("Showing 1 to 100 of 130.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Next").click()
+    expect(page.get_by_text("Showing 101 to 130 of 130.")).to_be_visible()
+    expect(page.get_by_test_id("import-preview")).to_contain_text("Many Learner129")
+    page.get_by_role("button", name="Import 130 rows").click()
+    expect(page.get_by_test_id("import-status")).to_contain_text("Importing 130 rows")
+    import_run(ImportBatch.objects.get().pk)  # the background worker imports it
+    page.get_by_role("link", name="Check now").click()
+    expect(page.get_by_test_id("import-status")).to_contain_text("130 added, 0 updated")
+    assert_accessible(page)

@@ -7,15 +7,16 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import TestCase
 from django.urls import reverse
 from openpyxl import Workbook
 
+from enhance.programmes.import_jobs import import_preview
 from enhance.programmes.imports import (
     COLUMN_TWICE,
     DATA_CHANGED,
     ImportFileError,
     import_commit,
-    import_preview,
 )
 from enhance.programmes.models import GradePeriod, ImportBatch, Membership, Person
 
@@ -31,10 +32,13 @@ def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
     return ("\r\n".join([header, *rows]) + "\r\n").encode()
 
 
-def upload(client, data: bytes, name: str = "trainees.csv"):
+def upload(client, data: bytes, name: str = "trainees.csv", follow: bool = False):
+    """Upload a file and let the background check run (as the worker would)."""
     f = io.BytesIO(data)
     f.name = name
-    return client.post(reverse("programmes:import_upload"), {"file": f})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("programmes:import_upload"), {"file": f})
+    return client.get(response["Location"]) if follow and response.status_code == 302 else response
 
 
 def confirm(client, batch, on_commit):  # type: ignore[no-untyped-def]
@@ -45,6 +49,11 @@ def confirm(client, batch, on_commit):  # type: ignore[no-untyped-def]
 
 def counts() -> tuple[int, int, int]:
     return Person.objects.count(), Membership.objects.count(), ImportBatch.objects.count()
+
+
+def programme_data() -> tuple[int, int, int]:
+    """What an import changes (a file with problems is kept only to show them)."""
+    return Person.objects.count(), Membership.objects.count(), GradePeriod.objects.count()
 
 
 def test_good_csv_previews_then_commits_every_row(client, world, django_capture_on_commit_callbacks):
@@ -182,25 +191,26 @@ def test_bad_rows_are_named_by_row_and_column_and_nothing_is_written(
     client, world, label, row, column, message
 ):
     client.force_login(world["programme_lead"])
-    before = counts()
-    response = upload(client, csv_bytes(GOOD_ROWS[1], row))
+    before = programme_data()
+    response = upload(client, csv_bytes(GOOD_ROWS[1], row), follow=True)
     page = response.content.decode()
-    assert response.status_code == 400
+    assert ImportBatch.objects.get().rejected
+    assert "Import 2 rows" not in page
     cells = rf'<td class="nhsuk-table__cell">3</td>\s*<td class="nhsuk-table__cell">{re.escape(column)}</td>'
     assert re.search(cells, page)
     assert message in page
     assert "Nothing was imported" in page
-    assert counts() == before
+    assert programme_data() == before
 
 
 def test_duplicate_emails_in_one_file_are_refused(client, world):
     client.force_login(world["programme_lead"])
-    before = counts()
+    before = programme_data()
     twin = GOOD_ROWS[1].replace("eli.jones@example.org", "dana.okafor@example.org")
-    response = upload(client, csv_bytes(GOOD_ROWS[0], twin))
-    assert response.status_code == 400
+    response = upload(client, csv_bytes(GOOD_ROWS[0], twin), follow=True)
     assert "is also on row 2" in response.content.decode()
-    assert counts() == before
+    assert ImportBatch.objects.get().rejected
+    assert programme_data() == before
 
 
 def _give_gmc(person, number):
@@ -280,13 +290,13 @@ def test_someone_elses_batch_cannot_be_opened_or_committed(client, world):
 
 def test_a_forename_too_long_to_store_is_refused_at_the_preview(client, world):
     client.force_login(world["programme_lead"])
-    before = counts()
+    before = programme_data()
     too_long = GOOD_ROWS[0].replace("Dana", "D" * 300)
     assert "D" * 300 in too_long
-    page = upload(client, csv_bytes(too_long)).content.decode()
+    page = upload(client, csv_bytes(too_long), follow=True).content.decode()
     assert "Forename is longer than" in page
     assert "Nothing was imported" in page
-    assert counts() == before
+    assert programme_data() == before
 
 
 MULTI_HEADER = (
@@ -397,6 +407,70 @@ def test_an_import_runs_in_the_background_with_its_page_showing_it_under_way(cli
     import_run(batch.pk)  # the worker
     page = " ".join(client.get(reverse("programmes:import_detail", args=[batch.pk])).content.decode().split())
     assert "2 added, 0 updated, 0 already up to date" in page
+
+
+def test_a_file_is_checked_in_the_background_with_its_page_showing_it_under_way(client, world, settings):
+    from enhance.programmes.import_jobs import import_check
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # no worker
+    client.force_login(world["programme_lead"])
+    response = upload(client, csv_bytes(*GOOD_ROWS), follow=True)
+    page = " ".join(response.content.decode().split())
+    assert "Checking 2 rows" in page and 'hx-trigger="every 2s"' in page
+    assert "Import 2 rows" not in page and "Dana Okafor" not in page
+    batch = ImportBatch.objects.get()
+    assert batch.checking and batch.get_status_display() == "Checking"
+    import_check(batch.pk)  # the worker
+    page = " ".join(client.get(reverse("programmes:import_detail", args=[batch.pk])).content.decode().split())
+    assert "Every row passed the checks" in page and "Dana Okafor" in page and "Import 2 rows" in page
+    assert "2 new learners will be invited" in page and 'hx-trigger="every 2s"' not in page
+    import_check(batch.pk)  # a second delivery of the task changes nothing
+    assert ImportBatch.objects.get().ready
+
+
+def test_a_check_that_fails_unexpectedly_says_so_instead_of_checking_for_ever(
+    client, world, settings, monkeypatch
+):
+    from enhance.programmes import import_jobs
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    client.force_login(world["programme_lead"])
+    upload(client, csv_bytes(*GOOD_ROWS))
+    batch = ImportBatch.objects.get()
+
+    def broken(actor, rows):  # type: ignore[no-untyped-def]
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(import_jobs, "check_rows", broken)
+    with pytest.raises(RuntimeError):
+        import_jobs.import_check(batch.pk)
+    batch.refresh_from_db()
+    assert batch.failed and batch.error == import_jobs.CHECK_FAILED
+    page = client.get(reverse("programmes:import_detail", args=[batch.pk])).content.decode()
+    assert "Nothing was imported" in page and "could not be checked" in page
+
+
+def test_problems_of_a_large_file_are_listed_a_page_at_a_time(client, world):
+    client.force_login(world["programme_lead"])
+    rows = [row.replace("IMY1", "IMY9") for row in many_rows(130)]
+    page = " ".join(upload(client, csv_bytes(*rows), follow=True).content.decode().split())
+    assert "Nothing was imported: 130 rows need fixing" in page
+    assert "Showing 1 to 100 of 130" in page and page.count("is not a known grade") == 100
+    batch = ImportBatch.objects.get()
+    url = reverse("programmes:import_detail", args=[batch.pk])
+    second = " ".join(client.get(url, {"page": 2}).content.decode().split())
+    assert "Showing 101 to 130 of 130" in second and "&#x27;IMY9&#x27; is not a known grade" in second
+    assert '<td class="nhsuk-table__cell">131</td>' in second  # the file's last row (row 1 is the header)
+
+
+def test_a_large_ready_file_is_previewed_a_page_at_a_time(client, world):
+    client.force_login(world["programme_lead"])
+    page = " ".join(upload(client, csv_bytes(*many_rows(150)), follow=True).content.decode().split())
+    assert "150 rows" in page and "Showing 1 to 100 of 150" in page and "Import 150 rows" in page
+    assert page.count("New learner") == 100
+    batch = ImportBatch.objects.get()
+    second = client.get(reverse("programmes:import_detail", args=[batch.pk]), {"page": 2}).content.decode()
+    assert "Many Learner149<" in second and "Many Learner0<" not in second
 
 
 def test_a_background_import_that_meets_changed_data_stops_says_why_and_changes_nothing(client, world):

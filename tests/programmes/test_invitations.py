@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from enhance.accounts.models import User
 from enhance.programmes import services
-from enhance.programmes.imports import import_commit, import_preview
+from enhance.programmes.import_jobs import import_preview
+from enhance.programmes.imports import import_commit
 from enhance.programmes.models import Person
 from tests.programmes.test_imports import GOOD_ROWS, csv_bytes
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from enhance.notifications import kinds
 from enhance.notifications.services import notify
-from enhance.programmes.imports import import_preview
+from enhance.programmes.import_jobs import import_preview
 from enhance.programmes.models import Role, RoleAssignment
 from tests.factories import MembershipFactory, ProgrammeFactory, UserFactory
 from tests.programmes.test_imports import GOOD_ROWS, csv_bytes
