@@ -16,7 +16,6 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 
@@ -47,6 +46,7 @@ def main() -> None:
     from enhance.demo.loader import load_demo
     from enhance.programmes.import_jobs import import_preview
     from enhance.programmes.models import Membership, Person
+    from tests.conftest import SignedInClient
 
     load_demo()
     admin = User.objects.get(email="admin@enhance.example")
@@ -76,7 +76,7 @@ def main() -> None:
     mem = peak_memory(preview)
     print(f"import check peak memory: {mem / 1e6:.1f} MB = {mem / mem_base:.1f}x parsing the CSV alone")
 
-    client = Client()
+    client = SignedInClient()  # signed in with both factors, as staff must be
     client.force_login(admin)
 
     def learner_page() -> None:
