@@ -182,7 +182,7 @@ def demo_clients(personas: list[str]) -> dict[str, Any]:
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     setup_test_environment()
-    connection.creation.create_test_db(verbosity=0, keepdb=False)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)  # one left by a stopped run goes
     from enhance.accounts.models import User
     from enhance.demo.loader import load_demo
     from tests.conftest import SignedInClient

@@ -38,7 +38,7 @@ def peak_memory(fn: Callable[[], object]) -> int:
 
 def main() -> None:
     setup_test_environment()
-    connection.creation.create_test_db(verbosity=0)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)  # one left by a stopped run goes
     import csv
     import io
 
