@@ -19,6 +19,8 @@ urlpatterns = [
     path("", home_views.home, name="home"),
     path("learners/<int:pk>/", home_views.learner, name="learner"),
     path("health", core_views.health, name="health"),
+    path("downloads/<int:pk>/", core_views.download, name="download"),
+    path("downloads/<int:pk>/file/", core_views.download_file, name="download_file"),
     path("accounts/2fa/totp/activate/", account_views.activate_authenticator, name="mfa_activate_totp"),
     path("accounts/oidc/<str:provider_id>/login/callback/", sso.callback, name="openid_connect_callback"),
     path("accounts/", include("allauth.urls")),

@@ -296,6 +296,7 @@ def scene(world, ranked_block, opportunities):  # returns Scene
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from enhance.calendars.services import feed_token_for
+    from enhance.core.models import Download
     from enhance.evaluation.models import Wave, Workbook
     from enhance.expenses import services as expenses
     from enhance.expenses.models import Claim, Cost, Journey
@@ -463,5 +464,8 @@ def scene(world, ranked_block, opportunities):  # returns Scene
                 closes_on=timezone.localdate() + dt.timedelta(days=14),
             ),
             "workbook": Workbook.objects.create(requested_by=world["national_admin"], total=7),
+            "download": Download.objects.create(
+                requested_by=world["programme_lead"], maker="enhance.teaching.downloads.attendance_sheet"
+            ),
         },
     )

@@ -56,3 +56,34 @@ class BuiltInBackground:
     @property
     def in_progress(self) -> bool:
         return self.status in (BuildStatus.QUEUED, BuildStatus.BUILDING)
+
+
+class Download(BuiltInBackground, models.Model):
+    """A large workbook someone asked for, written in the background from the same rows the
+    page's download gives (with the filters they had chosen), kept for a week."""
+
+    Status = BuildStatus
+
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    maker = models.CharField(max_length=200)  # the function that gives its rows (dotted path)
+    query = models.TextField(blank=True)  # the page's filters, as in its address
+    pk_arg = models.PositiveIntegerField(null=True, blank=True)  # the record it is of, if any
+    filename = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    rows = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="downloads/%Y/%m/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_at"], name="download_created")]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("download", args=[self.pk])

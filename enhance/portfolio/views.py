@@ -3,15 +3,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enhance.accounts.http import AuthedHttpRequest
-from enhance.core import spreadsheets
+from enhance.core import downloads
 from enhance.core.forms import ActionForm, add_service_errors
 from enhance.core.paging import page_of
 from enhance.portfolio import access, assessments, coverage, evidence, requirements, selectors, services
+from enhance.portfolio.downloads import readiness_sheet
 from enhance.portfolio.forms import (
     AssessmentRequestForm,
     AssessorForm,
@@ -261,14 +263,9 @@ def readiness(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "portfolio/readiness.html", {"page": page, "rows": rows, "form": form})
 
 
-def readiness_export(request: AuthedHttpRequest, fmt: str) -> StreamingHttpResponse:
+def readiness_export(request: AuthedHttpRequest, fmt: str) -> HttpResponseBase:
     """The readiness list as filtered, every learner, as CSV or XLSX."""
-    access.ensure_manages_learners(request.user)
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    form = ReadinessFilterForm(request.GET or None, programmes=programmes_visible_to(request.user))
-    rows = selectors.readiness_export_rows(selectors.learners_for_readiness(request.user, form.filters()))
-    return spreadsheets.download(rows, filename="arcp-readiness", fmt=fmt, sheet="Readiness")
+    return downloads.respond(request, readiness_sheet, fmt)
 
 
 # --- Evidence packs --------------------------------------------------------------------------

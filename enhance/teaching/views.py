@@ -6,7 +6,8 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enhance.accounts.http import AuthedHttpRequest
-from enhance.core import spreadsheets
+from enhance.core import downloads
 from enhance.core.forms import add_service_errors, form_errors
 from enhance.core.outcomes import run_and_report
 from enhance.core.paging import page_of
@@ -22,6 +23,7 @@ from enhance.core.text import counted
 from enhance.programmes.access import programmes_run_by, programmes_visible_to, scope_for
 from enhance.programmes.selectors import current_membership
 from enhance.teaching import access, selectors, services
+from enhance.teaching.downloads import attendance_sheet, register_sheet
 from enhance.teaching.forms import (
     RATING_NEEDED,
     STATUS_CHOICES,
@@ -237,12 +239,8 @@ def register_close(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("teaching:register", pk=pk)
 
 
-def register_export(request: AuthedHttpRequest, pk: int, fmt: str) -> StreamingHttpResponse:
-    session = access.get_register_session_for(request.user, pk)
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    rows = selectors.register_export_rows(session)
-    return spreadsheets.download(rows, filename=f"register-{session.pk}", fmt=fmt, sheet="Register")
+def register_export(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    return downloads.respond(request, register_sheet, fmt, pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -310,15 +308,9 @@ def attendance(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "teaching/attendance.html", context)
 
 
-def attendance_export(request: AuthedHttpRequest, fmt: str) -> StreamingHttpResponse:
+def attendance_export(request: AuthedHttpRequest, fmt: str) -> HttpResponseBase:
     """The attendance list as filtered, every learner, as CSV or XLSX."""
-    access.ensure_sees_attendance(request.user)
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    form = AttendanceFilterForm(request.GET or None, programmes=programmes_visible_to(request.user))
-    selectors.attendance_waiting(request.user)
-    rows = selectors.attendance_export_rows(selectors.learners_for_attendance(request.user, form.filters()))
-    return spreadsheets.download(rows, filename="attendance", fmt=fmt, sheet="Attendance")
+    return downloads.respond(request, attendance_sheet, fmt)
 
 
 @require_POST

@@ -102,3 +102,24 @@ def test_a_lead_uploads_a_large_file_sees_it_checked_pages_through_it_and_import
     page.get_by_role("link", name="Check now").click()
     expect(page.get_by_test_id("import-status")).to_contain_text("130 added, 0 updated")
     assert_accessible(page)
+
+
+def test_a_lead_asks_for_a_long_workbook_and_gets_it_once_it_is_made(
+    new_page, world, long_list, settings, monkeypatch
+):
+    from enhance.core import downloads
+    from enhance.core.models import Download
+
+    monkeypatch.setattr(downloads, "IN_BACKGROUND_FROM", 20)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # no worker yet
+    page = sign_in(new_page, world["programme_lead"].email)
+    goto(page, "/teaching/attendance/")
+    page.get_by_role("link", name="Excel").click()
+    expect(page.get_by_test_id("download-status")).to_contain_text("Making a workbook of 57 rows")
+    assert_accessible(page)
+    downloads.download_make(Download.objects.get().pk)  # the background worker makes it
+    expect(page.get_by_test_id("download-status")).to_contain_text("The workbook is ready: 57 rows")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download attendance.xlsx").click()
+    assert download.value.suggested_filename == "attendance.xlsx"

@@ -4,6 +4,7 @@ the file is sent, every row is there, and the cost in queries does not grow with
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -79,3 +80,116 @@ def test_the_csv_writer_sends_long_lists_in_chunks_and_keeps_formulas_as_text():
         lines[0] == "'=1+1,0"
         and lines[-1] == f"row {spreadsheets.CSV_ROWS_PER_CHUNK + 2},{spreadsheets.CSV_ROWS_PER_CHUNK + 2}"
     )
+
+
+@pytest.fixture
+def no_worker(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+@pytest.mark.parametrize("name", DOWNLOADS)
+def test_a_long_workbook_is_made_in_the_background_with_the_rows_the_csv_has(
+    client, world, session, name, no_worker, monkeypatch
+):
+    from enhance.core import downloads
+    from enhance.core.models import Download
+
+    monkeypatch.setattr(downloads, "IN_BACKGROUND_FROM", 10)
+    url_for, listed = DOWNLOADS[name]
+    add_learners(world, 12)
+    client.force_login(world["programme_lead"])
+    response = client.get(url_for(world, "xlsx"))
+    made = Download.objects.get()
+    assert response.status_code == 302 and response["Location"] == made.get_absolute_url()
+    expected = listed(world).count()
+    page = " ".join(client.get(made.get_absolute_url()).content.decode().split())
+    assert f"Making a workbook of {expected} rows" in page and 'hx-trigger="every 2s"' in page
+    assert client.get(reverse("download_file", args=[made.pk])).status_code == 404  # not made yet
+
+    downloads.download_make(made.pk)  # the worker
+    page = " ".join(client.get(made.get_absolute_url()).content.decode().split())
+    assert f"The workbook is ready: {expected} rows" in page and 'hx-trigger="every 2s"' not in page
+    file = client.get(reverse("download_file", args=[made.pk]))
+    assert file["Content-Disposition"].endswith(f'{made.filename}"')
+    workbook = [[("" if v is None else str(v)) for v in row] for row in rows_of(file, "xlsx")]
+    as_csv = rows_of(client.get(url_for(world, "csv")), "csv")
+    assert [row[:4] for row in workbook] == [row[:4] for row in as_csv] and len(workbook) == expected + 1
+    assert downloads.download_make(made.pk) == "already made"  # a second delivery changes nothing
+
+    client.force_login(world["regional_lead"])  # someone else's download is not there for them
+    assert client.get(made.get_absolute_url()).status_code == 404
+    assert client.get(reverse("download_file", args=[made.pk])).status_code == 404
+
+
+def test_a_short_workbook_is_sent_at_once(client, world, session, no_worker):
+    from enhance.core.models import Download
+
+    client.force_login(world["programme_lead"])
+    response = client.get(reverse("teaching:attendance_export", args=["xlsx"]))
+    assert response.status_code == 200 and response.streaming and not Download.objects.exists()
+
+
+def test_a_workbook_whose_requester_lost_access_is_not_made(client, world, session, no_worker, monkeypatch):
+    from enhance.core import downloads
+    from enhance.core.models import Download
+
+    monkeypatch.setattr(downloads, "IN_BACKGROUND_FROM", 1)
+    client.force_login(world["programme_lead"])
+    client.get(reverse("portfolio:readiness_export", args=["xlsx"]))
+    made = Download.objects.get()
+    world["programme_lead"].roles.all().delete()  # no longer a lead
+    assert downloads.download_make(made.pk) == downloads.NO_LONGER_ALLOWED
+    made.refresh_from_db()
+    assert made.failed and not made.file
+    page = client.get(made.get_absolute_url()).content.decode()
+    assert "The workbook was not made" in page and "You can no longer see these records" in page
+
+
+def test_a_workbook_that_fails_says_so_instead_of_waiting_for_ever(client, world, no_worker, monkeypatch):
+    from enhance.core import downloads
+    from enhance.core.models import Download
+
+    monkeypatch.setattr(downloads, "IN_BACKGROUND_FROM", 1)
+    add_learners(world, 3)
+    client.force_login(world["programme_lead"])
+    client.get(reverse("teaching:attendance_export", args=["xlsx"]))
+    made = Download.objects.get()
+
+    def broken(sheets):  # type: ignore[no-untyped-def]
+        raise OSError("disk full")
+
+    monkeypatch.setattr(spreadsheets, "xlsx_file", broken)
+    with pytest.raises(OSError, match="disk full"):
+        downloads.download_make(made.pk)
+    made.refresh_from_db()
+    assert made.failed and made.error == downloads.FAILED
+
+
+def test_workbooks_are_deleted_with_their_files_after_a_week(world, no_worker):
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from enhance.core.downloads import downloads_clear_old
+    from enhance.core.models import Download
+
+    old, new = (
+        Download.objects.create(requested_by=world["programme_lead"], maker="x", filename=f"{n}.xlsx")
+        for n in ("old", "new")
+    )
+    for made in (old, new):
+        made.file.save(made.filename, ContentFile(b"PK"), save=True)
+    Download.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
+    storage, old_name = new.file.storage, Download.objects.get(pk=old.pk).file.name
+    assert downloads_clear_old() == 1
+    assert list(Download.objects.all()) == [new]
+    assert not storage.exists(old_name) and storage.exists(new.file.name)
+
+
+def test_the_download_page_costs_the_same_for_any_workbook(query_count, world):
+    from enhance.core.models import Download
+
+    lead = world["programme_lead"]
+    small = Download.objects.create(requested_by=lead, maker="x", filename="a.xlsx", rows=3)
+    large = Download.objects.create(requested_by=lead, maker="x", filename="b.xlsx", rows=30_000)
+    few = query_count(world["programme_lead"], small.get_absolute_url())
+    assert query_count(world["programme_lead"], large.get_absolute_url()) == few

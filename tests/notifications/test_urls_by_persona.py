@@ -24,6 +24,9 @@ TOP_LEVEL = {
     # The learner page (one learner, every area): whoever may see the person.
     "learner": Route(lambda s: {"pk": s.world.learner_membership.person_id}, get=PROFILE_VIEWERS),
     "health": Route(get=EVERYONE),
+    # A large workbook made in the background is its requester's alone; its file once ready.
+    "download": Route(lambda s: {"pk": s.download.pk}, get=frozenset({"programme_lead"})),
+    "download_file": Route(lambda s: {"pk": s.download.pk}, get=frozenset(), refused=(404,)),
     "mfa_activate_totp": Route(get=EVERYONE, post=EVERYONE),
     # The one-time assessor link is its own key; a wrong one is gone (410) for everyone.
     "assessor": Route(lambda s: {"token": "not-a-real-token"}, get=frozenset(), refused=(410,)),
