@@ -73,18 +73,22 @@ def _person(row: Any, account: User) -> Person:
     )
 
 
+def membership_fields(c: dict[str, Any]) -> dict[str, Any]:
+    """What a checked row says of the membership it makes (both import paths use this)."""
+    return {
+        "programme": c["programme"],
+        "cohort": c["cohort"],
+        "locality": c.get("locality"),
+        "employing_organisation": c.get("employing_organisation"),
+        "wte": c["wte"],
+        "starts_on": c["start_date"],
+    }
+
+
 def _membership(row: Any, person: Person) -> Membership:
-    c = row.clean
+    fields = membership_fields(row.clean)
     return Membership(
-        person=person,
-        programme=c["programme"],
-        cohort=c["cohort"],
-        locality=c.get("locality"),
-        employing_organisation=c.get("employing_organisation"),
-        wte=c["wte"],
-        starts_on=c["start_date"],
-        status=Membership.Status.ACTIVE,
-        status_since=c["start_date"],
+        person=person, **fields, status=Membership.Status.ACTIVE, status_since=fields["starts_on"]
     )
 
 

@@ -27,7 +27,7 @@ from enhance.core.spreadsheets import SpreadsheetError, read_table
 from enhance.notifications import kinds
 from enhance.notifications.services import notify
 from enhance.programmes.access import localities_manageable_by, programmes_manageable_by
-from enhance.programmes.import_bulk import learners_create, new_learners
+from enhance.programmes.import_bulk import learners_create, membership_fields, new_learners
 from enhance.programmes.models import (
     Cohort,
     Grade,
@@ -543,16 +543,7 @@ def import_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
         if row.action == NO_CHANGE:
             unchanged += 1
             continue
-        membership = membership_create(
-            actor=actor,
-            person=person,
-            programme=c["programme"],
-            cohort=c["cohort"],
-            locality=c.get("locality"),
-            employing_organisation=c.get("employing_organisation"),
-            starts_on=c["start_date"],
-            wte=c["wte"],
-        )
+        membership = membership_create(actor=actor, person=person, **membership_fields(c))
         grade_set(actor=actor, membership=membership, grade=c["grade"], starts_on=c["start_date"])
         created += 1
     if invited:
