@@ -4,19 +4,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enhance.accounts.http import AuthedHttpRequest
-from enhance.core import spreadsheets
+from enhance.core import downloads
 from enhance.core.forms import add_service_errors
 from enhance.core.outcomes import run_and_report
 from enhance.core.paging import page_of
 from enhance.core.text import counted
 from enhance.expenses import access, selectors, services
+from enhance.expenses.downloads import batch_sheet
 from enhance.expenses.forms import (
     PAID_ON_NEEDED,
     PAYMENT_FILE_NEEDED,
@@ -160,14 +162,8 @@ def export(request: AuthedHttpRequest, org_pk: int) -> HttpResponse:
     return _finance_page(organisation.pk)
 
 
-def batch_download(request: AuthedHttpRequest, pk: int, fmt: str) -> StreamingHttpResponse:
-    if fmt not in ("xlsx", "csv"):
-        raise Http404
-    batch = access.get_batch_for(request.user, pk)
-    rows = [services.HEADER, *services.batch_lines(batch)]
-    return spreadsheets.download(
-        rows, filename=f"enhance-expenses-batch-{batch.pk}", fmt=fmt, sheet="Expenses"
-    )
+def batch_download(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    return downloads.respond(request, batch_sheet, fmt, pk=pk)
 
 
 @require_POST

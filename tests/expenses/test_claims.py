@@ -287,6 +287,28 @@ def test_export_marks_claims_exported_and_never_exports_twice(client, world, dri
     assert f"{claim.reference},Asha Learner,123456-01,CC-ENH-1,02/02/2026" in csv_text
 
 
+def test_a_long_batch_is_made_in_the_background_with_the_lines_the_csv_has(
+    client, world, driver, settings, monkeypatch
+):
+    from enhance.core import downloads
+    from enhance.core.models import Download
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # no worker
+    monkeypatch.setattr(downloads, "IN_BACKGROUND_FROM", 0)
+    claim = approved_claim(world, dt.date(2026, 2, 1), [(dt.date(2026, 2, 2), "10")])
+    batch = services.export_batch_create(actor=world["finance_officer"], organisation=world.trust)
+    client.force_login(world["finance_officer"])
+    response = client.get(reverse("expenses:batch_download", args=[batch.pk, "xlsx"]))
+    made = Download.objects.get()
+    assert response["Location"] == made.get_absolute_url() and made.filename.endswith(
+        f"batch-{batch.pk}.xlsx"
+    )
+    downloads.download_make(made.pk)  # the worker
+    file = client.get(reverse("download_file", args=[made.pk]))
+    rows = list(load_workbook(io.BytesIO(file.getvalue())).active.iter_rows(values_only=True))
+    assert rows[1][0] == claim.reference and rows[-1][0] == "Total" and rows[-1][8] == 5.6
+
+
 def test_finance_officers_of_another_trust_see_nothing(client, world, driver):
     approved_claim(world, dt.date(2026, 2, 1), [(dt.date(2026, 2, 2), "10")])
     from enhance.programmes.models import Role
