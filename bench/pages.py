@@ -128,12 +128,13 @@ def load_run(seconds: int = 60, learners: int = 20) -> None:
     times: list[float] = []
     errors = [0]
     try:
-        for _ in range(50):
+        ready_by = time.monotonic() + 60  # gunicorn loads the app before its first answer
+        while time.monotonic() < ready_by:
             try:
-                requests.get(base + "/health", timeout=2)
+                requests.get(base + "/health", timeout=10)
                 break
-            except requests.ConnectionError:
-                time.sleep(0.2)
+            except requests.RequestException:
+                time.sleep(0.5)
 
         def learner(n: int) -> None:
             s = requests.Session()

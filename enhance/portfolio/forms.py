@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 
 from enhance.core.forms import DateInput, choice_field
 from enhance.curriculum.models import Domain, Theme
@@ -10,7 +13,9 @@ from enhance.placements.models import ClinicEntry, Placement
 from enhance.portfolio.models import Assessment, AssessmentType, Reflection, RequirementSet, Rule
 from enhance.programmes.access import scope_for
 from enhance.programmes.forms import LearnerFilterForm
-from enhance.teaching.access import sessions_for_learner
+from enhance.teaching.models import Attendance, Session
+
+LINKABLE_FOR = dt.timedelta(days=365)  # how far back a reflection's session can be chosen
 
 # Free text on assessments is kept to a length an assessor writes and an email can carry.
 TEXT_LIMIT = 5000
@@ -47,17 +52,28 @@ class ReflectionForm(forms.ModelForm):
             "placement": "Linked placement",
             "clinic": "Linked clinic",
         }
+        help_texts = {"session": "A session you attended in the last year."}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         person_id = scope_for(user).person_id or 0
-        choice_field(self, "session").queryset = sessions_for_learner(user).order_by("-starts_at")
+        choice_field(self, "session").queryset = self._sessions(person_id)
         choice_field(self, "placement").queryset = Placement.objects.filter(
             membership__person_id=person_id
         ).select_related("opportunity")
         choice_field(self, "clinic").queryset = ClinicEntry.objects.filter(
             placement__membership__person_id=person_id
         ).select_related("clinic_type")
+
+    def _sessions(self, person_id: int) -> Any:
+        """Sessions the learner attended in the last year (and the one already linked): a
+        learner's programme holds thousands of sessions, far too many to choose from."""
+        since = timezone.now() - LINKABLE_FOR
+        attended = Attendance.objects.filter(
+            membership__person_id=person_id, status__in=Attendance.ATTENDED, session__starts_at__gte=since
+        ).values("session_id")
+        linked = Q(pk=self.instance.session_id) if self.instance.session_id else Q(pk__in=[])
+        return Session.objects.filter(Q(pk__in=attended) | linked).order_by("-starts_at")
 
 
 class CommentForm(forms.Form):

@@ -303,12 +303,8 @@ STAFF_ROLES = [
     (Role.NATIONAL_ADMIN.value, "National admin of the whole service"),
 ]
 CHOOSE_SCOPE = "Choose the {field} for this role."
+NO_SUCH_LEARNER = "No learner in {programme} has the email address {email}."
 NOT_NEEDED = "Not needed for this role"
-
-
-class PersonNameChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.full_name)
 
 
 class StaffForm(forms.Form):
@@ -322,7 +318,11 @@ class StaffForm(forms.Form):
     locality = forms.ModelChoiceField(
         queryset=Locality.objects.none(), required=False, empty_label="Not needed"
     )
-    learner = PersonNameChoiceField(queryset=Person.objects.none(), required=False, empty_label="Not needed")
+    learner = forms.EmailField(
+        required=False,
+        label="Learner's email address",
+        help_text="For a supervisor of a learner: the learner they supervise.",
+    )
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), required=False, empty_label="Not needed"
     )
@@ -337,10 +337,21 @@ class StaffForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.programme = programme
         choice_field(self, "locality").queryset = programme.localities.all()
-        choice_field(self, "learner").queryset = Person.objects.filter(
-            memberships__programme=programme, memberships__status=Membership.Status.ACTIVE
-        ).order_by("surname", "forename")
         choice_field(self, "organisation").queryset = Organisation.objects.filter(region=programme.region_id)
+
+    def clean_learner(self) -> Person | None:
+        """The learner of this programme with that email (one field, not a list of thousands)."""
+        email = self.cleaned_data.get("learner")
+        if not email:
+            return None
+        learner = Person.objects.filter(
+            email__iexact=email,
+            memberships__programme=self.programme,
+            memberships__status=Membership.Status.ACTIVE,
+        ).first()
+        if learner is None:
+            raise forms.ValidationError(NO_SUCH_LEARNER.format(email=email, programme=self.programme))
+        return learner
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -61,7 +61,7 @@ def appoint(lead: Page, email: str, name: str, role: str, learner: str = "") -> 
     lead.get_by_label("Full name").fill(name)
     lead.get_by_label("Role", exact=True).select_option(label=role)
     if learner:
-        lead.get_by_label("Learner (optional)").select_option(label=learner)
+        lead.get_by_label("Learner's email address (optional)").fill(learner)
     lead.get_by_role("button", name="Appoint").click()
     expect(lead.get_by_text(f"{email} is now")).to_be_visible()
     assert_accessible(lead)
@@ -113,7 +113,11 @@ def test_a_programme_year_starts_in_the_app(new_page, world, opportunities, tmp_
         goto(lead, f"/programmes/{world.programme.pk}/staff/")
         appoint(lead, "nia.faculty@nhs.example", "Nia Faculty", "Faculty")
         appoint(
-            lead, "sol.supervisor@nhs.example", "Sol Supervisor", "Supervisor of a learner", "Asha Learner"
+            lead,
+            "sol.supervisor@nhs.example",
+            "Sol Supervisor",
+            "Supervisor of a learner",
+            world["learner"].email,
         )
         faculty = accept_invitation(new_page, "nia.faculty@nhs.example", PASSWORD, staff=True)
         expect(faculty.get_by_text("Sessions I run")).to_be_visible()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -92,3 +93,29 @@ def test_reflection_list_costs_the_same_whatever_its_size(client, world):
     with CaptureQueriesContext(connection) as many:
         assert "Reflection 7" in client.get(reverse("portfolio:reflection_list")).content.decode()
     assert len(many.captured_queries) <= len(few.captured_queries)
+
+
+def test_a_reflection_links_to_a_session_the_learner_attended_in_the_last_year(world):
+    import datetime as dt
+
+    from enhance.portfolio.forms import ReflectionForm
+    from enhance.teaching.models import Attendance
+    from tests.teaching.test_sessions import series
+
+    now = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
+    attended, missed, unmarked = series(world, count=3, start=now - dt.timedelta(days=30))
+    (long_ago,) = series(world, count=1, start=now - dt.timedelta(days=500))
+    m = world.learner_membership
+    for session, status in [(attended, "present"), (missed, "absent"), (long_ago, "present")]:
+        Attendance.objects.create(session=session, membership=m, status=status)
+
+    def choices(form):  # type: ignore[no-untyped-def]
+        return [pk.value for pk, _ in form.fields["session"].choices if pk]
+
+    with time_machine.travel(now):
+        assert choices(ReflectionForm(user=world["learner"])) == [attended.pk]
+        linked = write(world)
+        linked.session = unmarked
+        linked.save()
+        assert choices(ReflectionForm(instance=linked, user=world["learner"])) == [unmarked.pk, attended.pk]
+        assert choices(ReflectionForm(user=world["second_learner"])) == []

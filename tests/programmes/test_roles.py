@@ -256,3 +256,23 @@ def test_the_staff_list_and_a_person_s_page_cost_the_same_whatever_the_roles(que
     roles.role_grant(actor=lead, email="one@nhs.example", role=Role.FACULTY, programme=world.programme)
     for u in urls:
         assert query_count(lead, u) <= before[u], u
+
+
+def test_a_supervisor_is_appointed_to_a_learner_named_by_email_not_picked_from_every_learner(client, world):
+    from tests.factories import MembershipFactory
+
+    client.force_login(world["programme_lead"])
+    url = reverse("programmes:staff", args=[world.programme.pk])
+    before = len(client.get(url).content)
+    for _ in range(30):
+        MembershipFactory(programme=world.programme, cohort=world.cohort, locality=world.locality)
+    assert len(client.get(url).content) == before  # the form does not list the programme's learners
+    appoint = {"email": "sol@nhs.example", "full_name": "Sol Supervisor", "role": Role.SUPERVISOR}
+    page = client.post(url, {**appoint, "learner": world["far_learner"].email}).content.decode()
+    assert f"No learner in {world.programme} has the email address {world['far_learner'].email}." in page
+    page = client.post(url, {**appoint, "learner": "not-an-email"}).content.decode()
+    assert 'id="id_learner-error"' in page
+    assert not RoleAssignment.objects.filter(user__email="sol@nhs.example").exists()
+    client.post(url, {**appoint, "learner": world["learner"].email.upper()})
+    made = RoleAssignment.objects.get(user__email="sol@nhs.example")
+    assert made.learner == world.learner_membership.person
