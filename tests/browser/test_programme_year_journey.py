@@ -57,7 +57,7 @@ def trainees_csv() -> bytes:
 
 
 def appoint(lead: Page, email: str, name: str, role: str, learner: str = "") -> None:
-    lead.get_by_label("Email address").fill(email)
+    lead.get_by_label("Email address", exact=True).fill(email)
     lead.get_by_label("Full name").fill(name)
     lead.get_by_label("Role", exact=True).select_option(label=role)
     if learner:

@@ -19,7 +19,7 @@ def test_a_new_faculty_member_is_invited_sets_a_password_and_an_authenticator(ne
     lead = sign_in(new_page, world["programme_lead"].email)
     goto(lead, f"/programmes/{world.programme.pk}/")
     lead.get_by_role("link", name="Staff").click()
-    lead.get_by_label("Email address").fill("nia.faculty@nhs.example")
+    lead.get_by_label("Email address", exact=True).fill("nia.faculty@nhs.example")
     lead.get_by_label("Full name").fill("Nia Faculty")
     lead.get_by_label("Role").select_option(label="Faculty")
     lead.get_by_role("button", name="Appoint").click()
