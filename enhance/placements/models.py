@@ -9,6 +9,7 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -301,7 +302,11 @@ class ClinicEntry(models.Model):
     class Meta:
         ordering = ["-date", "-id"]
         verbose_name_plural = "clinic entries"
-        indexes = [models.Index(fields=["-date", "-id"], name="clinic_entry_latest")]
+        indexes = [
+            models.Index(fields=["-date", "-id"], name="clinic_entry_latest"),
+            # The queue of clinics waiting for a community lead, oldest first (a tenth of all).
+            models.Index(fields=["date", "id"], name="clinic_entry_waiting", condition=Q(status="submitted")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.clinic_type} on {self.date}"
