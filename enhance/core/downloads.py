@@ -52,14 +52,16 @@ def respond(request: HttpRequest, maker: SheetMaker, fmt: str, pk: int | None = 
         raise Http404
     user: Any = request.user
     sheet = maker(user, request.GET, pk)
-    if fmt == "xlsx" and sheet.size() > IN_BACKGROUND_FROM:  # (counted twice: a cheap COUNT)
-        made = download_request(actor=user, maker=maker, query=request.GET.urlencode(), pk=pk, sheet=sheet)
-        return redirect(made)
+    if fmt == "xlsx" and (rows := sheet.size()) > IN_BACKGROUND_FROM:
+        query = request.GET.urlencode()
+        return redirect(download_request(actor=user, maker=maker, query=query, pk=pk, sheet=sheet, rows=rows))
     return spreadsheets.download(sheet.rows, filename=sheet.filename, fmt=fmt, sheet=sheet.title)
 
 
 @transaction.atomic
-def download_request(*, actor: Any, maker: SheetMaker, query: str, pk: int | None, sheet: Sheet) -> Download:
+def download_request(
+    *, actor: Any, maker: SheetMaker, query: str, pk: int | None, sheet: Sheet, rows: int
+) -> Download:
     from enhance.core.tasks import make_download
 
     made = Download.objects.create(
@@ -68,7 +70,7 @@ def download_request(*, actor: Any, maker: SheetMaker, query: str, pk: int | Non
         query=query,
         pk_arg=pk,
         filename=f"{sheet.filename}.xlsx",
-        rows=sheet.size(),
+        rows=rows,  # as counted when asked for; the rows written once made
     )
     transaction.on_commit(lambda: make_download.enqueue(download_id=made.pk))
     return made
