@@ -31,6 +31,7 @@ from enhance.placements.models import (
     Placement,
     PlacementBlock,
 )
+from enhance.portfolio import readiness
 from enhance.programmes.models import (
     Cohort,
     Grade,
@@ -112,6 +113,7 @@ class ScaleSeeder:
         self.surveys(memberships)
         self.notifications()
         self.step("attendance standings", standing.refresh_all())
+        self.step("readiness", readiness.refresh_all())  # as the nightly jobs leave them
         # Fresh planner statistics: after bulk inserts (and with autovacuum off or not yet
         # run) the database would otherwise plan for the empty tables it last analysed.
         with connection.cursor() as cursor:
