@@ -54,13 +54,15 @@ def respond(request: HttpRequest, maker: SheetMaker, fmt: str, pk: int | None = 
     sheet = maker(user, request.GET, pk)
     if fmt == "xlsx" and (rows := sheet.size()) > IN_BACKGROUND_FROM:
         query = request.GET.urlencode()
-        return redirect(download_request(actor=user, maker=maker, query=query, pk=pk, sheet=sheet, rows=rows))
+        return redirect(
+            download_request(actor=user, maker=maker, query=query, pk=pk, filename=sheet.filename, rows=rows)
+        )
     return spreadsheets.download(sheet.rows, filename=sheet.filename, fmt=fmt, sheet=sheet.title)
 
 
 @transaction.atomic
 def download_request(
-    *, actor: Any, maker: SheetMaker, query: str, pk: int | None, sheet: Sheet, rows: int
+    *, actor: Any, maker: SheetMaker, query: str, pk: int | None, filename: str, rows: int
 ) -> Download:
     from enhance.core.tasks import make_download
 
@@ -69,7 +71,7 @@ def download_request(
         maker=f"{maker.__module__}.{maker.__qualname__}",
         query=query,
         pk_arg=pk,
-        filename=f"{sheet.filename}.xlsx",
+        filename=f"{filename}.xlsx",
         rows=rows,  # as counted when asked for; the rows written once made
     )
     transaction.on_commit(lambda: make_download.enqueue(download_id=made.pk))
@@ -77,7 +79,10 @@ def download_request(
 
 
 def _counted(rows: Iterable[list[Any]], made: Download) -> Iterator[list[Any]]:
-    for made.rows, row in enumerate(rows):  # noqa: B007 (the header is not counted)
+    """The rows as they are written, counting them on `made` (the header is not counted)."""
+    made.rows = -1
+    for row in rows:
+        made.rows += 1
         yield row
 
 

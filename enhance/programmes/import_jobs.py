@@ -81,13 +81,9 @@ def import_check(batch_id: int) -> None:
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.FAILED, error=CHECK_FAILED)
         raise
     problems = [{"number": r.number, "errors": r.errors} for r in rows if r.errors]
-    if problems:
-        batch.status, batch.problems = ImportBatch.Status.REJECTED, problems
-    else:
-        batch.status, batch.rows = ImportBatch.Status.READY, stored(rows)
-    ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.CHECKING).update(
-        status=batch.status, problems=batch.problems, rows=batch.rows
-    )
+    found = {"status": ImportBatch.Status.REJECTED, "problems": problems} if problems else {}
+    checked = found or {"status": ImportBatch.Status.READY, "rows": stored(rows)}
+    ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.CHECKING).update(**checked)
 
 
 def import_summary(batch: ImportBatch) -> dict[str, Any]:

@@ -49,8 +49,9 @@ COHORT_CLOSED_DONE = "{cohort} closed. No one can join it any more."
 SITE_ADDED = "Site {name} added."
 ROLE_GIVEN = "{user} is now {role}."
 ROLE_ENDED = "Role ended."
-IMPORT_PAGE_SIZE = 100  # rows of a batch (or its problems) a page shows
 INVITATION_SENT = "Invitation sent again to {email}."
+
+IMPORT_PAGE_SIZE = 100  # rows of a batch (or its problems) a page shows
 
 
 def programme_list(request: AuthedHttpRequest) -> HttpResponse:
