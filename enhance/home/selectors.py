@@ -23,6 +23,7 @@ from enhance.programmes.access import Scope, scope_for
 from enhance.programmes.models import Membership
 from enhance.projects import selectors as projects
 from enhance.teaching import selectors as teaching
+from enhance.teaching.rates import read_once as attendance_read_once
 
 SOON = dt.timedelta(days=14)
 ARRIVING = dt.timedelta(days=28)
@@ -157,11 +158,14 @@ def learner_home(user: User, scope: Scope, now: dt.datetime) -> dict[str, Any]:
         m for m in programmes.person_memberships(user, person_id) if m.status == Membership.Status.ACTIVE
     ]
     project = projects.project_of(person_id)
+    with attendance_read_once():  # readiness's attendance rule counts from the same reading
+        attendance = teaching.attendance_both(active, now)
+        readiness = portfolio.readiness_of(active, today)
     return {
         "todo": learner_todo(user, person_id, now),
         "next_sessions": teaching.next_sessions_for(user, now),
-        "attendance": teaching.attendance_both(active, now),
-        "readiness": portfolio.readiness_of(active, today),
+        "attendance": attendance,
+        "readiness": readiness,
         "placement": placements.placement_now_or_next(person_id, today),
         "project": project,
         "next_milestone": projects.next_milestone(project) if project else None,
@@ -535,9 +539,10 @@ def learner_page(user: User, person: Any, now: dt.datetime | None = None) -> dic
         }
     )
     if sees_record:
-        context["attendance"] = teaching.attendance_record(active, now)
+        with attendance_read_once():  # readiness's attendance rule counts from the same reading
+            context["attendance"] = teaching.attendance_record(active, now)
+            context["readiness"] = portfolio.readiness_of(active, today)
         context["leave"] = teaching.leave_of_person(context["memberships"])
-        context["readiness"] = portfolio.readiness_of(active, today)
     if context["sees_assessments"]:
         context["assessments"] = portfolio.assessments_of_person(person.pk)
     return context

@@ -11,8 +11,10 @@ had approved study leave that day; attending always counts, leave or not.
 those sessions, and the learners' register rows, pauses and approved leave: six queries, then
 one pass over each learner's sessions. Learners who share one audience (one learner's page)
 have their sessions picked in the database instead: four queries, a fraction of the rows.
-`count_each` counts several windows (this year, the whole programme) from one reading. Lists
-that sort and filter by these figures read the copy kept per learner (`teaching.standing`).
+`count_each` counts several windows (this year, the whole programme) from one reading; inside
+`read_once()` a later count of the same learners within the spans already read (a page showing
+their attendance and then their readiness's attendance rule) reuses that reading. Lists that
+sort and filter by these figures read the copy kept per learner (`teaching.standing`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -222,6 +226,64 @@ def _within(day: dt.date, spans: list[tuple[dt.date, dt.date]]) -> bool:
     return any(start <= day <= end for start, end in spans)
 
 
+@dataclass
+class _Reading:
+    """What the figures are counted from: the sessions meant for each audience, each learner's
+    register rows, pauses and approved leave, and the days each learner's reading covers."""
+
+    sessions: dict[tuple[int, int, int | None], Sessions]
+    marked: dict[int, dict[int, str]]
+    paused: dict[int, list[tuple[dt.date, dt.date]]]
+    leave: dict[int, list[tuple[dt.date, dt.date]]]
+    covers: dict[int, tuple[dt.date, dt.date]]
+
+    def holds(self, learners: list[_Learner]) -> bool:
+        return all(
+            x.pk in self.covers and self.covers[x.pk][0] <= x.first and x.last <= self.covers[x.pk][1]
+            for x in learners
+        )
+
+
+_kept: ContextVar[list[_Reading] | None] = ContextVar("attendance_readings", default=None)
+
+
+@contextmanager
+def read_once() -> Iterator[None]:
+    """Within this block, counting learners already counted over a wider span reuses the first
+    reading (for a page that only reads; a page that changes registers must not use it)."""
+    token = _kept.set([])
+    try:
+        yield
+    finally:
+        _kept.reset(token)
+
+
+def _reading(ids: list[int], learners: list[_Learner], now: dt.datetime) -> _Reading:
+    kept = _kept.get()
+    for reading in kept or ():
+        if reading.holds(learners):
+            return reading
+    low = min((x.first for x in learners), default=now.date())
+    rows = Attendance.objects.filter(membership_id__in=ids, session__starts_at__gte=_moment(low, -1))
+    marked: dict[int, dict[int, str]] = defaultdict(dict)
+    for membership_id, session_id, status in rows.values_list("membership_id", "session_id", "status"):
+        marked[membership_id][session_id] = status
+    covers: dict[int, tuple[dt.date, dt.date]] = {}
+    for x in learners:
+        first, last = covers.get(x.pk, (x.first, x.last))
+        covers[x.pk] = (min(first, x.first), max(last, x.last))
+    reading = _Reading(
+        _sessions(learners, now),
+        marked,
+        _spans(Pause, ids),
+        _spans(LeaveRequest, ids, status=LeaveRequest.Status.APPROVED),
+        covers,
+    )
+    if kept is not None:
+        kept.append(reading)
+    return reading
+
+
 def count(
     memberships: Iterable[Membership | int],
     *,
@@ -247,29 +309,13 @@ def count_each(
     ids = [m if isinstance(m, int) else m.pk for m in memberships]
     variants = _learners(ids, window_sets, timezone.localtime(now).date())
     everyone = [x for learners in variants for x in learners]
-    sessions = _sessions(everyone, now)
-    low = min((x.first for x in everyone), default=now.date())
-    rows = Attendance.objects.filter(membership_id__in=ids, session__starts_at__gte=_moment(low, -1))
-    marked: dict[int, dict[int, str]] = defaultdict(dict)
-    for membership_id, session_id, status in rows.values_list("membership_id", "session_id", "status"):
-        marked[membership_id][session_id] = status
-    paused = _spans(Pause, ids)
-    leave = _spans(LeaveRequest, ids, status=LeaveRequest.Status.APPROVED)
-    return [
-        {x.pk: _figures(x, sessions, marked[x.pk], paused[x.pk], leave[x.pk], now) for x in learners}
-        for learners in variants
-    ]
+    reading = _reading(ids, everyone, now)
+    return [{x.pk: _figures(x, reading, now) for x in learners} for learners in variants]
 
 
-def _figures(
-    x: _Learner,
-    sessions: dict[tuple[int, int, int | None], Sessions],
-    marked: dict[int, str],
-    paused: list[tuple[dt.date, dt.date]],
-    leave: list[tuple[dt.date, dt.date]],
-    now: dt.datetime,
-) -> dict[str, Any]:
-    mine = sessions[(x.programme_id, x.cohort_id, x.locality_id)]
+def _figures(x: _Learner, reading: _Reading, now: dt.datetime) -> dict[str, Any]:
+    mine = reading.sessions[(x.programme_id, x.cohort_id, x.locality_id)]
+    marked, paused, leave = reading.marked[x.pk], reading.paused[x.pk], reading.leave[x.pk]
     attended = expected = upcoming = 0
     low = bisect.bisect_left(mine.days, x.first)
     high = max(low, bisect.bisect_right(mine.days, x.last))  # none when they left before the window

@@ -148,3 +148,33 @@ def test_this_year_and_the_whole_programme_counted_together_match_the_earlier_qu
     assert both_counted(memberships) == expected
     for m in memberships:
         assert both_counted([m]) == [{m.pk: expected[0][m.pk]}, {m.pk: expected[1][m.pk]}]
+
+
+def anniversary_years(memberships: list[Membership]) -> dict:
+    """Windows like readiness's training year: a year from the anniversary of their start."""
+    years = {}
+    for m in memberships:
+        start = m.starts_on
+        while start.replace(year=start.year + 1) <= NOW.date():
+            start = start.replace(year=start.year + 1)
+        years[m.pk] = rates.Window(start, start.replace(year=start.year + 1))
+    return years
+
+
+def test_a_page_counting_a_narrower_window_again_reuses_its_reading_with_the_same_figures(
+    world, django_assert_num_queries
+):
+    """A learner's home counts this year and the whole programme, then readiness counts the
+    anniversary year: inside `read_once` the second count reads only the memberships."""
+    memberships = [m for m in random_programme(world, random.Random(9)) if m.starts_on.day != 29]
+    years = anniversary_years(memberships)
+    expected = earlier(memberships, years)
+    for m, other in zip(memberships, memberships[1:] + memberships[:1], strict=True):
+        with rates.read_once():
+            both_counted([m])
+            with django_assert_num_queries(1):
+                assert now_counted([m], {m.pk: years[m.pk]}) == {m.pk: expected[m.pk]}
+            with django_assert_num_queries(5):  # someone else is read afresh
+                assert now_counted([other], {other.pk: years[other.pk]}) == {other.pk: expected[other.pk]}
+    with django_assert_num_queries(5):  # outside the block, nothing is kept
+        now_counted(memberships[:1], {memberships[0].pk: years[memberships[0].pk]})
