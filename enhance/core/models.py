@@ -59,8 +59,8 @@ class BuiltInBackground:
 
 
 class Download(BuiltInBackground, models.Model):
-    """A large workbook someone asked for, written in the background from the same rows the
-    page's download gives (with the filters they had chosen), kept for a week."""
+    """A long download (CSV or workbook) someone asked for, written in the background from the
+    same rows the page's download gives (with the filters they had chosen), kept for a week."""
 
     Status = BuildStatus
 

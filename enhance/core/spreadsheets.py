@@ -179,6 +179,15 @@ def csv_text(rows: Iterable[Row]) -> str:
     return "".join(csv_chunks(rows))
 
 
+def csv_file(rows: Iterable[Row]) -> IO[bytes]:
+    """The CSV of `rows` (UTF-8) written to a temporary file, returned at its start."""
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (the caller closes it)
+    for chunk in csv_chunks(rows):
+        out.write(chunk.encode())
+    out.seek(0)
+    return out
+
+
 def _xlsx_cell(sheet: Any, value: Any) -> Any:
     from openpyxl.cell import WriteOnlyCell
 

@@ -14,7 +14,7 @@ def health(request: HttpRequest) -> HttpResponse:
 
 
 def download(request: HttpRequest, pk: int) -> HttpResponse:
-    """A large workbook being made in the background: its progress, then the file."""
+    """A long download being made in the background: its progress, then the file."""
     made = get_download_for(request.user, pk)
     return render(request, "core/download.html", {"made": made})
 
@@ -22,5 +22,5 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 def download_file(request: HttpRequest, pk: int) -> FileResponse:
     made = get_download_for(request.user, pk)
     if not made.ready:
-        raise Http404("This workbook is not ready.")
+        raise Http404("This file is not ready.")
     return FileResponse(made.file.open("rb"), as_attachment=True, filename=made.filename)

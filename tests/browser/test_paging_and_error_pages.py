@@ -115,10 +115,10 @@ def test_a_lead_asks_for_a_long_workbook_and_gets_it_once_it_is_made(
     page = sign_in(new_page, world["programme_lead"].email)
     goto(page, "/teaching/attendance/")
     page.get_by_role("link", name="Excel").click()
-    expect(page.get_by_test_id("download-status")).to_contain_text("Making a workbook of 57 rows")
+    expect(page.get_by_test_id("download-status")).to_contain_text("Making a file of 57 rows")
     assert_accessible(page)
     downloads.download_make(Download.objects.get().pk)  # the background worker makes it
-    expect(page.get_by_test_id("download-status")).to_contain_text("The workbook is ready: 57 rows")
+    expect(page.get_by_test_id("download-status")).to_contain_text("The file is ready: 57 rows")
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download attendance.xlsx").click()
