@@ -213,6 +213,12 @@ class Milestone(models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
+        indexes = [
+            # Open milestones past or near their date (the board's overdue counts, reminders).
+            models.Index(
+                fields=["due_on"], name="milestone_open_due", condition=models.Q(completed_on__isnull=True)
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

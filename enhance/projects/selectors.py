@@ -200,17 +200,20 @@ def project_board(user: User, stage: str = "") -> dict[str, Any]:
     today = timezone.localdate()
     managed = memberships_manageable_by(user)
     mine = Project.objects.filter(lead__in=managed)
-    late = Q(milestones__completed_on__isnull=True, milestones__due_on__lt=today)
-    per_stage = {
-        row["stage"]: (row["n"], row["late"])
-        for row in mine.values("stage").annotate(
-            n=Count("id", distinct=True), late=Count("id", filter=late, distinct=True)
-        )
-    }
-    stages = [(value, label, *per_stage.get(value, (0, 0))) for value, label in Project.Stage.choices]
+    per_stage = dict(mine.order_by().values_list("stage").annotate(n=Count("id")))
+    # Projects with a milestone overdue, per stage: read from the few open milestones past due.
+    late = Milestone.objects.filter(project__in=mine, completed_on__isnull=True, due_on__lt=today)
+    late_per_stage = dict(
+        late.order_by().values_list("project__stage").annotate(n=Count("project", distinct=True))
+    )
+    stages = [
+        (value, label, per_stage.get(value, 0), late_per_stage.get(value, 0))
+        for value, label in Project.Stage.choices
+    ]
     chosen = stage if stage in Project.Stage.values else next((v for v, _, n, _ in stages if n), "")
     # Overdue milestones as a subquery, not a join: the pager then counts the stage's
-    # projects without grouping every milestone row.
+    # projects without grouping every milestone row. The stage is ordered and paged on the
+    # projects alone; `stage_page_rows` reads the page's projects with their people in full.
     overdue = (
         Milestone.objects.filter(project=OuterRef("pk"), completed_on__isnull=True, due_on__lt=today)
         .values("project")
@@ -219,8 +222,8 @@ def project_board(user: User, stage: str = "") -> dict[str, Any]:
     )
     projects = (
         mine.filter(stage=chosen)
-        .select_related("lead__person", "partner__organisation")
         .annotate(overdue=Coalesce(Subquery(overdue), 0))
+        .only("pk")
         .order_by("-overdue", "title", "pk")
     )
     counts = (
@@ -242,6 +245,16 @@ def project_board(user: User, stage: str = "") -> dict[str, Any]:
         "projects": projects,
         "output_counts": output_counts,
     }
+
+
+def stage_page_rows(page: list[Project]) -> list[Project]:
+    """A page of the project board, read in full (one query), in its order, with its counts."""
+    full = Project.objects.select_related("lead__person", "partner__organisation").in_bulk(
+        [p.pk for p in page]
+    )
+    for project in page:
+        full[project.pk].overdue = project.overdue  # type: ignore[attr-defined]
+    return [full[project.pk] for project in page]
 
 
 def supervised_projects(user: User) -> QuerySet[Project]:

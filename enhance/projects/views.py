@@ -334,7 +334,7 @@ def board(request: AuthedHttpRequest) -> HttpResponse:
     if not scope_for(request.user).manages_learners:
         raise PermissionDenied
     context = selectors.project_board(request.user, request.GET.get("stage", ""))
-    context["page"] = page_of(request, context.pop("projects"))
+    context["page"] = page_of(request, context.pop("projects"), then=selectors.stage_page_rows)
     return render(request, "projects/board_projects.html", context)
 
 

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from enhance.notifications.models import Notification
 from enhance.projects import projects
@@ -229,6 +230,37 @@ def test_the_board_counts_every_stage_in_the_database_and_pages_one_stage(client
     stages = page[page.index('data-testid="stages"') : page.index("</table>")]
     assert 'Scoping</a> </td> <td class="nhsuk-table__cell">30</td>' in stages
     assert client.get(reverse("projects:board"), {"stage": "nonsense"}).status_code == 200
+
+
+def test_the_board_lists_projects_with_most_milestones_overdue_first_and_counts_them_per_stage(
+    client, world, project
+):
+    today = timezone.localdate()
+    made = {}
+    for title, overdue in (("Alpha", 0), ("Beta", 1), ("Gamma", 2), ("Delta", 0)):
+        made[title] = Project.objects.create(
+            lead=world.learner_membership, partner=project.partner, title=title, stage=Project.Stage.SCOPING
+        )
+        for n in range(overdue):
+            Milestone.objects.create(
+                project=made[title], name=f"Late {n}", due_on=today - dt.timedelta(days=3)
+            )
+    Milestone.objects.create(
+        project=made["Alpha"], name="Done", due_on=today - dt.timedelta(days=9), completed_on=today
+    )
+    Milestone.objects.create(project=made["Delta"], name="Not yet", due_on=today + dt.timedelta(days=9))
+    client.force_login(world["programme_lead"])
+    page = " ".join(client.get(reverse("projects:board"), {"stage": "scoping"}).content.decode().split())
+    listed = page[page.index("overdue first") :]
+    assert [listed.index(t) for t in ("Gamma", "Beta", "Alpha", "Delta")] == sorted(
+        listed.index(t) for t in ("Gamma", "Beta", "Alpha", "Delta")
+    )
+    assert "2 overdue" in listed and "1 overdue" in listed
+    stages = page[page.index('data-testid="stages"') : page.index("</table>")]
+    assert (
+        'Scoping</a> </td> <td class="nhsuk-table__cell">4</td> <td class="nhsuk-table__cell">2</td>'
+        in stages
+    )
 
 
 def test_the_reminder_job_tells_many_at_a_flat_query_cost(world, project):
