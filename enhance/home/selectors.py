@@ -151,12 +151,10 @@ def learner_todo(user: User, person_id: int, now: dt.datetime) -> Section:
     return Section("What needs doing", "Nothing is waiting for you.", _by_due(items))
 
 
-def learner_home(user: User, scope: Scope, now: dt.datetime) -> dict[str, Any]:
+def learner_home(user: User, scope: Scope, now: dt.datetime, memberships: list[Membership]) -> dict[str, Any]:
     person_id = scope.person_id or 0
     today = timezone.localtime(now).date()
-    active = [
-        m for m in programmes.person_memberships(user, person_id) if m.status == Membership.Status.ACTIVE
-    ]
+    active = [m for m in memberships if m.status == Membership.Status.ACTIVE]
     project = projects.project_of(person_id)
     with attendance_read_once():  # readiness's attendance rule counts from the same reading
         attendance = teaching.attendance_both(active, now)
@@ -507,8 +505,8 @@ def home_page(user: User, now: dt.datetime | None = None) -> dict[str, Any]:
     scope = scope_for(user)
     context: dict[str, Any] = {"scope": scope}
     if scope.is_learner:
-        context.update(learner_home(user, scope, now))
         context.update(programmes.learner_home(user, scope.person_id or 0))
+        context.update(learner_home(user, scope, now, context["memberships"]))
     if scope.is_staff:
         context["sections"] = staff_sections(user, scope, now)
         context.update(programmes.staff_home(user))
