@@ -97,9 +97,29 @@ def readiness_rows(page_of_memberships: list[Membership]) -> list[requirements.P
     return requirements.progress_many(page_of_memberships)
 
 
+READINESS_RELATED = ("person", "programme", "cohort", "locality", "readiness")
+
+
 def learners_for_readiness(user: User, filters: dict[str, Any] | None = None) -> QuerySet[Any, Any]:
+    """The learners of `readiness_order`, in its order, each read in full with its related rows."""
+    return _readiness_ordered(user, filters).select_related(*READINESS_RELATED)
+
+
+def readiness_order(user: User, filters: dict[str, Any] | None = None) -> QuerySet[Any, Any]:
     """Active learners the user leads, filtered, red first (or soonest ARCP first), across all
-    of them. Their kept readiness is brought up to date first (see `readiness`)."""
+    of them, as ids alone: ordering and paging thousands reads no more than it needs (a page is
+    then read in full by `readiness_page`). Their kept readiness is brought up to date first
+    (see `readiness`)."""
+    return _readiness_ordered(user, filters).only("pk")
+
+
+def readiness_page(page: list[Membership]) -> list[Membership]:
+    """One page of `readiness_order` read in full (one query), in its order."""
+    full = Membership.objects.select_related(*READINESS_RELATED).in_bulk([m.pk for m in page])
+    return [full[m.pk] for m in page]
+
+
+def _readiness_ordered(user: User, filters: dict[str, Any] | None) -> QuerySet[Any, Any]:
     filters = filters or {}
     learners = memberships_filtered(
         memberships_manageable_by(user).filter(status=Membership.Status.ACTIVE), filters
@@ -110,9 +130,7 @@ def learners_for_readiness(user: User, filters: dict[str, Any] | None = None) ->
     arcp = F("arcp_date").asc(nulls_last=True)
     names = ("person__surname", "person__forename", "pk")
     order = (arcp, "readiness__rank") if filters.get("order") == "arcp" else ("readiness__rank", arcp)
-    return learners.select_related("person", "programme", "cohort", "locality", "readiness").order_by(
-        *order, *names
-    )
+    return learners.order_by(*order, *names)
 
 
 READINESS_HEADER = [*LEARNER_COLUMNS, "Year", "ARCP date"]

@@ -258,7 +258,8 @@ def readiness(request: AuthedHttpRequest) -> HttpResponse:
     """Leads: who is behind before their ARCP, red first (or by ARCP date), across every learner."""
     access.ensure_manages_learners(request.user)
     form = ReadinessFilterForm(request.GET or None, programmes=programmes_visible_to(request.user))
-    page = page_of(request, selectors.learners_for_readiness(request.user, form.filters()))
+    ordered = selectors.readiness_order(request.user, form.filters())
+    page = page_of(request, ordered, then=selectors.readiness_page)
     rows = selectors.readiness_rows(list(page.object_list))
     return render(request, "portfolio/readiness.html", {"page": page, "rows": rows, "form": form})
 
