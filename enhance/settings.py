@@ -129,6 +129,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "enhance_cache",
+        # Kept figures per lead and per audience of learners: room for a national service
+        # before the table is culled (Django's default is 300 entries).
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 }
 

@@ -44,6 +44,7 @@ from enhance.programmes.models import (
 )
 from enhance.projects.models import Milestone, Partner, Project
 from enhance.teaching import standing
+from enhance.teaching.audiences import sessions_changed
 from enhance.teaching.models import Attendance, Session, Topic
 
 SIZES = {
@@ -233,6 +234,7 @@ class ScaleSeeder:
                     )
                 )
         _insert(Session, sessions)
+        sessions_changed()  # bulk inserts send no signals
         made = list(
             Session.objects.filter(title__startswith="Scale session").values_list(
                 "pk", "programme_id", "ends_at"

@@ -8,6 +8,7 @@ class TeachingConfig(AppConfig):
 
     def ready(self) -> None:
         from enhance.teaching import (  # noqa: F401  (registers events, evidence, jobs)
+            audiences,
             calendar,
             evidence,
             notifications,  # noqa: F401  (registers the notification kinds)
@@ -16,3 +17,4 @@ class TeachingConfig(AppConfig):
         )
 
         standing.connect()
+        audiences.connect()

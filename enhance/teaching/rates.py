@@ -10,7 +10,7 @@ had approved study leave that day; attending always counts, leave or not.
 `count` reads the sessions of the learners' programmes in their windows, the audiences of
 those sessions, and the learners' register rows, pauses and approved leave: six queries, then
 one pass over each learner's sessions. Learners who share one audience (one learner's page)
-have their sessions picked in the database instead: four queries, a fraction of the rows.
+take that audience's sessions as kept in the cache (`teaching.audiences`): four queries.
 `count_each` counts several windows (this year, the whole programme) from one reading; inside
 `read_once()` a later count of the same learners within the spans already read (a page showing
 their attendance and then their readiness's attendance rule) reuses that reading. Lists that
@@ -28,12 +28,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from enhance.core.evidence import Window
 from enhance.programmes.models import Membership, Pause, Programme
+from enhance.teaching.audiences import Kept, audience_sessions
 from enhance.teaching.models import Attendance, LeaveRequest, Session
 
 FIGURES = ("attended", "expected", "upcoming", "rate", "threshold", "reachable")
@@ -143,20 +144,11 @@ def _moment(day: dt.date, days: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
-def _meant_for(cohort_id: int, locality_id: int | None) -> Q:
-    """Sessions meant for one audience: naming no cohort or theirs, and no locality or theirs."""
-    cohorts = Session.cohorts.through.objects.filter(session_id=OuterRef("pk"))
-    places = Session.localities.through.objects.filter(session_id=OuterRef("pk"))
-    theirs = Q(locality_id=locality_id) if locality_id else Q(pk__in=[])  # a learner with none
-    return (Q(~Exists(cohorts)) | Q(Exists(cohorts.filter(cohort_id=cohort_id)))) & (
-        Q(~Exists(places)) | Q(Exists(places.filter(theirs)))
-    )
-
-
 def _sessions(learners: list[_Learner], now: dt.datetime) -> dict[tuple[int, int, int | None], Sessions]:
     """Per (programme, cohort, locality) of these learners: the sessions meant for them within
     the span of their windows, in order of day. The local day and whether a session is over are
-    worked out in the database; so is the audience, when every learner shares one."""
+    worked out in the database, and so is each session's audience; when every learner shares
+    one audience, its sessions come as kept in the cache instead."""
     spans: dict[int, tuple[dt.date, dt.date]] = {}
     for x in learners:
         low, high = spans.get(x.programme_id, (x.first, x.last))
@@ -164,6 +156,13 @@ def _sessions(learners: list[_Learner], now: dt.datetime) -> dict[tuple[int, int
     found: dict[tuple[int, int, int | None], Sessions] = {}
     if not spans:
         return found
+    keys = {(x.programme_id, x.cohort_id, x.locality_id) for x in learners}
+    if len(keys) == 1:  # one learner's pages: their audience's sessions as kept
+        ((programme_id, cohort_id, locality_id),) = keys
+        meant = _within_span(
+            audience_sessions(programme_id, cohort_id, locality_id), *spans[programme_id], now
+        )
+        return {key: Sessions(meant, [s.day for s in meant]) for key in keys}
     within = Q()
     for programme_id, (low, high) in spans.items():
         within |= Q(
@@ -174,16 +173,9 @@ def _sessions(learners: list[_Learner], now: dt.datetime) -> dict[tuple[int, int
             day__lte=high,
         )
     held = Session.objects.annotate(day=TruncDate("starts_at")).filter(within, cancelled=False)
-    keys = {(x.programme_id, x.cohort_id, x.locality_id) for x in learners}
-    if len(keys) == 1:
-        ((programme_id, cohort_id, locality_id),) = keys
-        held = held.filter(_meant_for(cohort_id, locality_id))
     over = ExpressionWrapper(Q(ends_at__lt=now), output_field=BooleanField())
     rows = held.annotate(over=over).values_list("pk", "programme_id", "day", "over").order_by("day", "pk")
     sessions = [(programme_id, _Session(pk, day, ended)) for pk, programme_id, day, ended in rows]
-    if len(keys) == 1:
-        meant = [s for _, s in sessions]
-        return {key: Sessions(meant, [s.day for s in meant]) for key in keys}
     cohorts, localities = _audiences(held)
     for key in keys:
         programme_id, cohort_id, locality_id = key
@@ -196,6 +188,14 @@ def _sessions(learners: list[_Learner], now: dt.datetime) -> dict[tuple[int, int
         ]
         found[key] = Sessions(meant, [s.day for s in meant])
     return found
+
+
+def _within_span(kept: Kept, low: dt.date, high: dt.date, now: dt.datetime) -> list[_Session]:
+    """The kept sessions held from `low` to `high` (inclusive), each with whether it is over."""
+    ids, days, ends = kept
+    start, stop = bisect.bisect_left(days, low.toordinal()), bisect.bisect_right(days, high.toordinal())
+    moment = now.timestamp()
+    return [_Session(ids[i], dt.date.fromordinal(days[i]), ends[i] < moment) for i in range(start, stop)]
 
 
 def _audiences(held: QuerySet[Session]) -> tuple[dict[int, set[int]], dict[int, set[int]]]:

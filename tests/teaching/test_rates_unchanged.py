@@ -9,6 +9,9 @@ import datetime as dt
 import random
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from enhance.programmes.models import Membership, Pause
@@ -174,7 +177,53 @@ def test_a_page_counting_a_narrower_window_again_reuses_its_reading_with_the_sam
             both_counted([m])
             with django_assert_num_queries(1):
                 assert now_counted([m], {m.pk: years[m.pk]}) == {m.pk: expected[m.pk]}
-            with django_assert_num_queries(5):  # someone else is read afresh
+            with CaptureQueriesContext(connection) as afresh:  # someone else is read afresh
                 assert now_counted([other], {other.pk: years[other.pk]}) == {other.pk: expected[other.pk]}
+            assert len(afresh.captured_queries) >= 4
+    cache.clear()  # the audiences' sessions are kept in the cache; the reading is not
     with django_assert_num_queries(5):  # outside the block, nothing is kept
         now_counted(memberships[:1], {memberships[0].pk: years[memberships[0].pk]})
+
+
+def test_an_audiences_kept_sessions_follow_every_change_to_the_sessions(world, django_assert_num_queries):
+    """One learner's figures come from their audience's sessions as kept in the cache: adding,
+    cancelling, re-aiming and removing a session each gives the figures the earlier query gives."""
+    m = MembershipFactory(
+        programme=world.programme, cohort=world.cohort, locality=world.locality, starts_on=dt.date(2026, 8, 5)
+    )
+    other_cohort = CohortFactory(
+        programme=world.programme, name="February 2027 intake", intake_date=dt.date(2027, 2, 3)
+    )
+    seen = []
+
+    def counted_as_before():
+        found = now_counted([m])
+        assert found == earlier([m])
+        seen.append(found[m.pk])
+
+    counted_as_before()
+    with django_assert_num_queries(4):  # the sessions are kept: the second count reads none
+        assert now_counted([m]) == {m.pk: seen[0]}
+    start = timezone.make_aware(dt.datetime(2027, 1, 10, 10, 0))
+    topic = Topic.objects.get(name="Human factors")
+    added = [
+        Session.objects.create(
+            programme=world.programme,
+            title=f"Added {n}",
+            topic=topic,
+            mode="virtual",
+            online_link="https://meet.example/enhance",
+            starts_at=start + dt.timedelta(days=n),
+            ends_at=start + dt.timedelta(days=n, hours=2),
+        )
+        for n in range(3)
+    ]
+    counted_as_before()
+    added[0].cancelled = True
+    added[0].save()
+    counted_as_before()
+    added[1].cohorts.set([other_cohort])
+    counted_as_before()
+    added[2].delete()
+    counted_as_before()
+    assert [s[1] - seen[0][1] for s in seen] == [0, 3, 2, 1, 0]  # sessions expected
