@@ -116,7 +116,7 @@ def readiness_order(user: User, filters: dict[str, Any] | None = None) -> QueryS
 def readiness_page(page: list[Membership]) -> list[Membership]:
     """One page of `readiness_order` read in full (one query), in its order."""
     full = Membership.objects.select_related(*READINESS_RELATED).in_bulk([m.pk for m in page])
-    return [full[m.pk] for m in page]
+    return [full[m.pk] for m in page if m.pk in full]  # one removed in between is left out
 
 
 def _readiness_ordered(user: User, filters: dict[str, Any] | None) -> QuerySet[Any, Any]:

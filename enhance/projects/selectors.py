@@ -252,9 +252,12 @@ def stage_page_rows(page: list[Project]) -> list[Project]:
     full = Project.objects.select_related("lead__person", "partner__organisation").in_bulk(
         [p.pk for p in page]
     )
-    for project in page:
-        full[project.pk].overdue = project.overdue  # type: ignore[attr-defined]
-    return [full[project.pk] for project in page]
+    shown = []
+    for counted in page:
+        if (project := full.get(counted.pk)) is not None:  # one removed in between is left out
+            project.overdue = counted.overdue  # type: ignore[attr-defined]
+            shown.append(project)
+    return shown
 
 
 def supervised_projects(user: User) -> QuerySet[Project]:

@@ -284,3 +284,12 @@ def test_the_reminder_job_tells_many_at_a_flat_query_cost(world, project):
         Notification.objects.filter(recipient=world["supervisor"], title__contains="Step 2027-06-04").count()
         == 20
     )
+
+
+def test_a_project_removed_between_paging_and_reading_is_left_out_of_the_board_page(world, project):
+    from enhance.projects.selectors import stage_page_rows
+
+    gone = Project(pk=987_654)
+    gone.overdue, project.overdue = 1, 2
+    shown = stage_page_rows([gone, project])
+    assert shown == [project] and shown[0].overdue == 2
