@@ -264,3 +264,27 @@ def test_the_at_risk_panel_is_kept_for_five_minutes_then_counted_again(world):
     with time_machine.travel(now + dt.timedelta(seconds=selectors.AT_RISK_KEPT_FOR + 10)):
         after = selectors.lead_at_risk(world["programme_lead"], now)
     assert after.items[0].text.startswith(m.person.full_name)
+
+
+def test_the_lead_s_projects_with_milestones_past_due_are_listed_most_overdue_first(world):
+    from enhance.projects.models import Milestone, Partner, Project
+
+    partner = Partner.objects.create(organisation=world.community_org)
+    today = timezone.localdate()
+    past, future = today - dt.timedelta(days=10), today + dt.timedelta(days=10)
+
+    def project(membership, title, *milestones):
+        made = Project.objects.create(lead=membership, partner=partner, title=title)
+        for due, done in milestones:
+            Milestone.objects.create(project=made, name="Step", due_on=due, completed_on=done)
+
+    elsewhere = MembershipFactory(programme=world.other_programme)
+    project(world.learner_membership, "One late", (past, None), (past, today), (future, None))
+    project(world.second_membership, "Two late", (past, None), (past, None))
+    project(MembershipFactory(programme=world.programme), "On time", (past, today), (future, None))
+    project(elsewhere, "Not theirs", (past, None))
+    items = selectors.lead_at_risk(world["programme_lead"], timezone.now()).items
+    assert [(i.text.split(" (")[0], i.note) for i in items if "overdue" in i.note] == [
+        ("Two late", "2 milestones overdue"),
+        ("One late", "1 milestone overdue"),
+    ]
