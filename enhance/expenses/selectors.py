@@ -72,11 +72,19 @@ def known_sites(claim: Claim) -> QuerySet[Site]:
     )
 
 
-def claims_awaiting_approval(user: User) -> QuerySet[Claim]:
+def claims_to_decide(user: User) -> QuerySet[Claim]:
+    """Submitted claims of others the user can approve (the bare rows: counting them on a home
+    page needs no people and no journeys)."""
     return (
         access.claims_visible_to(user)
         .filter(status=Claim.Status.SUBMITTED)
         .exclude(membership__person__user=user)
+    )
+
+
+def claims_awaiting_approval(user: User) -> QuerySet[Claim]:
+    return (
+        claims_to_decide(user)
         .select_related("membership__person", "membership__programme")
         .annotate(journey_count=Count("journeys"))
         .order_by("submitted_at")

@@ -189,7 +189,7 @@ def lead_approvals(user: User, today: dt.date) -> Section:
             "teaching:leave",
         ),
         (
-            expenses.claims_awaiting_approval(user),
+            expenses.claims_to_decide(user),
             "submitted_at",
             "travel claim",
             "to decide",
