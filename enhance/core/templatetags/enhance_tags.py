@@ -29,6 +29,9 @@ def field(bound: BoundField, hint: str = "", classes: str = "") -> dict[str, Any
         "kind": kind,
         "hint": hint or bound.help_text,
         "classes": classes,
+        # A select's options read once: a template loop over a model field's choices would
+        # count them first and then read them (two queries a select).
+        "choices": list(iter(getattr(bound.field, "choices", ()))) if kind == "select" else (),
     }
 
 
