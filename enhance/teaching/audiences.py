@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import uuid
 from array import array
+from collections import defaultdict
+from collections.abc import Collection
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -27,16 +30,6 @@ VERSION_KEY = "teaching:audience-sessions-version"
 KEPT_FOR = 6 * 60 * 60  # seconds; a new version replaces a list sooner
 
 Kept = tuple[array, array, array]  # ids, local days (ordinals), ends (POSIX seconds)
-
-
-def meant_for(cohort_id: int, locality_id: int | None) -> Q:
-    """Sessions meant for one audience: naming no cohort or theirs, and no locality or theirs."""
-    cohorts = Session.cohorts.through.objects.filter(session_id=OuterRef("pk"))
-    places = Session.localities.through.objects.filter(session_id=OuterRef("pk"))
-    theirs = Q(locality_id=locality_id) if locality_id else Q(pk__in=[])  # a learner with none
-    return (Q(~Exists(cohorts)) | Q(Exists(cohorts.filter(cohort_id=cohort_id)))) & (
-        Q(~Exists(places)) | Q(Exists(places.filter(theirs)))
-    )
 
 
 def sessions_changed(**kwargs: Any) -> None:
@@ -55,29 +48,57 @@ def connect() -> None:
         )
 
 
-def audience_sessions(programme_id: int, cohort_id: int, locality_id: int | None) -> Kept:
-    """The audience's sessions as kept, read afresh (one query) when the version moved on."""
-    key = f"teaching:audience-sessions:{programme_id}:{cohort_id}:{locality_id}"
-    found = cache.get_many([VERSION_KEY, key])  # the version is read before the sessions
+Audience = tuple[int, int, int | None]  # programme, cohort, locality
+
+
+def audience_sessions(audiences: Collection[Audience]) -> dict[Audience, Kept]:
+    """Each audience's sessions as kept; those whose list is missing or from an older version
+    are read afresh together (three queries however many)."""
+    keys = {a: f"teaching:audience-sessions:{a[0]}:{a[1]}:{a[2]}" for a in audiences}
+    found = cache.get_many([VERSION_KEY, *keys.values()])  # the version is read with the lists
     version = found.get(VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
         if not cache.add(VERSION_KEY, version, None):
             version = None  # someone else started a version just now: keep nothing this time
-    kept = found.get(key)
-    if kept is not None and kept[0] == version:
-        return kept[1]  # type: ignore[no-any-return]
-    rows = (
-        Session.objects.filter(meant_for(cohort_id, locality_id), programme_id=programme_id, cancelled=False)
-        .annotate(day=TruncDate("starts_at"))
-        .values_list("pk", "day", "ends_at")
-        .order_by("day", "pk")
+    out: dict[Audience, Kept] = {}
+    for audience, key in keys.items():
+        kept = found.get(key)
+        if kept is not None and kept[0] == version:
+            out[audience] = kept[1]
+    missing = [a for a in keys if a not in out]
+    if missing:
+        read = _read(missing)
+        out.update(read)
+        if version is not None:
+            cache.set_many({keys[a]: (version, kept) for a, kept in read.items()}, KEPT_FOR)
+    return out
+
+
+def _read(audiences: list[Audience]) -> dict[Audience, Kept]:
+    """The audiences' sessions from the database (one query): their programmes' sessions not
+    cancelled, in order of day, each kept for the audiences it is meant for (a session naming
+    no cohort is for every cohort, and likewise for localities)."""
+    held = Session.objects.filter(programme_id__in={a[0] for a in audiences}, cancelled=False)
+    # One row per session and named cohort and locality (None when it names none).
+    rows = held.annotate(day=TruncDate("starts_at")).values_list(
+        "pk", "programme_id", "day", "ends_at", "cohorts", "localities"
     )
-    ids, days, ends = array("q"), array("l"), array("d")
-    for pk, day, ends_at in rows:
-        ids.append(pk)
-        days.append(day.toordinal())
-        ends.append(ends_at.timestamp())
-    if version is not None:
-        cache.set(key, (version, (ids, days, ends)), KEPT_FOR)
-    return ids, days, ends
+    out = {a: (array("q"), array("l"), array("d")) for a in audiences}
+    by_programme: dict[int, list[Audience]] = defaultdict(list)
+    for a in audiences:
+        by_programme[a[0]].append(a)
+    for (pk, programme_id, day, ends_at), named in groupby(
+        rows.order_by("day", "pk"), key=itemgetter(0, 1, 2, 3)
+    ):
+        links = list(named)
+        cohorts = {r[4] for r in links} - {None}
+        localities = {r[5] for r in links} - {None}
+        for audience in by_programme[programme_id]:
+            _, cohort_id, locality_id = audience
+            if (not cohorts or cohort_id in cohorts) and (not localities or locality_id in localities):
+                ids, days, ends = out[audience]
+                ids.append(pk)
+                days.append(day.toordinal())
+                ends.append(ends_at.timestamp())
+    return out

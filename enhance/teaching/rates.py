@@ -7,10 +7,10 @@ the window's end, outside any pause. An expected session is *excused* (left out 
 when they were marked excused, sent apologies and their programme lets apologies excuse, or
 had approved study leave that day; attending always counts, leave or not.
 
-`count` reads the sessions of the learners' programmes in their windows, the audiences of
-those sessions, and the learners' register rows, pauses and approved leave: six queries, then
-one pass over each learner's sessions. Learners who share one audience (one learner's page)
-take that audience's sessions as kept in the cache (`teaching.audiences`): four queries.
+`count` reads the learners, their register rows, pauses and approved leave (four queries)
+and takes the sessions meant for each of their audiences as kept in the cache
+(`teaching.audiences`, read afresh in three more queries when a session changed), then makes
+one pass over each learner's sessions.
 `count_each` counts several windows (this year, the whole programme) from one reading; inside
 `read_once()` a later count of the same learners within the spans already read (a page showing
 their attendance and then their readiness's attendance rule) reuses that reading. Lists that
@@ -28,14 +28,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from enhance.core.evidence import Window
 from enhance.programmes.models import Membership, Pause, Programme
-from enhance.teaching.audiences import Kept, audience_sessions
-from enhance.teaching.models import Attendance, LeaveRequest, Session
+from enhance.teaching.audiences import Audience, Kept, audience_sessions
+from enhance.teaching.models import Attendance, LeaveRequest
 
 FIGURES = ("attended", "expected", "upcoming", "rate", "threshold", "reachable")
 LEFT = (Membership.Status.COMPLETED, Membership.Status.WITHDRAWN)
@@ -144,48 +142,18 @@ def _moment(day: dt.date, days: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
-def _sessions(learners: list[_Learner], now: dt.datetime) -> dict[tuple[int, int, int | None], Sessions]:
-    """Per (programme, cohort, locality) of these learners: the sessions meant for them within
-    the span of their windows, in order of day. The local day and whether a session is over are
-    worked out in the database, and so is each session's audience; when every learner shares
-    one audience, its sessions come as kept in the cache instead."""
-    spans: dict[int, tuple[dt.date, dt.date]] = {}
+def _sessions(learners: list[_Learner], now: dt.datetime) -> dict[Audience, Sessions]:
+    """Per audience (programme, cohort, locality) of these learners: the sessions meant for them
+    within the span of their windows, in order of day, from the audiences' sessions as kept in
+    the cache (see `teaching.audiences`)."""
+    spans: dict[Audience, tuple[dt.date, dt.date]] = {}
     for x in learners:
-        low, high = spans.get(x.programme_id, (x.first, x.last))
-        spans[x.programme_id] = (min(low, x.first), max(high, x.last))
-    found: dict[tuple[int, int, int | None], Sessions] = {}
-    if not spans:
-        return found
-    keys = {(x.programme_id, x.cohort_id, x.locality_id) for x in learners}
-    if len(keys) == 1:  # one learner's pages: their audience's sessions as kept
-        ((programme_id, cohort_id, locality_id),) = keys
-        meant = _within_span(
-            audience_sessions(programme_id, cohort_id, locality_id), *spans[programme_id], now
-        )
-        return {key: Sessions(meant, [s.day for s in meant]) for key in keys}
-    within = Q()
-    for programme_id, (low, high) in spans.items():
-        within |= Q(
-            programme_id=programme_id,
-            starts_at__gte=_moment(low, -1),
-            starts_at__lt=_moment(high, 2),
-            day__gte=low,
-            day__lte=high,
-        )
-    held = Session.objects.annotate(day=TruncDate("starts_at")).filter(within, cancelled=False)
-    over = ExpressionWrapper(Q(ends_at__lt=now), output_field=BooleanField())
-    rows = held.annotate(over=over).values_list("pk", "programme_id", "day", "over").order_by("day", "pk")
-    sessions = [(programme_id, _Session(pk, day, ended)) for pk, programme_id, day, ended in rows]
-    cohorts, localities = _audiences(held)
-    for key in keys:
-        programme_id, cohort_id, locality_id = key
-        meant = [
-            s
-            for p, s in sessions
-            if p == programme_id
-            and (s.pk not in cohorts or cohort_id in cohorts[s.pk])
-            and (s.pk not in localities or locality_id in localities[s.pk])
-        ]
+        key = (x.programme_id, x.cohort_id, x.locality_id)
+        low, high = spans.get(key, (x.first, x.last))
+        spans[key] = (min(low, x.first), max(high, x.last))
+    found: dict[Audience, Sessions] = {}
+    for key, kept in audience_sessions(spans).items():
+        meant = _within_span(kept, *spans[key], now)
         found[key] = Sessions(meant, [s.day for s in meant])
     return found
 
@@ -196,21 +164,6 @@ def _within_span(kept: Kept, low: dt.date, high: dt.date, now: dt.datetime) -> l
     start, stop = bisect.bisect_left(days, low.toordinal()), bisect.bisect_right(days, high.toordinal())
     moment = now.timestamp()
     return [_Session(ids[i], dt.date.fromordinal(days[i]), ends[i] < moment) for i in range(start, stop)]
-
-
-def _audiences(held: QuerySet[Session]) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
-    """The cohorts and localities each session names (a session naming none is for all), read
-    through a subquery rather than a list of thousands of session ids."""
-    held_ids = held.values("pk")
-    cohorts: dict[int, set[int]] = defaultdict(set)
-    localities: dict[int, set[int]] = defaultdict(set)
-    named = Session.cohorts.through.objects.filter(session_id__in=held_ids)
-    for session_id, cohort_id in named.values_list("session_id", "cohort_id"):
-        cohorts[session_id].add(cohort_id)
-    places = Session.localities.through.objects.filter(session_id__in=held_ids)
-    for session_id, locality_id in places.values_list("session_id", "locality_id"):
-        localities[session_id].add(locality_id)
-    return cohorts, localities
 
 
 def _spans(model: Any, ids: list[int], **filters: Any) -> dict[int, list[tuple[dt.date, dt.date]]]:
