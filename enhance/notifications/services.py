@@ -55,8 +55,17 @@ def notify(*, recipient: User, kind: str, title: str, body: str = "", url: str =
 
 
 @dataclass(frozen=True)
+class To:
+    """A recipient as a job telling thousands reads them: the user's id and whether they are
+    active, without building each user."""
+
+    pk: int
+    is_active: bool
+
+
+@dataclass(frozen=True)
 class Message:
-    recipient: User
+    recipient: User | To
     title: str
     body: str = ""
     url: str = ""
@@ -80,7 +89,7 @@ def notify_many(*, kind: str, messages: Iterable[Message]) -> list[Notification]
         Notification,
         [
             Notification(
-                recipient=m.recipient,
+                recipient_id=m.recipient.pk,
                 kind=kind_obj.code,
                 title=m.title,
                 body=m.body,

@@ -4,8 +4,8 @@ rows are already joined or prefetched, so a page costs the same whatever its siz
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, NullIf
@@ -160,7 +160,18 @@ def leads_of(membership: Membership) -> list[User]:
     return leads_of_many([membership])[membership.pk]
 
 
-def leads_of_many(memberships: list[Membership]) -> dict[int, list[User]]:
+class InAudience(Protocol):
+    """A membership, or a row read as values with the same three fields."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def programme_id(self) -> int: ...
+    @property
+    def locality_id(self) -> int | None: ...
+
+
+def leads_of_many(memberships: Sequence[InAudience]) -> dict[int, list[User]]:
     """`leads_of` for many learners in one query: membership id to its leads."""
     roles = RoleAssignment.objects.filter(
         Q(role=Role.PROGRAMME_LEAD, programme__in={m.programme_id for m in memberships})

@@ -17,7 +17,7 @@ from enhance.accounts.models import User
 from enhance.core.bulk import path_for_each
 from enhance.core.dates import add_months
 from enhance.core.uploads import JPEG, PDF, PNG, sniff
-from enhance.notifications.services import Message, notify, notify_many
+from enhance.notifications.services import Message, To, notify, notify_many
 from enhance.programmes.access import memberships_manageable_by, scope_for
 from enhance.programmes.models import Membership
 from enhance.programmes.services import notify_leads
@@ -239,8 +239,8 @@ def send_milestone_reminders(today: dt.date | None = None) -> int:
     soon = open_ones.filter(due_on__gte=today, due_on__lte=today + SOON, reminded_soon=False)
     sent = 0
     for waiting, flag, title in (
-        (overdue, "reminded_overdue", "Overdue: {m.name} (due {m.due_on:%d %B %Y})"),
-        (soon, "reminded_soon", "Due soon: {m.name} (by {m.due_on:%d %B %Y})"),
+        (overdue, "reminded_overdue", "Overdue: {name} (due {due:%d %B %Y})"),
+        (soon, "reminded_soon", "Due soon: {name} (by {due:%d %B %Y})"),
     ):
         while (found := _remind_chunk(waiting, flag, title))[0]:
             sent += found[1]
@@ -248,23 +248,38 @@ def send_milestone_reminders(today: dt.date | None = None) -> int:
 
 
 REMINDERS_AT_ONCE = 1000
+REMINDER_FIELDS = (  # thousands of rows: read as values, only what is said and to whom
+    "pk",
+    "name",
+    "due_on",
+    "project_id",
+    "project__title",
+    "project__lead__person__user_id",
+    "project__lead__person__user__is_active",
+    "project__supervisor_id",
+    "project__supervisor__is_active",
+)
 
 
 @transaction.atomic
 def _remind_chunk(waiting: Any, flag: str, title: str) -> tuple[int, int]:
     """Claim up to REMINDERS_AT_ONCE waiting milestones and tell their people in one go: how
     many were claimed, and how many people were told."""
-    related = waiting.select_related("project__lead__person__user", "project__supervisor")
-    chunk = list(related.select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:REMINDERS_AT_ONCE])
+    claimed = waiting.select_for_update(skip_locked=True, of=("self",)).order_by("pk")
+    chunk = list(claimed.values_list(*REMINDER_FIELDS)[:REMINDERS_AT_ONCE])
     if not chunk:
         return 0, 0
-    Milestone.objects.filter(pk__in=[m.pk for m in chunk]).update(**{flag: True})
+    Milestone.objects.filter(pk__in=[row[0] for row in chunk]).update(**{flag: True})
     project_page = path_for_each("projects:project")
     messages = [
-        Message(user, f"{m.project}: {title.format(m=m)}", url=project_page(m.project_id))
-        for m in chunk
-        for user in (m.project.lead.person.user, m.project.supervisor)
-        if user is not None
+        Message(
+            To(user_id, active),
+            f"{project}: {title.format(name=name, due=due)}",
+            url=project_page(project_id),
+        )
+        for _, name, due, project_id, project, *people in chunk
+        for user_id, active in (people[0:2], people[2:4])
+        if user_id is not None
     ]
     notify_many(kind=MILESTONE_REMINDER.code, messages=messages)
     return len(chunk), len(messages)
