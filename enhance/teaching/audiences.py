@@ -1,5 +1,5 @@
 """The sessions meant for one audience (a programme's learners of one cohort and locality),
-kept in the cache: a learner's pages count their attendance from these, and thousands of
+kept in the cache: attendance is counted from these (`teaching.rates`), and thousands of
 learners share each audience.
 
 What is kept is every session of the audience that was not cancelled: its id, local day and
@@ -53,7 +53,7 @@ Audience = tuple[int, int, int | None]  # programme, cohort, locality
 
 def audience_sessions(audiences: Collection[Audience]) -> dict[Audience, Kept]:
     """Each audience's sessions as kept; those whose list is missing or from an older version
-    are read afresh together (three queries however many)."""
+    are read afresh together (one query however many)."""
     keys = {a: f"teaching:audience-sessions:{a[0]}:{a[1]}:{a[2]}" for a in audiences}
     found = cache.get_many([VERSION_KEY, *keys.values()])  # the version is read with the lists
     version = found.get(VERSION_KEY)

@@ -9,7 +9,7 @@ had approved study leave that day; attending always counts, leave or not.
 
 `count` reads the learners, their register rows, pauses and approved leave (four queries)
 and takes the sessions meant for each of their audiences as kept in the cache
-(`teaching.audiences`, read afresh in three more queries when a session changed), then makes
+(`teaching.audiences`, read afresh in one more query when a session changed), then makes
 one pass over each learner's sessions.
 `count_each` counts several windows (this year, the whole programme) from one reading; inside
 `read_once()` a later count of the same learners within the spans already read (a page showing

@@ -144,8 +144,8 @@ def both_counted(memberships: list[Membership]) -> list[dict[int, tuple]]:
 
 @pytest.mark.parametrize("seed", [7, 8])
 def test_this_year_and_the_whole_programme_counted_together_match_the_earlier_query(world, seed):
-    """A learner's page counts both windows from one reading, for one audience, whose sessions
-    the database picks; a list counts everyone's."""
+    """A learner's page counts both windows from one reading of their audience's sessions; a
+    list counts everyone's, over many audiences."""
     memberships = random_programme(world, random.Random(seed))
     expected = [earlier(memberships), earlier(memberships, rates.since_start(memberships))]
     assert both_counted(memberships) == expected
