@@ -86,6 +86,9 @@ def measure(client: Any, url: str) -> tuple[int, float, float, int]:
 
 
 def table(title: str, clients: dict[str, Any], pages: dict[str, list[str]]) -> None:
+    from enhance.core.runtime import settle
+
+    settle()  # as the web server's process does once the app is loaded
     base = measure(clients["admin"], "/learners/")[1]
     print(f"\n{title}: the learner list (baseline) {base * 1000:.1f} ms")
     print(f"{'persona':16} {'page':52} {'queries':>7} {'p50 ms':>9} {'p95 ms':>9} {'KB':>6} {'x base':>7}")

@@ -106,3 +106,20 @@ def test_make_run_keeps_no_postgresql_connection_per_request_thread():
     assert settings_in_a_fresh_process(DEBUG="true", DATABASE_URL=url) == ["0"]
     production = {"DEBUG": "false", "SECRET_KEY": "x" * 40, "DATABASE_URL": url}
     assert settings_in_a_fresh_process(**production) == ["60"]
+
+
+def test_the_served_app_leaves_what_loading_built_out_of_full_garbage_collections():
+    """Full collections walk every live object: the web server's entry point freezes what
+    loading the app built, so a request no longer pays a full pass over all of it."""
+    import gc
+    import importlib
+
+    import enhance.wsgi
+
+    gc.unfreeze()
+    try:
+        importlib.reload(enhance.wsgi)
+        assert gc.get_freeze_count() > 50_000  # Django and the app, loaded
+        assert gc.get_count()[2] == 0  # and nothing left for the next full pass to walk
+    finally:
+        gc.unfreeze()
