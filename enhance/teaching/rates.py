@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from enhance.core.evidence import Window
 from enhance.programmes.models import Membership, Pause, Programme
-from enhance.teaching.audiences import Audience, Kept, audience_sessions
+from enhance.teaching.audiences import Audience, audience_sessions
 from enhance.teaching.models import Attendance, LeaveRequest
 
 FIGURES = ("attended", "expected", "upcoming", "rate", "threshold", "reachable")
@@ -89,18 +89,13 @@ class _Learner:
 
 
 @dataclass
-class _Session:
-    pk: int
-    day: dt.date
-    over: bool  # ended before the moment counted at
-
-
-@dataclass
 class Sessions:
-    """Sessions meant for one audience, in order of day, with their days for bisection."""
+    """Sessions meant for one audience, in order of day, as kept (`teaching.audiences`): their
+    ids, local days (as ordinals) and ends (POSIX seconds), side by side."""
 
-    sessions: list[_Session]
-    days: list[dt.date]
+    ids: Sequence[int]
+    days: Sequence[int]
+    ends: Sequence[float]
 
 
 def _learners(
@@ -142,28 +137,11 @@ def _moment(day: dt.date, days: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
-def _sessions(learners: list[_Learner], now: dt.datetime) -> dict[Audience, Sessions]:
-    """Per audience (programme, cohort, locality) of these learners: the sessions meant for them
-    within the span of their windows, in order of day, from the audiences' sessions as kept in
-    the cache (see `teaching.audiences`)."""
-    spans: dict[Audience, tuple[dt.date, dt.date]] = {}
-    for x in learners:
-        key = (x.programme_id, x.cohort_id, x.locality_id)
-        low, high = spans.get(key, (x.first, x.last))
-        spans[key] = (min(low, x.first), max(high, x.last))
-    found: dict[Audience, Sessions] = {}
-    for key, kept in audience_sessions(spans).items():
-        meant = _within_span(kept, *spans[key], now)
-        found[key] = Sessions(meant, [s.day for s in meant])
-    return found
-
-
-def _within_span(kept: Kept, low: dt.date, high: dt.date, now: dt.datetime) -> list[_Session]:
-    """The kept sessions held from `low` to `high` (inclusive), each with whether it is over."""
-    ids, days, ends = kept
-    start, stop = bisect.bisect_left(days, low.toordinal()), bisect.bisect_right(days, high.toordinal())
-    moment = now.timestamp()
-    return [_Session(ids[i], dt.date.fromordinal(days[i]), ends[i] < moment) for i in range(start, stop)]
+def _sessions(learners: list[_Learner]) -> dict[Audience, Sessions]:
+    """The sessions meant for each audience (programme, cohort, locality) of these learners, as
+    kept in the cache (see `teaching.audiences`); each learner's window is found by bisection."""
+    audiences = {(x.programme_id, x.cohort_id, x.locality_id) for x in learners}
+    return {key: Sessions(*kept) for key, kept in audience_sessions(audiences).items()}
 
 
 def _spans(model: Any, ids: list[int], **filters: Any) -> dict[int, list[tuple[dt.date, dt.date]]]:
@@ -226,7 +204,7 @@ def _reading(ids: list[int], learners: list[_Learner], now: dt.datetime) -> _Rea
         first, last = covers.get(x.pk, (x.first, x.last))
         covers[x.pk] = (min(first, x.first), max(last, x.last))
     reading = _Reading(
-        _sessions(learners, now),
+        _sessions(learners),
         marked,
         _spans(Pause, ids),
         _spans(LeaveRequest, ids, status=LeaveRequest.Status.APPROVED),
@@ -270,25 +248,28 @@ def _figures(x: _Learner, reading: _Reading, now: dt.datetime) -> dict[str, Any]
     mine = reading.sessions[(x.programme_id, x.cohort_id, x.locality_id)]
     marked, paused, leave = reading.marked[x.pk], reading.paused[x.pk], reading.leave[x.pk]
     attended = expected = upcoming = 0
-    low = bisect.bisect_left(mine.days, x.first)
-    high = max(low, bisect.bisect_right(mine.days, x.last))  # none when they left before the window
+    days, ids, ends = mine.days, mine.ids, mine.ends
+    low = bisect.bisect_left(days, x.first.toordinal())
+    high = max(low, bisect.bisect_right(days, x.last.toordinal()))  # none if they left before
     if not paused:  # sessions on a later day than today are all still to come
-        after_today = max(low, min(high, bisect.bisect_right(mine.days, timezone.localtime(now).date())))
+        today = timezone.localtime(now).date().toordinal()
+        after_today = max(low, min(high, bisect.bisect_right(days, today)))
         upcoming, high = high - after_today, after_today
-    for s in mine.sessions[low:high]:
-        if paused and _within(s.day, paused):
+    moment = now.timestamp()
+    for i in range(low, high):
+        if paused and _within(dt.date.fromordinal(days[i]), paused):
             continue
-        if not s.over:
+        if ends[i] >= moment:  # not over yet
             upcoming += 1
             continue
-        status = marked.get(s.pk)
+        status = marked.get(ids[i])
         if status in ATTENDED:
             attended += 1
             expected += 1
         elif not (
             status == Attendance.Status.EXCUSED
             or (status == Attendance.Status.APOLOGIES and x.apologies_excused)
-            or (leave and _within(s.day, leave))
+            or (leave and _within(dt.date.fromordinal(days[i]), leave))
         ):
             expected += 1
     found: dict[str, Any] = {
