@@ -7,6 +7,7 @@ import smtplib
 from django.conf import settings
 from django.core.mail import get_connection, send_mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -22,17 +23,35 @@ DIGEST_SUBJECT = "enhance: {count} new since yesterday"
 DIGEST_LIMIT = 100
 
 
+EMAILS_AT_ONCE = 500
+
+
 @task()
 def send_notification_emails(notification_ids: list[int]) -> int:
     """Email a batch of notifications (from notify_many) over one connection to the mail
-    server, each as send_notification_email does: claimed once, retried on its own when the
-    mail server refuses it. When no connection can be opened, each is tried (and retried) alone."""
+    server, claimed a chunk at a time (each claimed once, by whichever worker gets there
+    first) and each retried on its own when the mail server refuses it. When no connection can
+    be opened, each is tried (and retried) alone."""
     connection = _open_connection()
     try:
-        return sum(1 for pk in notification_ids if _send(pk, 1, connection))
+        sent = 0
+        for start in range(0, len(notification_ids), EMAILS_AT_ONCE):
+            for notification in _claim(notification_ids[start : start + EMAILS_AT_ONCE]):
+                sent += _deliver(notification, 1, connection)
+        return sent
     finally:
         if connection is not None:
             connection.close()
+
+
+@transaction.atomic
+def _claim(ids: list[int]) -> list[Notification]:
+    """Those of these notifications not emailed yet, marked as being emailed (two queries);
+    those another worker is claiming at this moment are left to it."""
+    waiting = Notification.objects.filter(pk__in=ids, emailed_at__isnull=True)
+    found = list(waiting.select_for_update(skip_locked=True, of=("self",)).select_related("recipient"))
+    Notification.objects.filter(pk__in=[n.pk for n in found]).update(emailed_at=timezone.now())
+    return found
 
 
 def _open_connection() -> BaseEmailBackend | None:
@@ -58,6 +77,12 @@ def _send(notification_id: int, attempt: int, connection: BaseEmailBackend | Non
     if not claimed:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    return _deliver(notification, attempt, connection)
+
+
+def _deliver(notification: Notification, attempt: int, connection: BaseEmailBackend | None) -> bool:
+    """Send a claimed notification; a refusal gives the claim back and tries again later."""
+    notification_id = notification.pk
     link = f"\n\n{settings.SITE_URL}{notification.url}" if notification.url else ""
     footer = FOOTER
     try:

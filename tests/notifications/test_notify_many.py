@@ -123,3 +123,27 @@ def test_when_no_connection_opens_each_email_is_tried_and_queued_again_alone(mon
     assert tasks.send_notification_emails.call(notification_ids=[n.pk for n in made]) == 0
     retries = DBTaskResult.objects.filter(args_kwargs__kwargs__attempt=2)
     assert sorted(r.args_kwargs["kwargs"]["notification_id"] for r in retries) == sorted(n.pk for n in made)
+
+
+def queries_to_email(users, settings):
+    from enhance.notifications import tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queue, do not send
+    made = notify_many(kind=kinds.GENERAL.code, messages=[Message(u, "Timetable out") for u in users])
+    with CaptureQueriesContext(connection) as ctx:
+        sent = tasks.send_notification_emails.call(notification_ids=[n.pk for n in made])
+    assert sent == len(users)
+    return len(ctx.captured_queries)
+
+
+def test_emailing_a_batch_costs_the_same_queries_for_three_or_thirty(settings):
+    """The morning jobs ask for tens of thousands of emails: each is claimed once, but a
+    chunk at a time rather than two queries an email."""
+    from enhance.notifications import tasks
+
+    few = queries_to_email([UserFactory() for _ in range(3)], settings)
+    many = queries_to_email([UserFactory() for _ in range(30)], settings)
+    assert many == few
+    assert len(mail.outbox) == 33
+    again = Notification.objects.values_list("pk", flat=True)
+    assert tasks.send_notification_emails.call(notification_ids=list(again)) == 0  # each once only
