@@ -1,7 +1,8 @@
 """Every page and download each demo persona can reach, at demo size and at national scale:
 queries, median, p95 and bytes, against the plain learner list measured at the same size;
-then a bounded load run (20 learners at once for 60 s against gunicorn with 2 workers on
-127.0.0.1) printing throughput and p95. PostgreSQL through DATABASE_URL.
+then the weekday jobs on the national data and their emails; then a bounded load run (20
+learners at once for 60 s against gunicorn with 2 workers on 127.0.0.1) printing throughput
+and p95. PostgreSQL through DATABASE_URL.
 
 The pages are found by following links from each persona's home page (one address per URL
 name), so a new page is measured without being listed here. BENCH_SCALE scales the national
@@ -85,7 +86,8 @@ def measure(client: Any, url: str) -> tuple[int, float, float, int]:
     return queries, statistics.median(times), p95, size
 
 
-def table(title: str, clients: dict[str, Any], pages: dict[str, list[str]]) -> None:
+def table(title: str, clients: dict[str, Any], pages: dict[str, list[str]]) -> float:
+    """The table of every page; returns its baseline (seconds)."""
     from enhance.core.runtime import settle
 
     settle()  # as the web server's process does once the app is loaded
@@ -99,6 +101,7 @@ def table(title: str, clients: dict[str, Any], pages: dict[str, list[str]]) -> N
                 f"{who:16} {url[:52]:52} {queries:7} {p50 * 1000:9.1f} {p95 * 1000:9.1f} "
                 f"{size / 1024:6.0f} {p50 / base:7.1f}"
             )
+    return base
 
 
 def load_run(seconds: int = 60, learners: int = 20) -> None:
@@ -179,6 +182,34 @@ def load_run(seconds: int = 60, learners: int = 20) -> None:
     )
 
 
+def weekday_jobs(base: float) -> None:
+    """The daily jobs due between 07:00 and 08:00, one after another as the worker runs them
+    (the first run after seeding is the worst case: every learner out of reach, every milestone
+    overdue), then the emails they asked for, sent apart as the worker sends them."""
+    import datetime as dt
+
+    from enhance.core.scheduling import registered_daily_jobs
+    from enhance.notifications import tasks as notification_tasks
+
+    queued: list[list[int]] = []
+    asked = SimpleNamespace(enqueue=lambda notification_ids: queued.append(notification_ids))
+    print(f"\nWeekday jobs 07:00-08:00 (the learner list, the baseline, {base * 1000:.1f} ms)")
+    total = 0.0
+    with mock.patch.object(notification_tasks, "send_notification_emails", asked):
+        for name, (job, at) in sorted(registered_daily_jobs().items(), key=lambda kv: (kv[1][1], kv[0])):
+            if dt.time(7, 0) <= at <= dt.time(8, 0):
+                start = time.perf_counter()
+                job.call()
+                took = time.perf_counter() - start
+                total += took
+                print(f"  {at:%H:%M} {name:36} {took:7.2f} s")
+    print(f"  all of them: {total:.2f} s = {total / base:.0f}x the learner list (target 10 s)")
+    start = time.perf_counter()
+    sent = sum(notification_tasks.send_notification_emails.call(notification_ids=ids) for ids in queued)
+    took = time.perf_counter() - start
+    print(f"  then their {sent:,} emails, in batches over one connection each: {took:.2f} s")
+
+
 def demo_clients(personas: list[str]) -> dict[str, Any]:
     """A fresh test database with the demo in it, and a signed-in client per demo persona.
     One connection is kept (as in Django's test client use), so queries can be counted."""
@@ -219,7 +250,7 @@ def main() -> None:
     clients = demo_clients(PERSONAS)
     pages = {who: crawl(client) for who, client in clients.items()}
     table("Demo size", clients, pages)
-    table(at_national_scale(), clients, pages)
+    weekday_jobs(table(at_national_scale(), clients, pages))
     if os.environ.get("BENCH_LOAD", "1") != "0" and connection.vendor == "postgresql":
         connection.close()
         load_run()
