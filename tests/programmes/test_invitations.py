@@ -35,6 +35,24 @@ def test_an_import_invites_each_new_learner_in_the_background(client, world):
     assert "Midlands IMT" in sent[0].body
 
 
+def test_an_import_s_invitations_go_over_one_connection_to_the_mail_server(monkeypatch, world):
+    """Thousands of learners in one import: one connection, not one each."""
+    from django.core.mail import get_connection
+
+    from enhance.accounts import invitations as sending
+
+    opened = []
+
+    def counting_connection(*args, **kwargs):
+        opened.append(1)
+        return get_connection(*args, **kwargs)
+
+    monkeypatch.setattr(sending, "get_connection", counting_connection)
+    preview = import_preview(actor=world["programme_lead"], filename="x.csv", data=csv_bytes(*GOOD_ROWS))
+    import_commit(actor=world["programme_lead"], batch=preview.batch)
+    assert len(invitations()) == 2 and len(opened) == 1
+
+
 def test_a_lead_sends_the_invitation_again_until_the_learner_sets_a_password(client, world):
     person = Person.objects.get(pk=world.learner_membership.person_id)
     user = person.user
