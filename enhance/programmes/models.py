@@ -314,12 +314,7 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
-        return self.name_of(self.preferred_name, self.forename, self.surname)
-
-    @staticmethod
-    def name_of(preferred_name: str, forename: str, surname: str) -> str:
-        """The name as shown, from its parts (for rows read as values)."""
-        return f"{preferred_name or forename} {surname}"
+        return f"{self.preferred_name or self.forename} {self.surname}"
 
     def clean(self) -> None:
         self.registration_number = self.registration_number.strip().upper()

@@ -76,13 +76,16 @@ EXPORT_CHUNK = 2000
 LEARNER_COLUMNS = ["Learner", "Email", "Programme", "Cohort", "Locality"]
 
 
+# A membership's learner's name as shown (Person.full_name), worked out in the query.
+LEARNER_NAME = Concat(
+    Coalesce(NullIf("person__preferred_name", Value("")), "person__forename"),
+    Value(" "),
+    "person__surname",
+)
+
 # The first cells of every learner-list export (see LEARNER_COLUMNS), worked out in the query.
 _LEARNER_CELLS = {
-    "cell_name": Concat(
-        Coalesce(NullIf("person__preferred_name", Value("")), "person__forename"),
-        Value(" "),
-        "person__surname",
-    ),
+    "cell_name": LEARNER_NAME,
     "cell_email": F("person__email"),
     "cell_programme": F("programme__name"),
     "cell_cohort": F("cohort__name"),

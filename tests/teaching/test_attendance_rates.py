@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from enhance.core.evidence import Window
-from enhance.programmes.models import Membership, Programme
+from enhance.programmes.models import Membership, Person, Programme
 from enhance.programmes.services import membership_update
 from enhance.teaching import selectors, services
 from enhance.teaching.evidence import count_attendance
@@ -170,6 +170,7 @@ def test_learner_and_leads_are_told_once_when_the_threshold_is_out_of_reach(worl
 
     sessions = series(world, count=4)
     m = world.learner_membership
+    Person.objects.filter(pk=m.person_id).update(preferred_name="Sunny", surname="Learner")
     mark(world, sessions[0], {m.pk: "absent", world.second_membership.pk: "present"})
     with time_machine.travel(sessions[0].ends_at + dt.timedelta(hours=2)):
         assert out_of_reach_alerts_send() == 0  # 0 of 1 so far, but 3 of 4 is still possible
@@ -181,6 +182,10 @@ def test_learner_and_leads_are_told_once_when_the_threshold_is_out_of_reach(worl
         Notification.objects.filter(kind="attendance_out_of_reach").values_list("recipient", flat=True)
     )
     assert told == {world["learner"].pk, world["programme_lead"].pk, world["locality_lead"].pk}
+    lead_told = Notification.objects.get(kind="attendance_out_of_reach", recipient=world["programme_lead"])
+    assert lead_told.title == "Sunny Learner's attendance can no longer reach the threshold this year"
+    assert lead_told.body.startswith("Attendance this training year is 0% and the programme asks for 70%")
+    assert lead_told.url == reverse("learner", args=[m.person_id])
 
 
 def test_locality_leads_filter_attendance_to_their_locality_and_export_it(client, world, six):

@@ -17,8 +17,8 @@ from django.utils import timezone
 from enhance.accounts.models import User
 from enhance.core.bulk import path_for_each
 from enhance.notifications.services import Message, To, notify_many
-from enhance.programmes.models import Membership, Person
-from enhance.programmes.selectors import leads_of_many
+from enhance.programmes.models import Membership
+from enhance.programmes.selectors import LEARNER_NAME, leads_of_many
 from enhance.programmes.services import notify_leads
 from enhance.teaching import standing
 from enhance.teaching.access import (
@@ -274,9 +274,7 @@ class _Waiting(NamedTuple):
     programme_id: int
     locality_id: int | None
     person_id: int
-    preferred_name: str
-    forename: str
-    surname: str
+    name: str
     user_id: int | None
     user_active: bool | None
     rate: int | None
@@ -292,9 +290,7 @@ def _claim_out_of_reach(waiting: QuerySet[Membership], today: dt.date) -> list[_
         "programme_id",
         "locality_id",
         "person_id",
-        "person__preferred_name",
-        "person__forename",
-        "person__surname",
+        LEARNER_NAME,
         "person__user_id",
         "person__user__is_active",
         "standing__rate",
@@ -321,7 +317,7 @@ def _tell_out_of_reach(chunk: list[_Waiting]) -> None:
             learners.append(
                 Message(To(w.user_id, bool(w.user_active)), OUT_OF_REACH_TITLE_LEARNER, body, timetable)
             )
-        title = OUT_OF_REACH_TITLE_LEAD.format(person=Person.name_of(w.preferred_name, w.forename, w.surname))
+        title = OUT_OF_REACH_TITLE_LEAD.format(person=w.name)
         url = learner_page(w.person_id)
         leads.extend(Message(lead, title, body, url) for lead in lead_lists[w.pk])
     notify_many(kind=OUT_OF_REACH.code, messages=learners)
