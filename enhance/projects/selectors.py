@@ -315,7 +315,6 @@ def projects_overdue(user: User, today: dt.date) -> QuerySet[Any, Any]:
                 "milestones", filter=Q(milestones__completed_on__isnull=True, milestones__due_on__lt=today)
             )
         )
-        .filter(overdue__gt=0)
         .select_related("lead__person")
         .order_by("-overdue", "title", "pk")
     )

@@ -162,7 +162,7 @@ class _Reading:
     """What the figures are counted from: the sessions meant for each audience, each learner's
     register rows, pauses and approved leave, and the days each learner's reading covers."""
 
-    sessions: dict[tuple[int, int, int | None], Sessions]
+    sessions: dict[Audience, Sessions]
     marked: dict[int, dict[int, str]]
     paused: dict[int, list[tuple[dt.date, dt.date]]]
     leave: dict[int, list[tuple[dt.date, dt.date]]]
